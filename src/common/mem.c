@@ -1,0 +1,227 @@
+/*
+ * src/common/mem.c - checked allocation helpers, dccd_buf and dccd_arena.
+ *
+ * dccd_buf grows geometrically with overflow checks.  dccd_arena hands out
+ * zeroed, 16-byte aligned chunks from large blocks and frees them all at
+ * once; an optional limit caps the total (a hostile Parquet footer cannot
+ * make the parser allocate more than the limit).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+void *dccd_malloc_array(size_t count, size_t size)
+{
+    size_t n;
+    if (!dccd_mul_ok(count, size, &n))
+        return NULL;
+    return malloc(n ? n : 1);
+}
+
+void *dccd_realloc_array(void *p, size_t count, size_t size)
+{
+    size_t n;
+    if (!dccd_mul_ok(count, size, &n))
+        return NULL;
+    return realloc(p, n ? n : 1);
+}
+
+char *dccd_strndup(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (!d)
+        return NULL;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *dccd_strdup(const char *s)
+{
+    return dccd_strndup(s, strlen(s));
+}
+
+/* ---- dccd_buf ---- */
+
+void dccd_buf_init(dccd_buf *b)
+{
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void dccd_buf_free(dccd_buf *b)
+{
+    free(b->data);
+    dccd_buf_init(b);
+}
+
+int dccd_buf_reserve(dccd_buf *b, size_t extra, dccd_error *err)
+{
+    size_t need;
+    if (!dccd_add_ok(b->len, extra, &need))
+        return dccd_err_set(err, DCCD_ERANGE, "buffer size overflow");
+    if (need <= b->cap)
+        return DCCD_OK;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need) {
+        if (cap > SIZE_MAX / 2) {
+            cap = need;
+            break;
+        }
+        cap *= 2;
+    }
+    uint8_t *p = realloc(b->data, cap);
+    if (!p)
+        return dccd_err_set(err, DCCD_ENOMEM, "out of memory growing a buffer to %zu bytes", cap);
+    b->data = p;
+    b->cap = cap;
+    return DCCD_OK;
+}
+
+int dccd_buf_append(dccd_buf *b, const void *p, size_t n, dccd_error *err)
+{
+    if (n == 0)
+        return DCCD_OK;
+    int rc = dccd_buf_reserve(b, n, err);
+    if (rc)
+        return rc;
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return DCCD_OK;
+}
+
+int dccd_buf_append_byte(dccd_buf *b, uint8_t v, dccd_error *err)
+{
+    if (b->len < b->cap) {
+        b->data[b->len++] = v;
+        return DCCD_OK;
+    }
+    return dccd_buf_append(b, &v, 1, err);
+}
+
+int dccd_buf_append_u32le(dccd_buf *b, uint32_t v, dccd_error *err)
+{
+    uint8_t t[4];
+    dccd_store_u32le(t, v);
+    return dccd_buf_append(b, t, 4, err);
+}
+
+int dccd_buf_extend(dccd_buf *b, size_t n, uint8_t **out, dccd_error *err)
+{
+    int rc = dccd_buf_reserve(b, n, err);
+    if (rc)
+        return rc;
+    if (n)
+        memset(b->data + b->len, 0, n);
+    *out = b->data + b->len;
+    b->len += n;
+    return DCCD_OK;
+}
+
+uint8_t *dccd_buf_detach(dccd_buf *b, size_t *len)
+{
+    uint8_t *p = b->data;
+    if (len)
+        *len = b->len;
+    dccd_buf_init(b);
+    return p;
+}
+
+/* ---- dccd_arena ---- */
+
+struct dccd_arena_block {
+    dccd_arena_block *next;
+    size_t cap;
+    size_t used;
+    /* data follows, 16-byte aligned */
+};
+
+#define ARENA_HDR ((sizeof(dccd_arena_block) + 15u) & ~(size_t)15u)
+#define ARENA_BLOCK (64u * 1024u)
+
+void dccd_arena_init(dccd_arena *a, size_t limit)
+{
+    a->head = NULL;
+    a->used_total = 0;
+    a->limit = limit;
+}
+
+void dccd_arena_free(dccd_arena *a)
+{
+    dccd_arena_block *b = a->head;
+    while (b) {
+        dccd_arena_block *n = b->next;
+        free(b);
+        b = n;
+    }
+    a->head = NULL;
+    a->used_total = 0;
+}
+
+void *dccd_arena_alloc(dccd_arena *a, size_t n)
+{
+    size_t rounded;
+    if (!dccd_add_ok(n, 15u, &rounded))
+        return NULL;
+    rounded &= ~(size_t)15u;
+    if (rounded == 0)
+        rounded = 16;
+    size_t total;
+    if (!dccd_add_ok(a->used_total, rounded, &total))
+        return NULL;
+    if (a->limit && total > a->limit)
+        return NULL;
+    dccd_arena_block *b = a->head;
+    if (!b || b->cap - b->used < rounded) {
+        size_t cap = rounded > ARENA_BLOCK ? rounded : ARENA_BLOCK;
+        size_t sz;
+        if (!dccd_add_ok(cap, ARENA_HDR, &sz))
+            return NULL;
+        b = malloc(sz);
+        if (!b)
+            return NULL;
+        b->cap = cap;
+        b->used = 0;
+        if (a->head && rounded > ARENA_BLOCK) {
+            /* big one-off block: keep the current head for small allocations */
+            b->next = a->head->next;
+            a->head->next = b;
+        } else {
+            b->next = a->head;
+            a->head = b;
+        }
+    }
+    uint8_t *p = (uint8_t *)b + ARENA_HDR + b->used;
+    b->used += rounded;
+    a->used_total = total;
+    memset(p, 0, rounded);
+    return p;
+}
+
+void *dccd_arena_array(dccd_arena *a, size_t count, size_t size)
+{
+    size_t n;
+    if (!dccd_mul_ok(count, size, &n))
+        return NULL;
+    return dccd_arena_alloc(a, n);
+}
+
+void *dccd_arena_memdup(dccd_arena *a, const void *p, size_t n)
+{
+    void *d = dccd_arena_alloc(a, n);
+    if (d && n)
+        memcpy(d, p, n);
+    return d;
+}
+
+char *dccd_arena_strndup(dccd_arena *a, const char *s, size_t n)
+{
+    size_t n1;
+    if (!dccd_add_ok(n, 1, &n1))
+        return NULL;
+    char *d = dccd_arena_alloc(a, n1);
+    if (d && n)
+        memcpy(d, s, n);
+    return d;
+}

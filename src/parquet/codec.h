@@ -1,0 +1,39 @@
+/*
+ * src/parquet/codec.h - page compression codecs on top of the system
+ * libraries (libsnappy, zlib, libzstd, liblz4, libbrotli), plus the page
+ * CRC32 and the split-block bloom filter (xxHash64 from libxxhash).
+ *
+ * Implemented in codec.c and bloom.c.
+ */
+#ifndef DCCD_PQ_CODEC_H
+#define DCCD_PQ_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/common.h"
+#include "dccd/parquet.h"
+
+/* Decompress src into exactly dst_len bytes (the page's uncompressed size).
+ * Any other output size is DCCD_ECORRUPT.  GZIP accepts concatenated
+ * members; LZ4 tries Hadoop framing then a raw block; LZO is
+ * DCCD_EUNSUPPORTED. */
+int pq_decompress(dccd_pq_codec codec, const uint8_t *src, size_t src_len, uint8_t *dst, size_t dst_len,
+                  dccd_error *err);
+/* Compress src and append the result to dst.  level 0 = codec default. */
+int pq_compress(dccd_pq_codec codec, int level, const uint8_t *src, size_t src_len, dccd_buf *dst,
+                dccd_error *err);
+
+/* CRC-32 (the zlib/IEEE polynomial), as Parquet page headers use. */
+uint32_t pq_crc32(uint32_t crc, const uint8_t *p, size_t n);
+
+/* ---- split-block bloom filter (parquet BloomFilter.md) ------------------ */
+#define PQ_BLOOM_MIN_BYTES 32u
+#define PQ_BLOOM_MAX_BYTES (128u * 1024u * 1024u)
+/* Optimal size in bytes (power of two, 32..128 MiB) for ndv values at fpp. */
+size_t pq_bloom_size(size_t ndv, double fpp);
+uint64_t pq_bloom_hash(const void *p, size_t n);          /* XXH64, seed 0 */
+void pq_bloom_insert(uint8_t *bits, size_t nbytes, uint64_t hash);
+int pq_bloom_contains(const uint8_t *bits, size_t nbytes, uint64_t hash);  /* 1 maybe, 0 no */
+
+#endif /* DCCD_PQ_CODEC_H */
