@@ -132,8 +132,10 @@ static int rle_decode_impl(const uint8_t *src, size_t len, int bit_width, uint32
     const int maxw = out8 ? 8 : 32;
     if (bit_width < 0 || bit_width > maxw)
         return dccd_err_set(err, DCCD_ECORRUPT, "RLE: bit width %d out of range 0..%d", bit_width, maxw);
-    if (n > 0 && !src && len > 0)
-        return dccd_err_set(err, DCCD_EINVAL, "RLE: NULL input");
+    if (n == 0)
+        return DCCD_OK;
+    if (!src)
+        return dccd_err_set(err, DCCD_ECORRUPT, "RLE: no input for %zu values", n);
     const uint8_t *p = src, *end = src + len;
     const size_t vbytes = ((size_t)bit_width + 7) / 8;
     const uint32_t vmax = bit_width == 32 ? 0xffffffffu : ((1u << bit_width) - 1);
@@ -248,12 +250,12 @@ static int emit_literals(dccd_buf *dst, const uint32_t *vals32, const uint8_t *v
     size_t nbytes;
     if (!dccd_mul_ok(groups, (size_t)bw, &nbytes))
         return dccd_err_set(err, DCCD_ERANGE, "RLE: run too long");
+    if (nbytes == 0)
+        return DCCD_OK;
     uint8_t *o;
     rc = dccd_buf_extend(dst, nbytes, &o, err);
     if (rc)
         return rc;
-    if (bw == 0)
-        return DCCD_OK;
     uint64_t acc = 0;
     int nb = 0;
     size_t total = groups * 8;

@@ -190,7 +190,7 @@ static void test_rle_roundtrip(void **state)
 static void test_rle_partial(void **state)
 {
     (void)state;
-    uint32_t v[20], o[20];
+    uint32_t v[20], o[32];
     for (int i = 0; i < 20; i++)
         v[i] = (uint32_t)(i * 7 % 13);
     dccd_buf b = DCCD_BUF_INIT;
