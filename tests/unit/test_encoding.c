@@ -272,11 +272,13 @@ static void test_rle_speed(void **state)
         v[i] = (uint32_t)(rnd(&seed) & 0x3ff);
     dccd_buf b = DCCD_BUF_INIT;
     assert_int_equal(pq_rle_encode(&b, v, n, 10, NULL), DCCD_OK);
+    memset(o, 0, n * sizeof *o); /* fault the pages in before timing */
     double t0 = now_s();
-    assert_int_equal(pq_rle_decode(b.data, b.len, 10, o, n, NULL), DCCD_OK);
+    for (int rep = 0; rep < 5; rep++)
+        assert_int_equal(pq_rle_decode(b.data, b.len, 10, o, n, NULL), DCCD_OK);
     double t1 = now_s();
     assert_memory_equal(o, v, n * sizeof *v);
-    printf("rle decode bw=10: %.0f Mvalues/s\n", (double)n / (t1 - t0) / 1e6);
+    printf("rle decode bw=10: %.0f Mvalues/s\n", 5.0 * (double)n / (t1 - t0) / 1e6);
     dccd_buf_free(&b);
     free(v);
     free(o);
@@ -599,6 +601,7 @@ static void test_delta_timestamps(void **state)
     (void)state;
     size_t n = 1000003;
     int64_t *v = xmalloc(n * sizeof *v), *o = xmalloc(n * sizeof *o);
+    memset(o, 0, n * sizeof *o); /* fault the pages in before timing */
     int64_t t0 = INT64_C(1700000000000000000);
     for (size_t i = 0; i < n; i++)
         v[i] = t0 + (int64_t)i * 1000000;
