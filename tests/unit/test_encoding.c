@@ -782,6 +782,42 @@ static void test_delta_byte_array(void **state)
     dccd_buf_free(&out);
 }
 
+/* A few KB of DELTA_BYTE_ARRAY that would expand to 2 GiB (every value repeats
+ * the previous 2 KiB value): refused before allocating. */
+static void test_delta_byte_array_bomb(void **state)
+{
+    (void)state;
+    size_t n = (size_t)1 << 20;
+    int32_t *pre = xmalloc(n * sizeof *pre), *suf = xmalloc(n * sizeof *suf);
+    for (size_t i = 0; i < n; i++) {
+        pre[i] = i ? 2048 : 0;
+        suf[i] = i ? 0 : 2048;
+    }
+    dccd_buf b = DCCD_BUF_INIT, out = DCCD_BUF_INIT;
+    assert_int_equal(pq_delta_encode_i32(&b, pre, n, NULL), DCCD_OK);
+    assert_int_equal(pq_delta_encode_i32(&b, suf, n, NULL), DCCD_OK);
+    uint8_t *z;
+    assert_int_equal(dccd_buf_extend(&b, 2048, &z, NULL), DCCD_OK);
+    assert_true(b.len < 200000);
+    uint32_t *lens = xmalloc(n * sizeof *lens);
+    size_t used;
+    dccd_error e;
+    assert_int_equal(pq_delta_byte_array_decode(b.data, b.len, n, &out, lens, &used, &e), DCCD_ECORRUPT);
+    assert_non_null(strstr(e.msg, "limit"));
+    assert_true(out.cap < ((size_t)1 << 20));
+    /* the first 1000 values are fine */
+    dccd_buf_reset(&out);
+    assert_int_equal(pq_delta_byte_array_decode(b.data, b.len, 1000, &out, lens, &used, &e), DCCD_OK);
+    assert_int_equal(out.len, 1000 * 2048);
+    assert_int_equal(lens[999], 2048);
+    assert_int_equal(used, b.len);
+    free(lens);
+    free(pre);
+    free(suf);
+    dccd_buf_free(&b);
+    dccd_buf_free(&out);
+}
+
 /* ---- BYTE_STREAM_SPLIT ------------------------------------------------------------------ */
 
 static void test_bss(void **state)
@@ -830,6 +866,72 @@ static void test_bss(void **state)
     dccd_buf_free(&b);
 }
 
+/* ---- mutated inputs: no decoder may crash or read out of bounds (ASan) ---------------- */
+
+static void test_mutations(void **state)
+{
+    (void)state;
+    uint64_t seed = 2024;
+    enum { N = 300 };
+    uint32_t v[N], o[N + 8];
+    uint8_t o8[N + 8];
+    int32_t o32[N];
+    int64_t v64[N], o64[N];
+    dccd_buf enc[5] = {DCCD_BUF_INIT, DCCD_BUF_INIT, DCCD_BUF_INIT, DCCD_BUF_INIT, DCCD_BUF_INIT};
+    dccd_buf out = DCCD_BUF_INIT;
+    gen_levels(v, N, 5, &seed);
+    for (int i = 0; i < N; i++)
+        v64[i] = (int64_t)(rnd(&seed) % 1000000);
+    uint8_t *sd;
+    int64_t *so;
+    gen_strings(&sd, &so, N, &seed, 1);
+    assert_int_equal(pq_rle_encode(&enc[0], v, N, 5, NULL), DCCD_OK);
+    assert_int_equal(pq_delta_encode_i64(&enc[1], v64, N, NULL), DCCD_OK);
+    assert_int_equal(pq_delta_length_encode(&enc[2], sd, so, N, NULL), DCCD_OK);
+    assert_int_equal(pq_delta_byte_array_encode(&enc[3], sd, so, N, NULL), DCCD_OK);
+    assert_int_equal(pq_plain_encode_byte_array(&enc[4], sd, so, N, NULL), DCCD_OK);
+    uint32_t lens[N];
+    size_t used;
+    int ok = 0;
+    for (int iter = 0; iter < 4000; iter++) {
+        const dccd_buf *src = &enc[iter % 5];
+        size_t len = src->len;
+        if (rnd(&seed) % 4 == 0)
+            len = (size_t)(rnd(&seed) % (len + 1));
+        uint8_t *t = xmalloc(len);
+        memcpy(t, src->data, len);
+        int flips = 1 + (int)(rnd(&seed) % 4);
+        for (int f = 0; f < flips && len; f++)
+            t[rnd(&seed) % len] ^= (uint8_t)(1u << (rnd(&seed) % 8));
+        dccd_buf_reset(&out);
+        int rc;
+        switch (iter % 5) {
+        case 0:
+            rc = pq_rle_decode(t, len, 5, o, N, NULL);
+            (void)pq_rle_decode_u8(t, len, 5, o8, N, NULL);
+            break;
+        case 1:
+            rc = pq_delta_decode_i64(t, len, N, o64, &used, NULL);
+            (void)pq_delta_decode_i32(t, len, N, o32, &used, NULL);
+            break;
+        case 2: rc = pq_delta_length_decode(t, len, N, &out, lens, &used, NULL); break;
+        case 3: rc = pq_delta_byte_array_decode(t, len, N, &out, lens, &used, NULL); break;
+        default: rc = pq_plain_decode_byte_array(t, len, N, &out, lens, &used, NULL); break;
+        }
+        assert_true(rc == DCCD_OK || rc == DCCD_ECORRUPT);
+        if (rc == DCCD_OK && iter % 5 >= 2)
+            assert_true(used <= len);
+        ok += rc == DCCD_OK;
+        free(t);
+    }
+    printf("mutations: %d of 4000 still decoded\n", ok);
+    for (int i = 0; i < 5; i++)
+        dccd_buf_free(&enc[i]);
+    dccd_buf_free(&out);
+    free(sd);
+    free(so);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -847,7 +949,9 @@ int main(void)
         cmocka_unit_test(test_delta_corrupt),
         cmocka_unit_test(test_delta_length),
         cmocka_unit_test(test_delta_byte_array),
+        cmocka_unit_test(test_delta_byte_array_bomb),
         cmocka_unit_test(test_bss),
+        cmocka_unit_test(test_mutations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
