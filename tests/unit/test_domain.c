@@ -81,7 +81,9 @@ static void test_span_labels_both_ways(void **state)
     char small[3];
     assert_int_equal(dccd_span_label(900, small, sizeof small, &e), DCCD_ERANGE);
     assert_string_equal(small, "");
-    assert_int_equal(dccd_span_label(900, small, 4, &e), DCCD_OK); /* "15m" fits in 4 */
+    char four[4];
+    assert_int_equal(dccd_span_label(900, four, sizeof four, &e), DCCD_OK); /* "15m" fits */
+    assert_string_equal(four, "15m");
     assert_int_equal(dccd_span_label(120, small, sizeof small, &e), DCCD_ERANGE);
     assert_int_equal(dccd_span_label(60, small, 0, &e), DCCD_ERANGE);
 }

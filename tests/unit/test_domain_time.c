@@ -168,15 +168,17 @@ static void test_round_trips_random(void **state)
     uint64_t seed = UINT64_C(0x9e3779b97f4a7c15);
     int64_t lo = parse_ok("1678-01-01");
     int64_t hi = parse_ok("2261-12-31T23:59:59.999999999Z");
+    const uint64_t span = (uint64_t)hi - (uint64_t)lo; /* does not fit int64 */
+    const uint64_t span_s = span / (uint64_t)NS;
     char buf[DCCD_TIME_TEXT_MAX];
     for (int i = 0; i < 200000; i++) {
         int64_t ts;
         uint64_t r = rng_next(&seed);
         switch (i % 4) {
-        case 0: ts = lo + (int64_t)(r % (uint64_t)(hi - lo)); break;           /* any ns */
-        case 1: ts = (lo / NS + (int64_t)(r % (uint64_t)((hi - lo) / NS))) * NS; break; /* whole s */
-        case 2: ts = (lo / NS + (int64_t)(r % (uint64_t)((hi - lo) / NS))) * NS +
-                     (int64_t)(r % 1000) * 1000000; break;                      /* ms */
+        case 0: ts = (int64_t)((uint64_t)lo + r % span); break;                 /* any ns */
+        case 1: ts = (lo / NS + (int64_t)(r % span_s)) * NS; break;             /* whole s */
+        case 2: ts = (lo / NS + (int64_t)(r % span_s)) * NS + (int64_t)(r % 1000) * 1000000;
+            break;                                                              /* ms */
         default: ts = (int64_t)r; break;                                        /* whole range */
         }
         assert_int_equal(dccd_time_format(ts, buf, sizeof buf, NULL), DCCD_OK);
