@@ -77,6 +77,19 @@ int dccd_schema_col_index(dccd_data_type type, const char *name)
     return -1;
 }
 
+static const char *type_label(dccd_pq_type t)
+{
+    switch (t) {
+    case DCCD_PQ_BOOLEAN: return "boolean";
+    case DCCD_PQ_INT32: return "int32";
+    case DCCD_PQ_INT64: return "int64";
+    case DCCD_PQ_FLOAT: return "float";
+    case DCCD_PQ_DOUBLE: return "double";
+    case DCCD_PQ_BYTE_ARRAY: return "string";
+    default: return "unsupported";
+    }
+}
+
 static size_t type_width(dccd_pq_type t)
 {
     switch (t) {
@@ -173,7 +186,7 @@ int dccd_table_check_layout(const dccd_table *t, dccd_error *err)
         const char *name = dccd_schema_col_name(t->type, c);
         if (col->type != dccd_schema_col_type(t->type, c))
             return dccd_err_set(err, DCCD_EINVAL, "column '%s' has type %s, expected %s", name,
-                                dccd_pq_type_name(col->type), dccd_pq_type_name(dccd_schema_col_type(t->type, c)));
+                                type_label(col->type), type_label(dccd_schema_col_type(t->type, c)));
         if (col->n != t->nrows)
             return dccd_err_set(err, DCCD_EINVAL, "column '%s' has %zu rows, the table %zu", name, col->n, t->nrows);
         if (t->nrows == 0)
