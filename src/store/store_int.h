@@ -67,4 +67,52 @@ int dccd_merge_fold(const dccd_table *const *parts, size_t k, dccd_table *out, d
 /* True when ts[] is non-decreasing. */
 bool dccd_ts_sorted(const int64_t *ts, size_t n);
 
+/* ---- fsutil.c --------------------------------------------------------- */
+
+/* Open (and with `create`, make) the directory ROOTFD/rel one component at
+ * a time without following symlinks: a symlink or non-directory anywhere
+ * on the way is DCCD_EINVAL ("refusing to follow symlink ...").  rel is
+ * '/'-separated; every component must pass dccd_path_component_ok() except
+ * the hidden ".dccd" store directory.  *dirfd is O_RDONLY|O_DIRECTORY;
+ * DCCD_ENOTFOUND when a component is missing and !create. */
+int dccd_dir_open(int rootfd, const char *rel, bool create, int *dirfd, dccd_error *err);
+
+/* A file being written for atomic replacement of dir/name. */
+typedef struct dccd_atomic {
+    int dirfd;          /* borrowed */
+    int fd;             /* the temporary file, -1 when closed */
+    char tmp[300];      /* ".NAME.tmp-PID-RANDOM" */
+    char name[256];     /* final name */
+    const char *what;   /* path for messages (borrowed) */
+} dccd_atomic;
+
+/* Create the temporary file beside dir/name with O_EXCL|O_NOFOLLOW. */
+int dccd_atomic_begin(dccd_atomic *a, int dirfd, const char *name, const char *what, dccd_error *err);
+/* fsync (when durable), close, rename over name, fsync the directory. */
+int dccd_atomic_commit(dccd_atomic *a, bool durable, dccd_error *err);
+/* Close and unlink the temporary file (no error reported). */
+void dccd_atomic_abort(dccd_atomic *a);
+/* True for names of temporary files written by dccd_atomic_begin. */
+bool dccd_is_temp_name(const char *name);
+/* Remove temporary files in a directory older than age_sec (crash leftovers). */
+void dccd_remove_stale_temps(int dirfd, int age_sec);
+
+/* ---- lock.c ------------------------------------------------------------ */
+
+#define DCCD_LOCK_STRIPES 64
+
+typedef struct dccd_period_lock {
+    int fd;          /* flock'ed lock file */
+    unsigned stripe; /* in-process mutex index */
+} dccd_period_lock;
+
+struct dccd_lock_table;
+int dccd_locks_create(struct dccd_lock_table **out, dccd_error *err);
+void dccd_locks_destroy(struct dccd_lock_table *t);
+/* Take the lock of ROOT/.dccd/locks/<rel>.lock: the in-process stripe mutex
+ * then flock(LOCK_EX) on the file (created as needed). */
+int dccd_lock_acquire(struct dccd_lock_table *t, int rootfd, const char *rel, dccd_period_lock *out,
+                      dccd_error *err);
+void dccd_lock_release(struct dccd_lock_table *t, dccd_period_lock *l);
+
 #endif /* DCCD_STORE_INT_H */
