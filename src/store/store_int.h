@@ -67,6 +67,28 @@ int dccd_merge_fold(const dccd_table *const *parts, size_t k, dccd_table *out, d
 /* True when ts[] is non-decreasing. */
 bool dccd_ts_sorted(const int64_t *ts, size_t n);
 
+/* ---- canon.c ------------------------------------------------------------ */
+
+/* How the columns of one Parquet file map onto a canonical schema. */
+typedef struct dccd_canon_map {
+    dccd_data_type type;
+    int src[DCCD_MAX_COLS];     /* file column for each canonical column, -1 = fill with nulls */
+    int64_t ts_scale;           /* 1, or 1e9 when the file's TS are Unix seconds (legacy v2) */
+    bool legacy;                /* a v2 column was renamed/dropped or TS was in seconds */
+} dccd_canon_map;
+
+/* Build the map (the seed's canonicalize): rename quoteVolume, drop
+ * weightedAverage and other non-canonical columns, fill missing columns
+ * with nulls; TS must exist and be an integer column.  Reads TS statistics
+ * (or, lacking them, the TS column) to detect seconds. */
+int dccd_canon_map_file(dccd_pq_file *f, dccd_data_type type, dccd_canon_map *m, dccd_error *err);
+/* Read row group rg as a canonical owned table.  With ts_only, only TS is
+ * read (the other columns are all-null). */
+int dccd_canon_read_rg(dccd_pq_file *f, const dccd_canon_map *m, int rg, bool ts_only, dccd_table *out,
+                       dccd_error *err);
+/* TS range of row group rg from statistics (scaled); false if unknown. */
+bool dccd_canon_rg_ts_range(dccd_pq_file *f, const dccd_canon_map *m, int rg, int64_t *lo, int64_t *hi);
+
 /* ---- fsutil.c --------------------------------------------------------- */
 
 /* Open (and with `create`, make) the directory ROOTFD/rel one component at
