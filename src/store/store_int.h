@@ -137,4 +137,68 @@ int dccd_lock_acquire(struct dccd_lock_table *t, int rootfd, const char *rel, dc
                       dccd_error *err);
 void dccd_lock_release(struct dccd_lock_table *t, dccd_period_lock *l);
 
+/* ---- the store handle (store.c) ---------------------------------------- */
+
+struct dccd_store {
+    char *root;
+    int rootfd;
+    dccd_store_options opts;
+    struct dccd_lock_table *locks;
+};
+
+#define DCCD_REL_MAX 512
+
+/* Paths of one period of a dataset, all relative to the root. */
+typedef struct dccd_period {
+    dccd_data_type type;
+    char label[16];               /* "2024" or "2024-03-01" */
+    int64_t start, end;           /* [start, end) */
+    char dsdir[DCCD_REL_MAX];     /* "binance/ohlc/BTC-USDT/1m" */
+    char file[64];                /* "2024.parquet" */
+    char waldir[DCCD_REL_MAX + 32];  /* ".dccd/wal/<dsdir>/<label>" */
+    char lockrel[DCCD_REL_MAX + 32]; /* "<dsdir>/<label>" */
+} dccd_period;
+
+int dccd_period_init(const dccd_dataset *ds, const char *label, dccd_period *p, dccd_error *err);
+int dccd_period_of_ts(const dccd_dataset *ds, int64_t ts, dccd_period *p, dccd_error *err);
+void dccd_store_warn(dccd_store *s, const char *fmt, ...) DCCD_PRINTF(2, 3);
+/* The writer schema/options for period files and segments of a type. */
+int dccd_store_write_table(dccd_store *s, int dirfd, const char *name, const char *what, const dccd_table *t,
+                           const dccd_pq_kv *kv, size_t nkv, dccd_error *err);
+
+/* ---- wal.c -------------------------------------------------------------- */
+
+typedef struct dccd_segment {
+    uint64_t seq;
+    char name[32];   /* "00000000000000000042.seg" */
+} dccd_segment;
+
+/* List the segments of a period in seq order (*segs malloc'd; none -> 0). */
+int dccd_wal_list(dccd_store *s, const dccd_period *p, dccd_segment **segs, size_t *n, dccd_error *err);
+/* Write rows as a new segment (caller holds the period lock). */
+int dccd_wal_append(dccd_store *s, const dccd_period *p, const dccd_table *rows, const dccd_provenance *prov,
+                    dccd_error *err);
+/* Read one segment into a canonical table; *prov_json (malloc'd or NULL)
+ * gets its provenance.  DCCD_ENOTFOUND when it vanished (folded). */
+int dccd_wal_read(dccd_store *s, const dccd_period *p, const dccd_segment *seg, dccd_table *out, char **prov_json,
+                  dccd_error *err);
+/* Seq recorded in a period file as folded ("dccd.wal_applied"), 0 if none. */
+uint64_t dccd_wal_applied(dccd_pq_file *f);
+#define DCCD_WAL_APPLIED_KEY "dccd.wal_applied"
+#define DCCD_SCHEMA_VERSION_KEY "dccd.schema_version"
+
+/* Open a period file for reading without following symlinks: *f NULL and
+ * DCCD_OK when it does not exist. */
+int dccd_period_open_file(dccd_store *s, const dccd_period *p, dccd_pq_file **f, dccd_error *err);
+
+/* Rows of the period as dccd readers see them: the file folded with its
+ * pending segments (*out owned).  When there are no segments, the file's
+ * rows as stored. */
+int dccd_period_read_all(dccd_store *s, const dccd_period *p, dccd_table *out, dccd_error *err);
+
+/* ---- checkpoint.c ------------------------------------------------------- */
+
+/* Fold the period's segments into its file (caller holds the lock). */
+int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_report *rep, dccd_error *err);
+
 #endif /* DCCD_STORE_INT_H */
