@@ -81,7 +81,7 @@ int dccd_wal_list(dccd_store *s, const dccd_period *p, dccd_segment **segs, size
             *segs = ns;
         }
         (*segs)[*n].seq = seq;
-        snprintf((*segs)[*n].name, sizeof(*segs)[*n].name, "%s", e->d_name);
+        memcpy((*segs)[*n].name, e->d_name, 25); /* 24 chars + NUL, checked by parse_seg_name */
         (*n)++;
     }
     closedir(d);
