@@ -544,7 +544,7 @@ int dccd_pq_column_index(const dccd_pq_file *f, const char *name)
     return -1;
 }
 
-const dccd_pq_column_info *dccd_pq_column(const dccd_pq_file *f, int col)
+const dccd_pq_column_info *dccd_pq_column_info_at(const dccd_pq_file *f, int col)
 {
     if (col < 0 || col >= f->ncols)
         return NULL;
@@ -762,7 +762,6 @@ int dccd_pq_bloom_check(dccd_pq_file *f, int rg, int col, const void *value, siz
                             f->name, ci->name, len, w);
     if (!info.has_bloom_filter)
         return DCCD_OK;
-    const char *what_fmt = "%s: row group %d, column '%s': bloom filter";
     int64_t off = info.bloom_filter_offset;
     if (off < 4 || (uint64_t)off >= f->size)
         return dccd_err_set(err, DCCD_ECORRUPT, "%s: row group %d, column '%s': bloom filter offset %lld is outside the file",
@@ -788,7 +787,7 @@ int dccd_pq_bloom_check(dccd_pq_file *f, int rg, int col, const void *value, siz
     size_t consumed = 0;
     rc = pq_decode_bloom_header(buf, buflen, &h, &consumed, err);
     if (rc) {
-        dccd_err_prefix(err, rc, what_fmt, f->name, rg, ci->name);
+        dccd_err_prefix(err, rc, "%s: row group %d, column '%s': bloom filter", f->name, rg, ci->name);
         goto out;
     }
     if (!h.algorithm_block || !h.hash_xxhash || !h.compression_none) {
