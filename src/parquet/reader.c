@@ -625,8 +625,6 @@ static bool stat_ok(const dccd_pq_column_info *ci, const pq_bytes *b)
     size_t w = phys_width(ci);
     if (w && b->n != w)
         return false;
-    if (w && stat_is_nan(ci, b->p))
-        return false;
     return true;
 }
 
@@ -667,6 +665,14 @@ static void fill_stats(const dccd_pq_file *f, int col, const pq_column_meta *m, 
         s->min_len = st->min.n;
         s->max = st->max.p;
         s->max_len = st->max.n;
+    }
+    /* A NaN bound makes both useless (writers that emit one emit garbage). */
+    bool nan_min = s->has_min && stat_is_nan(ci, s->min);
+    bool nan_max = s->has_max && stat_is_nan(ci, s->max);
+    if (nan_min || nan_max) {
+        s->has_min = s->has_max = false;
+        s->min = s->max = NULL;
+        s->min_len = s->max_len = 0;
     }
 }
 
