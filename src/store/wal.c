@@ -142,8 +142,12 @@ int dccd_wal_append(dccd_store *s, const dccd_period *p, const dccd_table *rows,
         return rc;
     uint64_t next = n ? segs[n - 1].seq : 0;
     free(segs);
+    /* never add rows to a period whose file cannot be read: they could not
+     * be folded without losing the file's rows (the seed's rule) */
     dccd_pq_file *f = NULL;
-    if (dccd_period_open_file(s, p, &f, NULL) == DCCD_OK && f) {
+    if ((rc = dccd_period_open_file(s, p, &f, err)))
+        return dccd_err_prefix(err, rc, "save refused, the period file cannot be read (it is left untouched)");
+    if (f) {
         uint64_t applied = dccd_wal_applied(f);
         if (applied > next)
             next = applied;
