@@ -41,7 +41,7 @@
 
 /* Fill *err (may be NULL) with code and a formatted message; returns code. */
 int dccd_err_set(dccd_error *err, int code, const char *fmt, ...) DCCD_PRINTF(3, 4);
-int dccd_err_setv(dccd_error *err, int code, const char *fmt, va_list ap);
+int dccd_err_setv(dccd_error *err, int code, const char *fmt, va_list ap) DCCD_PRINTF(3, 0);
 
 /* Prepend context to an existing message: "ctx: old message".  Returns
  * err->code (or `code` if err is NULL).  Use when propagating an error up a
