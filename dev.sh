@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# dev.sh - the one entry point for building, testing and running dccd.
+#
+#   ./dev.sh demo     install what is missing, build, and run `dccd demo` into
+#                     ./data (a synthetic sample store), printing its inventory
+#   ./dev.sh test     install what is missing, then the whole test suite:
+#                     gcc build (-Werror) + CTest; clang build with ASan+UBSan
+#                     + CTest; the core tests under valgrind
+#   ./dev.sh build    build only (build/)
+#   ./dev.sh torture  the long reliability suite (minutes)
+#   ./dev.sh bench    the benchmarks (bench/), figures on stdout
+set -euo pipefail
+cd "$(dirname "$0")"
+jobs=2
+
+build() {  # build DIR [cmake args...]
+  local dir=$1; shift
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  cmake --build "$dir" -j"$jobs" >/dev/null || cmake --build "$dir" -j1
+}
+
+cmd=${1:-test}
+case "$cmd" in
+  setup) bash scripts/setup.sh ;;
+  build) bash scripts/setup.sh; build build ;;
+  demo)
+    bash scripts/setup.sh
+    build build
+    root=${DCCD_DATA:-./data}
+    ./build/dccd demo --root "$root"
+    ;;
+  test)
+    bash scripts/setup.sh
+    echo "== gcc build + tests" >&2
+    CC=gcc build build
+    (cd build && ctest --output-on-failure -j"$jobs")
+    echo "== clang build with AddressSanitizer + UndefinedBehaviorSanitizer + tests" >&2
+    CC=clang build build-asan -DDCCD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+    (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+       ctest --output-on-failure -j"$jobs" -LE no-asan)
+    echo "== core tests under valgrind" >&2
+    bash scripts/valgrind-core.sh build
+    ;;
+  torture)
+    bash scripts/setup.sh
+    build build
+    DCCD_TORTURE=1 bash tests/reliability/run.sh build
+    ;;
+  bench)
+    bash scripts/setup.sh
+    build build
+    bash bench/run.sh build
+    ;;
+  *) echo "usage: ./dev.sh {demo|test|build|setup|torture|bench}" >&2; exit 2 ;;
+esac

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# scripts/setup.sh - install what dccd needs on a Debian machine, idempotently.
+#
+#   apt packages: compilers, cmake, codec and test libraries, valgrind, node/npm
+#   npm test peers: tests/interop (nodejs-polars, @duckdb/node-api, hyparquet),
+#                   pinned by tests/interop/package-lock.json
+#
+# Only what is missing is installed.  Set DCCD_SKIP_NPM=1 to skip the npm peers
+# (the interop tests then report themselves skipped).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+pkgs=(build-essential cmake pkg-config clang libclang-rt-dev llvm
+      libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libbrotli-dev libxxhash-dev
+      libjansson-dev libcmocka-dev valgrind nodejs npm)
+missing=()
+for p in "${pkgs[@]}"; do
+  if [ "$p" = nodejs ] || [ "$p" = npm ]; then
+    command -v "${p/nodejs/node}" >/dev/null 2>&1 && continue
+  fi
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing apt packages: ${missing[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "${DCCD_SKIP_NPM:-0}" != 1 ] && [ -f "$here/tests/interop/package-lock.json" ]; then
+  stamp="$here/tests/interop/node_modules/.dccd-stamp"
+  want=$(sha256sum "$here/tests/interop/package-lock.json" | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "setup: installing npm test peers (tests/interop)" >&2
+    (cd "$here/tests/interop" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$want" > "$stamp"
+  fi
+fi
