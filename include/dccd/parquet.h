@@ -215,7 +215,7 @@ int32_t dccd_pq_version(const dccd_pq_file *f);
 const char *dccd_pq_created_by(const dccd_pq_file *f);   /* NULL if absent */
 /* Column index by exact name, -1 if none. */
 int dccd_pq_column_index(const dccd_pq_file *f, const char *name);
-const dccd_pq_column_info *dccd_pq_column(const dccd_pq_file *f, int col);
+const dccd_pq_column_info *dccd_pq_column_info_at(const dccd_pq_file *f, int col);
 int64_t dccd_pq_row_group_rows(const dccd_pq_file *f, int rg);
 int64_t dccd_pq_row_group_bytes(const dccd_pq_file *f, int rg);   /* total_byte_size */
 /* Fills *out; returns DCCD_EINVAL for an index out of range. */

@@ -49,6 +49,7 @@ typedef struct pq_tin {
     int depth;            /* current struct/list nesting, capped */
     dccd_error *err;      /* where decode errors go */
     const char *what;     /* "footer", "page header", ... for messages */
+    const uint8_t *start; /* start of the input, for offsets in messages */
 } pq_tin;
 
 void pq_tin_init(pq_tin *in, const void *buf, size_t len, const char *what, dccd_error *err);
