@@ -25,3 +25,10 @@ set_tests_properties(interop_peers PROPERTIES
   SKIP_RETURN_CODE 77
   TIMEOUT 300
   LABELS interop)
+
+# The seed port (bench/seedport) checked against the seed's semantics.
+if(EXISTS ${CMAKE_SOURCE_DIR}/bench/seedport/selftest.mjs)
+  add_test(NAME seedport_selftest
+    COMMAND sh ${DCCD_INTEROP_DIR}/run_interop.sh --script ${CMAKE_SOURCE_DIR}/bench/seedport/selftest.mjs)
+  set_tests_properties(seedport_selftest PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 LABELS interop)
+endif()

@@ -1,0 +1,14 @@
+import { pl } from './pl.mjs';
+const df = pl.DataFrame({ TS: pl.Series('TS', ['3','1','3','2','1'], pl.Utf8).cast(pl.Int64), v: [10, 20, 30, 40, 50] });
+console.log(df.unique({ subset: ['TS'], keep: 'last', maintainOrder: true }).toRecords());
+console.log(df.unique({ subset: ['TS'], keep: 'last', maintainOrder: true }).sort({ by: 'TS', maintainOrder: true }).toRecords());
+const p = df.withColumns(pl.col('TS').cast(pl.Datetime('ns')).dt.strftime('%Y-%m-%d').alias('_period'));
+console.log(p.toRecords());
+const d2 = pl.DataFrame({ TS: pl.Series('TS', ['1704067200000000000', '1735689600000000000', null], pl.Utf8).cast(pl.Int64) });
+console.log(d2.withColumns(pl.col('TS').cast(pl.Datetime('ns')).dt.strftime('%Y').alias('_p')).toRecords());
+console.log(d2.getColumn('TS').max(), typeof d2.getColumn('TS').max(), d2.getColumn('TS').cast(pl.Utf8).toArray());
+const e = pl.DataFrame(); console.log(e.height, e.width, e.columns);
+console.log(pl.DataFrame({a:[1]}).withColumns(pl.lit(null).cast(pl.Float64).alias('b')).dtypes.map(String));
+const mx = d2.select(pl.col('TS').max().cast(pl.Utf8)).getColumn('TS').toArray(); console.log(mx);
+const tr = pl.DataFrame({ TS: [1,1,1], price:[1.0,1.0,NaN], amount:[2,2,NaN], side:['buy','buy','sell'], tid:[null,null,null] });
+console.log(tr.getColumn('tid').nullCount(), tr.getColumn('tid').dtype.toString(), tr.unique({subset:['TS','price','amount','side'], keep:'last', maintainOrder:true}).height);
