@@ -64,6 +64,8 @@ int pq_bss_encode(dccd_buf *dst, const void *vals, size_t width, size_t n, dccd_
         return dccd_err_set(err, DCCD_EINVAL, "BYTE_STREAM_SPLIT encode: width 0");
     if (!dccd_mul_ok(width, n, &need))
         return dccd_err_set(err, DCCD_ERANGE, "BYTE_STREAM_SPLIT encode: size overflows");
+    if (need == 0)
+        return DCCD_OK;
     uint8_t *o;
     int rc = dccd_buf_extend(dst, need, &o, err);
     if (rc)

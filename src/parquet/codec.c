@@ -402,7 +402,7 @@ int pq_compress(dccd_pq_codec codec, int level, const uint8_t *src, size_t src_l
         return DCCD_OK;
     }
     case DCCD_PQ_LZ4_RAW: {
-        size_t out;
+        size_t out = 0;
         if ((rc = lz4_block(src, src_len, dst, &out, "lz4_raw", err)))
             return rc;
         dst->len += out;
@@ -410,7 +410,7 @@ int pq_compress(dccd_pq_codec codec, int level, const uint8_t *src, size_t src_l
     }
     case DCCD_PQ_LZ4: {
         /* Hadoop framing: one frame [usize BE][csize BE][block] */
-        size_t start = dst->len, out;
+        size_t start = dst->len, out = 0;
         uint8_t hdr[8] = {0};
         if ((rc = dccd_buf_append(dst, hdr, 8, err)))
             return rc;

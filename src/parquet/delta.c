@@ -167,8 +167,11 @@ static int parse_header(const uint8_t *src, size_t len, delta_hdr *h, dccd_error
 {
     uint64_t zfirst;
     size_t pos = 0, k;
-    if (!src && len)
-        return dccd_err_set(err, DCCD_EINVAL, "DELTA_BINARY_PACKED: NULL input");
+    if (!src) {
+        if (len)
+            return dccd_err_set(err, DCCD_EINVAL, "DELTA_BINARY_PACKED: NULL input");
+        goto trunc;
+    }
     if (!(k = read_uvarint(src + pos, len - pos, &h->block_size)))
         goto trunc;
     pos += k;

@@ -12,9 +12,10 @@
  * Decoding rules:
  *   - every array and string is allocated from the caller's arena (strings
  *     NUL-terminated, binaries copied); no per-field malloc;
- *   - unknown fields are skipped; a known field with the wrong wire type,
- *     a missing required field, or a negative count/size/offset is
- *     DCCD_ECORRUPT naming the struct and field;
+ *   - unknown fields are skipped, and so (as generated Thrift code does)
+ *     is a known field arriving with another wire type; a missing required
+ *     field, a list of the wrong element type, or a negative
+ *     count/size/offset is DCCD_ECORRUPT naming the struct and field;
  *   - list element counts are checked against the remaining bytes (in
  *     thrift.c) and, for lists of structs, against the minimum encoded size
  *     of one element, so a hostile footer cannot claim more elements than
@@ -217,8 +218,21 @@ static int rd_list(dctx *d, int type, int elem, size_t minsz, const char *st, co
     return DCCD_OK;
 }
 
-/* Field loop scaffolding. */
-#define FIELDS_BEGIN(d)                                                                                          \
+/* Expected wire types of known fields, indexed by field id (0 = not a
+ * known field).  As in generated Thrift code, a known field arriving with
+ * another wire type is skipped as if unknown (one corpus file has a list
+ * in ColumnMetaData field 15, from a pre-standard writer); a required
+ * field skipped that way is then reported missing. */
+enum { xB = PQ_TT_TRUE, xBY = PQ_TT_BYTE, xI16 = PQ_TT_I16, xI32 = PQ_TT_I32, xI64 = PQ_TT_I64,
+       xBIN = PQ_TT_BINARY, xL = PQ_TT_LIST, xS = PQ_TT_STRUCT };
+
+static bool type_ok(int type, int expect)
+{
+    return type == expect || (expect == PQ_TT_TRUE && type == PQ_TT_FALSE);
+}
+
+/* Field loop scaffolding: tbl is the struct's expected-type table. */
+#define FIELDS_BEGIN(d, tbl)                                                                                     \
     int rc;                                                                                                      \
     int16_t last_id_ = 0;                                                                                        \
     int type;                                                                                                    \
@@ -231,9 +245,38 @@ static int rd_list(dctx *d, int type, int elem, size_t minsz, const char *st, co
             return rc;                                                                                           \
         if (type == PQ_TT_STOP)                                                                                  \
             break;                                                                                               \
+        if (id > 0 && (size_t)id < sizeof(tbl) && (tbl)[id] && !type_ok(type, (tbl)[id])) {                     \
+            if ((rc = pq_t_skip(&(d)->in, type)))                                                                \
+                return rc;                                                                                       \
+            continue;                                                                                            \
+        }                                                                                                        \
         if (id > 0 && id < 32)                                                                                   \
             seen |= 1u << id;                                                                                    \
         switch (id) {
+
+static const int8_t T_STATS[] = {0, xBIN, xBIN, xI64, xI64, xBIN, xBIN, xB, xB};
+static const int8_t T_KV[] = {0, xBIN, xBIN};
+static const int8_t T_UNION3[] = {0, xS, xS, xS};
+static const int8_t T_TIME[] = {0, xB, xS};
+static const int8_t T_DEC[] = {0, xI32, xI32};
+static const int8_t T_INT[] = {0, xBY, xB};
+static const int8_t T_LT[] = {0, xS, xS, xS, xS, xS, xS, xS, xS, xS, xS, xS, xS, xS, xS, xS, xS, xS, xS};
+static const int8_t T_SCHEMA[] = {0, xI32, xI32, xI32, xBIN, xI32, xI32, xI32, xI32, xI32, xS};
+static const int8_t T_PES[] = {0, xI32, xI32, xI32};
+static const int8_t T_CMETA[] = {0, xI32, xL, xL, xI32, xI64, xI64, xI64, xL, xI64, xI64, xI64, xS, xL, xI64, xI32};
+static const int8_t T_CHUNK[] = {0, xBIN, xI64, xS, xI64, xI32, xI64, xI32, xS, xBIN};
+static const int8_t T_SORT[] = {0, xI32, xB, xB};
+static const int8_t T_RG[] = {0, xL, xI64, xI64, xL, xI64, xI64, xI16};
+static const int8_t T_UNION1[] = {0, xS};
+static const int8_t T_FMD[] = {0, xI32, xL, xI64, xL, xL, xBIN, xL, xS};
+static const int8_t T_DPH[] = {0, xI32, xI32, xI32, xI32, xS};
+static const int8_t T_DICT[] = {0, xI32, xI32, xB};
+static const int8_t T_DPH2[] = {0, xI32, xI32, xI32, xI32, xI32, xI32, xB, xS};
+static const int8_t T_PH[] = {0, xI32, xI32, xI32, xI32, xS, xS, xS, xS};
+static const int8_t T_CI[] = {0, xL, xL, xL, xI32, xL};
+static const int8_t T_PLOC[] = {0, xI64, xI32, xI64};
+static const int8_t T_OI[] = {0, xL};
+static const int8_t T_BLOOM[] = {0, xI32, xS, xS, xS};
 
 #define FIELDS_END(d)                                                                                            \
         default: rc = pq_t_skip(&(d)->in, type); break;                                                          \
@@ -255,7 +298,7 @@ static int dec_statistics(dctx *d, pq_statistics *s)
 {
     static const char st[] = "Statistics";
     memset(s, 0, sizeof *s);
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_STATS)
     case 1: rc = rd_bin(d, type, st, "max", &s->max); break;
     case 2: rc = rd_bin(d, type, st, "min", &s->min); break;
     case 3:
@@ -287,7 +330,7 @@ static int dec_key_value(dctx *d, pq_key_value *kv)
 {
     static const char st[] = "KeyValue";
     memset(kv, 0, sizeof *kv);
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_KV)
     case 1: rc = rd_str(d, type, st, "key", &kv->key, NULL); break;
     case 2: rc = rd_str(d, type, st, "value", &kv->value, &kv->value_len); break;
     FIELDS_END(d)
@@ -320,7 +363,7 @@ static int dec_kv_list(dctx *d, int type, const char *st, pq_key_value **out, si
 static int dec_time_unit(dctx *d, int *unit)
 {
     *unit = -1;
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_UNION3)
     case 1:
     case 2:
     case 3:
@@ -336,7 +379,7 @@ static int dec_time_unit(dctx *d, int *unit)
 
 static int dec_time_like(dctx *d, const char *st, pq_logical_type *lt)
 {
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_TIME)
     case 1: rc = rd_bool(d, type, st, "isAdjustedToUTC", &lt->utc); break;
     case 2:
         rc = want(d, type, PQ_TT_STRUCT, st, "unit");
@@ -356,7 +399,7 @@ static int dec_time_like(dctx *d, const char *st, pq_logical_type *lt)
 static int dec_decimal(dctx *d, pq_logical_type *lt)
 {
     static const char st[] = "DecimalType";
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_DEC)
     case 1: rc = rd_i32(d, type, st, "scale", &lt->scale); break;
     case 2: rc = rd_i32(d, type, st, "precision", &lt->precision); break;
     FIELDS_END(d)
@@ -368,7 +411,7 @@ static int dec_decimal(dctx *d, pq_logical_type *lt)
 static int dec_int_type(dctx *d, pq_logical_type *lt)
 {
     static const char st[] = "IntType";
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_INT)
     case 1: rc = rd_byte(d, type, st, "bitWidth", &lt->bit_width); break;
     case 2: rc = rd_bool(d, type, st, "isSigned", &lt->is_signed); break;
     FIELDS_END(d)
@@ -382,7 +425,7 @@ static int dec_logical_type(dctx *d, pq_logical_type *lt, bool *present)
     static const char st[] = "LogicalType";
     memset(lt, 0, sizeof *lt);
     *present = false;
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_LT)
     case PQ_LT_STRING:
     case PQ_LT_MAP:
     case PQ_LT_LIST:
@@ -454,7 +497,7 @@ static int dec_schema_element(dctx *d, pq_schema_element *e)
 {
     static const char st[] = "SchemaElement";
     memset(e, 0, sizeof *e);
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_SCHEMA)
     case 1:
         rc = rd_i32(d, type, st, "type", &e->type);
         e->has_type = true;
@@ -498,7 +541,7 @@ static int dec_encoding_stats(dctx *d, pq_page_encoding_stats *s)
 {
     static const char st[] = "PageEncodingStats";
     memset(s, 0, sizeof *s);
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_PES)
     case 1: rc = rd_i32(d, type, st, "page_type", &s->page_type); break;
     case 2: rc = rd_i32(d, type, st, "encoding", &s->encoding); break;
     case 3: rc = rd_i32_nn(d, type, st, "count", &s->count); break;
@@ -514,7 +557,7 @@ static int dec_column_meta(dctx *d, pq_column_meta *m)
     static const char st[] = "ColumnMetaData";
     memset(m, 0, sizeof *m);
     size_t n;
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_CMETA)
     case 1: rc = rd_i32(d, type, st, "type", &m->type); break;
     case 2:
         if ((rc = rd_list(d, type, PQ_TT_I32, 1, st, "encodings", &n)))
@@ -603,7 +646,7 @@ static int dec_column_chunk(dctx *d, pq_column_chunk *c)
     static const char st[] = "ColumnChunk";
     memset(c, 0, sizeof *c);
     bool has_oi_off = false, has_oi_len = false, has_ci_off = false, has_ci_len = false;
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_CHUNK)
     case 1: rc = rd_str(d, type, st, "file_path", &c->file_path, NULL); break;
     case 2: rc = rd_i64_nn(d, type, st, "file_offset", &c->file_offset); break;
     case 3:
@@ -650,7 +693,7 @@ static int dec_sorting_column(dctx *d, pq_sorting_column *s)
 {
     static const char st[] = "SortingColumn";
     memset(s, 0, sizeof *s);
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_SORT)
     case 1: rc = rd_i32_nn(d, type, st, "column_idx", &s->column_idx); break;
     case 2: rc = rd_bool(d, type, st, "descending", &s->descending); break;
     case 3: rc = rd_bool(d, type, st, "nulls_first", &s->nulls_first); break;
@@ -669,7 +712,7 @@ static int dec_row_group(dctx *d, pq_row_group *g)
     static const char st[] = "RowGroup";
     memset(g, 0, sizeof *g);
     size_t n;
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_RG)
     case 1:
         if ((rc = rd_list(d, type, PQ_TT_STRUCT, CHUNK_MIN, st, "columns", &n)))
             break;
@@ -729,7 +772,7 @@ static int dec_row_group(dctx *d, pq_row_group *g)
 static int dec_column_order(dctx *d, bool *type_defined)
 {
     *type_defined = false;
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_UNION1)
     case 1:
         rc = want(d, type, PQ_TT_STRUCT, "ColumnOrder", "TYPE_ORDER");
         if (!rc)
@@ -746,7 +789,7 @@ static int dec_file_meta(dctx *d, pq_file_meta *m)
     static const char st[] = "FileMetaData";
     memset(m, 0, sizeof *m);
     size_t n;
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_FMD)
     case 1: rc = rd_i32(d, type, st, "version", &m->version); break;
     case 2:
         if ((rc = rd_list(d, type, PQ_TT_STRUCT, SCHEMA_MIN, st, "schema", &n)))
@@ -805,7 +848,7 @@ static int dec_data_page_header(dctx *d, pq_data_page_header *h)
 {
     static const char st[] = "DataPageHeader";
     memset(h, 0, sizeof *h);
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_DPH)
     case 1: rc = rd_i32_nn(d, type, st, "num_values", &h->num_values); break;
     case 2: rc = rd_i32(d, type, st, "encoding", &h->encoding); break;
     case 3: rc = rd_i32(d, type, st, "definition_level_encoding", &h->definition_level_encoding); break;
@@ -828,7 +871,7 @@ static int dec_dict_page_header(dctx *d, pq_dictionary_page_header *h)
 {
     static const char st[] = "DictionaryPageHeader";
     memset(h, 0, sizeof *h);
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_DICT)
     case 1: rc = rd_i32_nn(d, type, st, "num_values", &h->num_values); break;
     case 2: rc = rd_i32(d, type, st, "encoding", &h->encoding); break;
     case 3:
@@ -846,7 +889,7 @@ static int dec_data_page_header_v2(dctx *d, pq_data_page_header_v2 *h)
     static const char st[] = "DataPageHeaderV2";
     memset(h, 0, sizeof *h);
     h->is_compressed = true;
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_DPH2)
     case 1: rc = rd_i32_nn(d, type, st, "num_values", &h->num_values); break;
     case 2: rc = rd_i32_nn(d, type, st, "num_nulls", &h->num_nulls); break;
     case 3: rc = rd_i32_nn(d, type, st, "num_rows", &h->num_rows); break;
@@ -874,7 +917,7 @@ static int dec_page_header(dctx *d, pq_page_header *h)
 {
     static const char st[] = "PageHeader";
     memset(h, 0, sizeof *h);
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_PH)
     case 1: rc = rd_i32(d, type, st, "type", &h->type); break;
     case 2: rc = rd_i32_nn(d, type, st, "uncompressed_page_size", &h->uncompressed_page_size); break;
     case 3: rc = rd_i32_nn(d, type, st, "compressed_page_size", &h->compressed_page_size); break;
@@ -914,7 +957,7 @@ static int dec_column_index(dctx *d, pq_column_index *ci)
     static const char st[] = "ColumnIndex";
     memset(ci, 0, sizeof *ci);
     size_t n, n_null = 0, n_min = 0, n_max = 0, n_nc = 0;
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_CI)
     case 1:
         if ((rc = rd_list(d, type, PQ_TT_TRUE, 1, st, "null_pages", &n)))
             break;
@@ -989,7 +1032,7 @@ static int dec_page_location(dctx *d, pq_page_location *l)
 {
     static const char st[] = "PageLocation";
     memset(l, 0, sizeof *l);
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_PLOC)
     case 1: rc = rd_i64_nn(d, type, st, "offset", &l->offset); break;
     case 2: rc = rd_i32_nn(d, type, st, "compressed_page_size", &l->compressed_page_size); break;
     case 3: rc = rd_i64_nn(d, type, st, "first_row_index", &l->first_row_index); break;
@@ -1005,7 +1048,7 @@ static int dec_offset_index(dctx *d, pq_offset_index *oi)
     static const char st[] = "OffsetIndex";
     memset(oi, 0, sizeof *oi);
     size_t n;
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_OI)
     case 1:
         /* three required fields of >= 2 bytes + stop */
         if ((rc = rd_list(d, type, PQ_TT_STRUCT, 7, st, "page_locations", &n)))
@@ -1030,7 +1073,7 @@ static int dec_offset_index(dctx *d, pq_offset_index *oi)
 static int dec_union_first(dctx *d, const char *st, bool *first)
 {
     *first = false;
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_UNION1)
     case 1:
         rc = want(d, type, PQ_TT_STRUCT, st, "member 1");
         if (!rc)
@@ -1046,7 +1089,7 @@ static int dec_bloom_header(dctx *d, pq_bloom_header *h)
 {
     static const char st[] = "BloomFilterHeader";
     memset(h, 0, sizeof *h);
-    FIELDS_BEGIN(d)
+    FIELDS_BEGIN(d, T_BLOOM)
     case 1: rc = rd_i32_nn(d, type, st, "numBytes", &h->num_bytes); break;
     case 2:
         rc = want(d, type, PQ_TT_STRUCT, st, "algorithm");

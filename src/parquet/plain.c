@@ -80,6 +80,10 @@ int pq_plain_decode_byte_array(const uint8_t *src, size_t len, size_t n, dccd_bu
         pos += l;
         total += l;
     }
+    if (consumed)
+        *consumed = pos;
+    if (total == 0)
+        return DCCD_OK;
     int rc = dccd_buf_reserve(data, total, err);
     if (rc)
         return rc;
@@ -93,14 +97,14 @@ int pq_plain_decode_byte_array(const uint8_t *src, size_t len, size_t n, dccd_bu
         pos += 4 + (size_t)l;
     }
     data->len += total;
-    if (consumed)
-        *consumed = pos;
     return DCCD_OK;
 }
 
 int pq_plain_encode_bool(dccd_buf *dst, const uint8_t *vals, size_t n, dccd_error *err)
 {
     size_t nbytes = n / 8 + (n % 8 != 0);
+    if (nbytes == 0)
+        return DCCD_OK;
     uint8_t *o;
     int rc = dccd_buf_extend(dst, nbytes, &o, err);
     if (rc)
@@ -129,6 +133,8 @@ int pq_plain_encode_byte_array(dccd_buf *dst, const uint8_t *data, const int64_t
         if (!dccd_add_ok(total, (size_t)l + 4, &total))
             return dccd_err_set(err, DCCD_ERANGE, "PLAIN byte array encode: total size overflows");
     }
+    if (total == 0)
+        return DCCD_OK;
     int rc = dccd_buf_reserve(dst, total, err);
     if (rc)
         return rc;

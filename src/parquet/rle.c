@@ -68,60 +68,78 @@ static size_t read_uvarint(const uint8_t *p, size_t len, uint64_t *out)
 }
 
 /* Unpack 8 values of width bw from p; p must have bw + 8 readable bytes. */
-PQ_INLINE void unpack8_k(const uint8_t *p, uint32_t *out, const int bw)
-{
-    const uint64_t mask = (bw == 32) ? 0xffffffffu : ((UINT64_C(1) << bw) - 1);
-    for (int i = 0; i < 8; i++) {
-        const int off = i * bw;
-        out[i] = (uint32_t)((ld64(p + (off >> 3)) >> (off & 7)) & mask);
+#define DEFINE_UNPACK8(NAME, T)                                                                  \
+    PQ_INLINE void NAME(const uint8_t *p, T *out, const int bw)                                  \
+    {                                                                                            \
+        const uint64_t mask = (bw == 32) ? 0xffffffffu : ((UINT64_C(1) << bw) - 1);              \
+        for (int i = 0; i < 8; i++) {                                                            \
+            const int off = i * bw;                                                              \
+            out[i] = (T)((ld64(p + (off >> 3)) >> (off & 7)) & mask);                            \
+        }                                                                                        \
     }
+DEFINE_UNPACK8(unpack8_k, uint32_t)
+DEFINE_UNPACK8(unpack8_k8, uint8_t)
+
+/* `groups` consecutive groups, every one with bw + 8 readable bytes. */
+PQ_INLINE void unpack_run_k(const uint8_t *p, uint32_t *out, size_t groups, const int bw)
+{
+    for (size_t g = 0; g < groups; g++, p += bw, out += 8)
+        unpack8_k(p, out, bw);
+}
+PQ_INLINE void unpack_run_k8(const uint8_t *p, uint8_t *out, size_t groups, const int bw)
+{
+    for (size_t g = 0; g < groups; g++, p += bw, out += 8)
+        unpack8_k8(p, out, bw);
 }
 
-#define UNPACK_CASE(k) \
-    case k: unpack8_k(p, out, k); break;
+#define C8(M, a) M(a) M(a + 1) M(a + 2) M(a + 3) M(a + 4) M(a + 5) M(a + 6) M(a + 7)
+#define RUN_CASE(k) \
+    case k: unpack_run_k(p, out, groups, k); break;
+#define RUN8_CASE(k) \
+    case k: unpack_run_k8(p, out, groups, k); break;
 
-static void unpack8(const uint8_t *p, uint32_t *out, int bw)
+/* One switch per run; the compiler specialises the loop for each width. */
+static void unpack_run(const uint8_t *p, uint32_t *out, size_t groups, int bw)
 {
     switch (bw) {
-    case 0: memset(out, 0, 8 * sizeof *out); break;
-    UNPACK_CASE(1) UNPACK_CASE(2) UNPACK_CASE(3) UNPACK_CASE(4) UNPACK_CASE(5) UNPACK_CASE(6) UNPACK_CASE(7)
-    UNPACK_CASE(8) UNPACK_CASE(9) UNPACK_CASE(10) UNPACK_CASE(11) UNPACK_CASE(12) UNPACK_CASE(13)
-    UNPACK_CASE(14) UNPACK_CASE(15) UNPACK_CASE(16) UNPACK_CASE(17) UNPACK_CASE(18) UNPACK_CASE(19)
-    UNPACK_CASE(20) UNPACK_CASE(21) UNPACK_CASE(22) UNPACK_CASE(23) UNPACK_CASE(24) UNPACK_CASE(25)
-    UNPACK_CASE(26) UNPACK_CASE(27) UNPACK_CASE(28) UNPACK_CASE(29) UNPACK_CASE(30) UNPACK_CASE(31)
-    UNPACK_CASE(32)
+    case 0: memset(out, 0, groups * 8 * sizeof *out); break;
+    C8(RUN_CASE, 1) C8(RUN_CASE, 9) C8(RUN_CASE, 17) C8(RUN_CASE, 25)
     default: break; /* callers validate bw */
     }
 }
 
-/* Unpack `groups` groups (8 values each) into out, all bounds checked by the
- * caller: [p, p + groups*bw) is inside [.., end). */
-static void unpack_groups32(const uint8_t *p, const uint8_t *end, int bw, uint32_t *out, size_t groups)
+static void unpack_run8(const uint8_t *p, uint8_t *out, size_t groups, int bw)
 {
-    size_t g = 0;
-    /* Groups far enough from the end for direct 8-byte window loads. */
-    for (; g < groups && (size_t)(end - p) >= (size_t)bw + 8; g++, p += bw, out += 8)
-        unpack8(p, out, bw);
-    for (; g < groups; g++, p += bw, out += 8) {
-        uint8_t tmp[32 + 8] = {0};
-        memcpy(tmp, p, (size_t)bw);
-        unpack8(tmp, out, bw);
+    switch (bw) {
+    case 0: memset(out, 0, groups * 8); break;
+    C8(RUN8_CASE, 1)
+    default: break; /* callers validate bw */
     }
 }
 
-static void unpack_groups8(const uint8_t *p, const uint8_t *end, int bw, uint8_t *out, size_t groups)
+/* Unpack `groups` groups (8 values each) into out32 or out8; the caller
+ * checked that [p, p + groups*bw) lies inside [.., end).  Groups too close
+ * to `end` for 8-byte window loads go through a zero-padded copy. */
+static void unpack_groups(const uint8_t *p, const uint8_t *end, int bw, uint32_t *out32, uint8_t *out8,
+                          size_t groups)
 {
-    uint32_t t[8];
-    for (size_t g = 0; g < groups; g++, p += bw, out += 8) {
-        if ((size_t)(end - p) >= (size_t)bw + 8) {
-            unpack8(p, t, bw);
-        } else {
-            uint8_t tmp[32 + 8] = {0};
-            memcpy(tmp, p, (size_t)bw);
-            unpack8(tmp, t, bw);
-        }
-        for (int i = 0; i < 8; i++)
-            out[i] = (uint8_t)t[i];
+    size_t avail = (size_t)(end - p), safe = groups;
+    if (bw > 0) {
+        safe = avail >= (size_t)bw + 8 ? (avail - 8) / (size_t)bw : 0;
+        if (safe > groups)
+            safe = groups;
+    }
+    if (out32)
+        unpack_run(p, out32, safe, bw);
+    else
+        unpack_run8(p, out8, safe, bw);
+    for (size_t g = safe; g < groups; g++) {
+        uint8_t tmp[32 + 8] = {0};
+        memcpy(tmp, p + g * (size_t)bw, (size_t)bw);
+        if (out32)
+            unpack_run(tmp, out32 + g * 8, 1, bw);
+        else
+            unpack_run8(tmp, out8 + g * 8, 1, bw);
     }
 }
 
@@ -132,8 +150,10 @@ static int rle_decode_impl(const uint8_t *src, size_t len, int bit_width, uint32
     const int maxw = out8 ? 8 : 32;
     if (bit_width < 0 || bit_width > maxw)
         return dccd_err_set(err, DCCD_ECORRUPT, "RLE: bit width %d out of range 0..%d", bit_width, maxw);
-    if (n > 0 && !src && len > 0)
-        return dccd_err_set(err, DCCD_EINVAL, "RLE: NULL input");
+    if (n == 0)
+        return DCCD_OK;
+    if (!src)
+        return dccd_err_set(err, DCCD_ECORRUPT, "RLE: no input for %zu values", n);
     const uint8_t *p = src, *end = src + len;
     const size_t vbytes = ((size_t)bit_width + 7) / 8;
     const uint32_t vmax = bit_width == 32 ? 0xffffffffu : ((1u << bit_width) - 1);
@@ -160,18 +180,14 @@ static int rle_decode_impl(const uint8_t *src, size_t len, int bit_width, uint32
             if (groups < (want + 7) / 8)
                 nvals = (size_t)groups * 8;
             size_t full = nvals / 8, rest = nvals % 8;
-            if (out32) {
-                unpack_groups32(p, end, bit_width, out32 + done, full);
-            } else {
-                unpack_groups8(p, end, bit_width, out8 + done, full);
-            }
+            unpack_groups(p, end, bit_width, out32 ? out32 + done : NULL, out8 ? out8 + done : NULL, full);
             if (rest) {
                 /* final partial group: decode into scratch, keep rest values */
                 uint32_t t[8];
                 const uint8_t *gp = p + full * (size_t)bit_width;
                 uint8_t tmp[32 + 8] = {0};
                 memcpy(tmp, gp, (size_t)bit_width);
-                unpack8(tmp, t, bit_width);
+                unpack_run(tmp, t, 1, bit_width);
                 for (size_t i = 0; i < rest; i++) {
                     if (out32)
                         out32[done + full * 8 + i] = t[i];
@@ -248,12 +264,12 @@ static int emit_literals(dccd_buf *dst, const uint32_t *vals32, const uint8_t *v
     size_t nbytes;
     if (!dccd_mul_ok(groups, (size_t)bw, &nbytes))
         return dccd_err_set(err, DCCD_ERANGE, "RLE: run too long");
+    if (nbytes == 0)
+        return DCCD_OK;
     uint8_t *o;
     rc = dccd_buf_extend(dst, nbytes, &o, err);
     if (rc)
         return rc;
-    if (bw == 0)
-        return DCCD_OK;
     uint64_t acc = 0;
     int nb = 0;
     size_t total = groups * 8;
