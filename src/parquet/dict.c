@@ -1,0 +1,123 @@
+/*
+ * src/parquet/dict.c - the writer's dictionary for BYTE_ARRAY columns.
+ *
+ * This file owns pq_wdict: the distinct values of one column chunk in
+ * insertion order (their bytes concatenated in one buffer, with offsets),
+ * their XXH64 hashes (pq_bloom_hash, which the bloom filter reuses), and an
+ * open-addressing hash table (linear probing, load factor <= 1/2) mapping a
+ * value to its entry number.  Lookups compare the stored 64-bit hash first
+ * and the bytes only on a hash match, so a probe is almost always one
+ * cache line.  The structure is reset, not freed, between chunks.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "parquet/codec.h"
+#include "parquet/writer_int.h"
+
+void pq_wdict_init(pq_wdict *d)
+{
+    memset(d, 0, sizeof *d);
+    dccd_buf_init(&d->data);
+}
+
+void pq_wdict_reset(pq_wdict *d)
+{
+    if (d->slots && d->n)
+        memset(d->slots, 0, d->cap * sizeof *d->slots);
+    d->n = 0;
+    d->plain_bytes = 0;
+    dccd_buf_reset(&d->data);
+    if (d->offs)
+        d->offs[0] = 0;
+}
+
+void pq_wdict_free(pq_wdict *d)
+{
+    free(d->slots);
+    free(d->hashes);
+    free(d->offs);
+    dccd_buf_free(&d->data);
+    memset(d, 0, sizeof *d);
+}
+
+static int grow_table(pq_wdict *d, dccd_error *err)
+{
+    size_t ncap = d->cap ? d->cap * 2 : 1024;
+    if (ncap > ((size_t)1 << 31))
+        return dccd_err_set(err, DCCD_ERANGE, "dictionary: too many distinct values (%zu)", d->n);
+    uint32_t *ns = calloc(ncap, sizeof *ns);
+    if (!ns)
+        return DCCD_ENOMEM_MSG(err);
+    size_t mask = ncap - 1;
+    for (size_t i = 0; i < d->n; i++) {
+        size_t s = (size_t)d->hashes[i] & mask;
+        while (ns[s])
+            s = (s + 1) & mask;
+        ns[s] = (uint32_t)(i + 1);
+    }
+    free(d->slots);
+    d->slots = ns;
+    d->cap = ncap;
+    return DCCD_OK;
+}
+
+static int grow_entries(pq_wdict *d, dccd_error *err)
+{
+    size_t ncap = d->ent_cap ? d->ent_cap * 2 : 1024;
+    uint64_t *nh = dccd_realloc_array(d->hashes, ncap, sizeof *nh);
+    if (!nh)
+        return DCCD_ENOMEM_MSG(err);
+    d->hashes = nh;
+    int64_t *no = dccd_realloc_array(d->offs, ncap + 1, sizeof *no);
+    if (!no)
+        return DCCD_ENOMEM_MSG(err);
+    if (!d->offs)
+        no[0] = 0;
+    d->offs = no;
+    d->ent_cap = ncap;
+    return DCCD_OK;
+}
+
+int pq_wdict_put_many(pq_wdict *d, const uint8_t *data, const int64_t *offs, size_t n, uint32_t *idx,
+                      dccd_error *err)
+{
+    int rc;
+    if (!d->offs && (rc = grow_entries(d, err)))
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *p = data + offs[i];
+        size_t len = (size_t)(offs[i + 1] - offs[i]);
+        if ((d->n + 1) * 2 > d->cap && (rc = grow_table(d, err)))
+            return rc;
+        uint64_t h = pq_bloom_hash(p, len);
+        size_t mask = d->cap - 1;
+        size_t s = (size_t)h & mask;
+        uint32_t e;
+        for (;;) {
+            e = d->slots[s];
+            if (!e)
+                break;
+            size_t k = e - 1;
+            if (d->hashes[k] == h && (size_t)(d->offs[k + 1] - d->offs[k]) == len &&
+                (len == 0 || memcmp(d->data.data + d->offs[k], p, len) == 0))
+                break;
+            s = (s + 1) & mask;
+        }
+        if (e) {
+            idx[i] = e - 1;
+            continue;
+        }
+        if (d->n >= d->ent_cap && (rc = grow_entries(d, err)))
+            return rc;
+        if ((rc = dccd_buf_append(&d->data, p, len, err)))
+            return rc;
+        d->hashes[d->n] = h;
+        d->offs[d->n + 1] = (int64_t)d->data.len;
+        d->slots[s] = (uint32_t)(d->n + 1);
+        idx[i] = (uint32_t)d->n;
+        d->n++;
+        d->plain_bytes += 4 + len;
+    }
+    return DCCD_OK;
+}

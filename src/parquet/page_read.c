@@ -1,0 +1,815 @@
+/*
+ * src/parquet/page_read.c - dccd_pq_read_column: decoding one column chunk
+ * of one row group into a dccd_pq_column.
+ *
+ * This file owns the page loop:
+ *   - the chunk's byte range (pq_chunk_range) is read with ONE pread (for a
+ *     memory file the caller's buffer is used in place);
+ *   - page headers are decoded one after another (pq_decode_page_header)
+ *     until the row group's row count is produced; every size in a header
+ *     is checked against the chunk buffer and capped before allocating;
+ *   - page CRC32 (when present) over the page bytes as stored;
+ *   - dictionary pages (recognised by page type), data pages v1 (levels and
+ *     values in the decompressed buffer) and v2 (levels uncompressed in
+ *     front, values compressed only if is_compressed); index pages and
+ *     unknown page types are skipped;
+ *   - definition levels (max level 1 for optional, 0 for required columns:
+ *     flat schemas only): RLE with a 4-byte length (v1), legacy BIT_PACKED
+ *     (v1), RLE without length (v2);
+ *   - value encodings PLAIN, PLAIN_DICTIONARY / RLE_DICTIONARY, RLE
+ *     (BOOLEAN), DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY,
+ *     DELTA_BYTE_ARRAY, BYTE_STREAM_SPLIT via encoding.h; codecs via
+ *     codec.h.
+ *
+ * Fast paths: decompression goes into one reusable per-call buffer; values
+ * of a page without nulls are decoded straight into the output array; a
+ * page with nulls is decoded densely into scratch and scattered with a
+ * width-specialised loop; dictionary gathers are width-specialised loops.
+ *
+ * All scratch state lives in a per-call struct, so the file handle is never
+ * written: several threads may read one handle at once.
+ *
+ * Errors are prefixed "<file>: row group R, column 'C', page P: ...".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parquet/codec.h"
+#include "parquet/encoding.h"
+#include "parquet/file.h"
+#include "parquet/meta.h"
+
+#define PAGE_MAX_UNCOMPRESSED (1024u * 1024u * 1024u) /* 1 GiB */
+#define PAGE_MIN_CAP (16u * 1024u * 1024u)            /* page-size cap floor */
+#define RG_MAX_ROWS ((int64_t)INT32_MAX)
+#define INITIAL_ROWS ((size_t)1 << 20)
+
+typedef struct rd_dict {
+    bool present;
+    size_t n;
+    uint8_t *fixed;     /* n * width bytes (fixed-width types) */
+    int64_t *offs;      /* n + 1 (BYTE_ARRAY) */
+    uint8_t *bytes;     /* BYTE_ARRAY contents */
+} rd_dict;
+
+typedef struct rd {
+    const dccd_pq_file *f;
+    const dccd_pq_column_info *ci;
+    dccd_pq_codec codec;
+    bool optional;
+    size_t width;          /* slot width in bytes (0 for BYTE_ARRAY) */
+    size_t n_rows;
+    size_t produced;
+    size_t cap;            /* slots allocated in the output */
+    size_t null_count;
+    size_t page_cap;       /* max uncompressed page size */
+    uint8_t *values;       /* fixed-width output */
+    uint8_t *validity;     /* optional columns: n_rows bytes */
+    int64_t *offsets;      /* BYTE_ARRAY: cap + 1 */
+    dccd_buf data;         /* BYTE_ARRAY contents */
+    dccd_buf decomp;       /* decompressed page */
+    dccd_buf levels;       /* definition levels of a page */
+    dccd_buf dense;        /* dense values of a page with nulls */
+    dccd_buf lens;         /* uint32 lengths of byte-array values */
+    dccd_buf idx;          /* uint32 dictionary indices */
+    dccd_buf tmp;          /* FLBA via delta decoders */
+    rd_dict dict;
+} rd;
+
+static void rd_free(rd *r)
+{
+    free(r->values);
+    free(r->validity);
+    free(r->offsets);
+    dccd_buf_free(&r->data);
+    dccd_buf_free(&r->decomp);
+    dccd_buf_free(&r->levels);
+    dccd_buf_free(&r->dense);
+    dccd_buf_free(&r->lens);
+    dccd_buf_free(&r->idx);
+    dccd_buf_free(&r->tmp);
+    free(r->dict.fixed);
+    free(r->dict.offs);
+    free(r->dict.bytes);
+}
+
+/* Size a scratch buffer to hold at least n bytes (contents not kept). */
+static int scratch(dccd_buf *b, size_t n, dccd_error *err)
+{
+    b->len = 0;
+    return dccd_buf_reserve(b, n ? n : 1, err);
+}
+
+static int scratch_array(dccd_buf *b, size_t count, size_t size, dccd_error *err)
+{
+    size_t n;
+    if (!dccd_mul_ok(count, size, &n))
+        return dccd_err_set(err, DCCD_ERANGE, "scratch size overflow (%zu x %zu)", count, size);
+    return scratch(b, n, err);
+}
+
+/* Make room for `need` output slots (need <= n_rows). */
+static int ensure_cap(rd *r, size_t need, dccd_error *err)
+{
+    if (need <= r->cap)
+        return DCCD_OK;
+    size_t nc = r->cap ? r->cap * 2 : INITIAL_ROWS;
+    if (nc < need)
+        nc = need;
+    if (nc > r->n_rows)
+        nc = r->n_rows;
+    if (r->width) {
+        void *p = dccd_realloc_array(r->values, nc, r->width);
+        if (!p)
+            return dccd_err_set(err, DCCD_ENOMEM, "out of memory for %zu values", nc);
+        r->values = p;
+    } else {
+        size_t n1 = nc + 1;
+        void *p = dccd_realloc_array(r->offsets, n1, sizeof(int64_t));
+        if (!p)
+            return dccd_err_set(err, DCCD_ENOMEM, "out of memory for %zu offsets", n1);
+        r->offsets = p;
+        if (r->cap == 0)
+            r->offsets[0] = 0;
+    }
+    if (r->optional) {
+        void *p = realloc(r->validity, nc ? nc : 1);
+        if (!p)
+            return dccd_err_set(err, DCCD_ENOMEM, "out of memory for %zu validity bytes", nc);
+        r->validity = p;
+    }
+    r->cap = nc;
+    return DCCD_OK;
+}
+
+/* ---- dictionary ------------------------------------------------------------ */
+
+static int read_dict(rd *r, const uint8_t *src, size_t len, int32_t nvals, int32_t encoding, dccd_error *err)
+{
+    if (r->dict.present)
+        return dccd_err_set(err, DCCD_ECORRUPT, "second dictionary page in the chunk");
+    if (r->produced > 0)
+        return dccd_err_set(err, DCCD_ECORRUPT, "dictionary page after data pages");
+    if (encoding != DCCD_PQ_ENC_PLAIN && encoding != DCCD_PQ_ENC_PLAIN_DICTIONARY)
+        return dccd_err_set(err, DCCD_EUNSUPPORTED, "dictionary page encoding %d is not supported", (int)encoding);
+    if (nvals < 0)
+        return dccd_err_set(err, DCCD_ECORRUPT, "dictionary page has negative value count %d", (int)nvals);
+    size_t n = (size_t)nvals;
+    size_t consumed = 0;
+    int rc;
+    switch (r->ci->type) {
+    case DCCD_PQ_BOOLEAN:
+        return dccd_err_set(err, DCCD_ECORRUPT, "dictionary page on a BOOLEAN column");
+    case DCCD_PQ_BYTE_ARRAY: {
+        if (n > len / 4)
+            return dccd_err_set(err, DCCD_ECORRUPT, "dictionary claims %zu values in %zu bytes", n, len);
+        dccd_buf data = DCCD_BUF_INIT;
+        uint32_t *lens = dccd_malloc_array(n ? n : 1, sizeof *lens);
+        int64_t *offs = dccd_malloc_array(n + 1, sizeof *offs);
+        if (!lens || !offs) {
+            free(lens);
+            free(offs);
+            return dccd_err_set(err, DCCD_ENOMEM, "out of memory for a %zu-entry dictionary", n);
+        }
+        rc = dccd_buf_reserve(&data, len, err);
+        if (!rc)
+            rc = pq_plain_decode_byte_array(src, len, n, &data, lens, &consumed, err);
+        if (rc) {
+            free(lens);
+            free(offs);
+            dccd_buf_free(&data);
+            return dccd_err_prefix(err, rc, "dictionary page");
+        }
+        offs[0] = 0;
+        for (size_t i = 0; i < n; i++)
+            offs[i + 1] = offs[i] + (int64_t)lens[i];
+        free(lens);
+        r->dict.offs = offs;
+        r->dict.bytes = data.data ? data.data : malloc(1);
+        if (!r->dict.bytes)
+            return DCCD_ENOMEM_MSG(err);
+        break;
+    }
+    default: {
+        size_t bytes;
+        if (!dccd_mul_ok(n, r->width, &bytes) || bytes > len)
+            return dccd_err_set(err, DCCD_ECORRUPT, "dictionary claims %zu values of %zu bytes in %zu bytes", n,
+                                r->width, len);
+        r->dict.fixed = malloc(bytes ? bytes : 1);
+        if (!r->dict.fixed)
+            return DCCD_ENOMEM_MSG(err);
+        rc = pq_plain_decode_fixed(src, len, r->width, n, r->dict.fixed, &consumed, err);
+        if (rc)
+            return dccd_err_prefix(err, rc, "dictionary page");
+        break;
+    }
+    }
+    r->dict.n = n;
+    r->dict.present = true;
+    return DCCD_OK;
+}
+
+/* Decode nn dictionary indices (bit-width byte + RLE hybrid) into r->idx. */
+static int dict_indices(rd *r, const uint8_t *src, size_t len, size_t nn, const uint32_t **out, dccd_error *err)
+{
+    if (!r->dict.present)
+        return dccd_err_set(err, DCCD_ECORRUPT, "dictionary-encoded page without a dictionary page");
+    if (len < 1)
+        return dccd_err_set(err, DCCD_ECORRUPT, "dictionary indices: empty buffer for %zu values", nn);
+    int bw = src[0];
+    if (bw > 32)
+        return dccd_err_set(err, DCCD_ECORRUPT, "dictionary indices: bit width %d", bw);
+    int rc = scratch_array(&r->idx, nn, sizeof(uint32_t), err);
+    if (rc)
+        return rc;
+    uint32_t *idx = (uint32_t *)(void *)r->idx.data;
+    rc = pq_rle_decode(src + 1, len - 1, bw, idx, nn, err);
+    if (rc)
+        return dccd_err_prefix(err, rc, "dictionary indices");
+    uint32_t max = 0;
+    for (size_t i = 0; i < nn; i++)
+        max = idx[i] > max ? idx[i] : max;
+    if (nn && (size_t)max >= r->dict.n)
+        return dccd_err_set(err, DCCD_ECORRUPT, "dictionary index %u out of range (dictionary has %zu entries)", max,
+                            r->dict.n);
+    *out = idx;
+    return DCCD_OK;
+}
+
+static void gather_fixed(uint8_t *dst, const uint8_t *dict, const uint32_t *idx, size_t n, size_t w)
+{
+    switch (w) {
+    case 4:
+        for (size_t i = 0; i < n; i++)
+            memcpy(dst + i * 4, dict + (size_t)idx[i] * 4, 4);
+        break;
+    case 8:
+        for (size_t i = 0; i < n; i++)
+            memcpy(dst + i * 8, dict + (size_t)idx[i] * 8, 8);
+        break;
+    case 12:
+        for (size_t i = 0; i < n; i++)
+            memcpy(dst + i * 12, dict + (size_t)idx[i] * 12, 12);
+        break;
+    default:
+        for (size_t i = 0; i < n; i++)
+            memcpy(dst + i * w, dict + (size_t)idx[i] * w, w);
+        break;
+    }
+}
+
+/* ---- values ---------------------------------------------------------------- */
+
+/* Decode nn dense fixed-width values into dst. */
+static int decode_fixed(rd *r, int32_t enc, const uint8_t *src, size_t len, size_t nn, uint8_t *dst,
+                        dccd_error *err)
+{
+    size_t consumed = 0, w = r->width;
+    dccd_pq_type t = r->ci->type;
+    int rc;
+    switch (enc) {
+    case DCCD_PQ_ENC_PLAIN:
+        if (t == DCCD_PQ_BOOLEAN)
+            return pq_plain_decode_bool(src, len, nn, dst, &consumed, err);
+        return pq_plain_decode_fixed(src, len, w, nn, dst, &consumed, err);
+    case DCCD_PQ_ENC_RLE: {
+        if (t != DCCD_PQ_BOOLEAN)
+            break;
+        if (len < 4)
+            return dccd_err_set(err, DCCD_ECORRUPT, "RLE booleans: missing length prefix");
+        uint32_t l = dccd_load_u32le(src);
+        if (l > len - 4)
+            return dccd_err_set(err, DCCD_ECORRUPT, "RLE booleans: length %u exceeds the page (%zu bytes)", l,
+                                len - 4);
+        return pq_rle_decode_u8(src + 4, l, 1, dst, nn, err);
+    }
+    case DCCD_PQ_ENC_PLAIN_DICTIONARY:
+    case DCCD_PQ_ENC_RLE_DICTIONARY: {
+        if (t == DCCD_PQ_BOOLEAN)
+            break;
+        if (nn == 0)
+            return DCCD_OK;
+        const uint32_t *idx;
+        rc = dict_indices(r, src, len, nn, &idx, err);
+        if (rc)
+            return rc;
+        gather_fixed(dst, r->dict.fixed, idx, nn, w);
+        return DCCD_OK;
+    }
+    case DCCD_PQ_ENC_DELTA_BINARY_PACKED:
+        if (nn == 0)
+            return DCCD_OK;
+        if (t == DCCD_PQ_INT32)
+            return pq_delta_decode_i32(src, len, nn, (int32_t *)(void *)dst, &consumed, err);
+        if (t == DCCD_PQ_INT64)
+            return pq_delta_decode_i64(src, len, nn, (int64_t *)(void *)dst, &consumed, err);
+        break;
+    case DCCD_PQ_ENC_BYTE_STREAM_SPLIT: {
+        if (t != DCCD_PQ_FLOAT && t != DCCD_PQ_DOUBLE && t != DCCD_PQ_INT32 && t != DCCD_PQ_INT64 &&
+            t != DCCD_PQ_FIXED_LEN_BYTE_ARRAY)
+            break;
+        size_t need;
+        if (!dccd_mul_ok(nn, w, &need) || need > len)
+            return dccd_err_set(err, DCCD_ECORRUPT, "BYTE_STREAM_SPLIT: %zu values of %zu bytes exceed the page (%zu bytes)",
+                                nn, w, len);
+        return pq_bss_decode(src, need, w, nn, dst, err);
+    }
+    case DCCD_PQ_ENC_DELTA_BYTE_ARRAY:
+    case DCCD_PQ_ENC_DELTA_LENGTH_BYTE_ARRAY: {
+        if (t != DCCD_PQ_FIXED_LEN_BYTE_ARRAY)
+            break;
+        if (nn == 0)
+            return DCCD_OK;
+        rc = scratch_array(&r->lens, nn, sizeof(uint32_t), err);
+        if (rc)
+            return rc;
+        uint32_t *lens = (uint32_t *)(void *)r->lens.data;
+        r->tmp.len = 0;
+        rc = enc == DCCD_PQ_ENC_DELTA_BYTE_ARRAY
+                 ? pq_delta_byte_array_decode(src, len, nn, &r->tmp, lens, &consumed, err)
+                 : pq_delta_length_decode(src, len, nn, &r->tmp, lens, &consumed, err);
+        if (rc)
+            return rc;
+        for (size_t i = 0; i < nn; i++)
+            if (lens[i] != w)
+                return dccd_err_set(err, DCCD_ECORRUPT, "value %zu has %u bytes, FIXED_LEN_BYTE_ARRAY(%zu) expected",
+                                    i, lens[i], w);
+        if (r->tmp.len != nn * w)
+            return dccd_err_set(err, DCCD_ECORRUPT, "decoded %zu bytes for %zu values of %zu bytes", r->tmp.len, nn,
+                                w);
+        memcpy(dst, r->tmp.data, nn * w);
+        return DCCD_OK;
+    }
+    default:
+        break;
+    }
+    return dccd_err_set(err, DCCD_EUNSUPPORTED, "encoding %s (%d) is not supported for %s",
+                        dccd_pq_encoding_name((dccd_pq_encoding)enc), (int)enc, dccd_pq_type_name(t));
+}
+
+/* Decode nn dense byte-array values: bytes appended to r->data, lengths in
+ * r->lens. */
+static int decode_bytes(rd *r, int32_t enc, const uint8_t *src, size_t len, size_t nn, const uint32_t **lens_out,
+                        dccd_error *err)
+{
+    int rc = scratch_array(&r->lens, nn, sizeof(uint32_t), err);
+    if (rc)
+        return rc;
+    uint32_t *lens = (uint32_t *)(void *)r->lens.data;
+    *lens_out = lens;
+    if (nn == 0)
+        return DCCD_OK;
+    size_t consumed = 0;
+    switch (enc) {
+    case DCCD_PQ_ENC_PLAIN:
+        return pq_plain_decode_byte_array(src, len, nn, &r->data, lens, &consumed, err);
+    case DCCD_PQ_ENC_DELTA_LENGTH_BYTE_ARRAY:
+        return pq_delta_length_decode(src, len, nn, &r->data, lens, &consumed, err);
+    case DCCD_PQ_ENC_DELTA_BYTE_ARRAY:
+        return pq_delta_byte_array_decode(src, len, nn, &r->data, lens, &consumed, err);
+    case DCCD_PQ_ENC_PLAIN_DICTIONARY:
+    case DCCD_PQ_ENC_RLE_DICTIONARY: {
+        const uint32_t *idx;
+        rc = dict_indices(r, src, len, nn, &idx, err);
+        if (rc)
+            return rc;
+        const int64_t *offs = r->dict.offs;
+        size_t total = 0;
+        for (size_t i = 0; i < nn; i++) {
+            uint32_t l = (uint32_t)(offs[idx[i] + 1] - offs[idx[i]]);
+            lens[i] = l;
+            if (!dccd_add_ok(total, l, &total))
+                return dccd_err_set(err, DCCD_ERANGE, "dictionary expansion overflows");
+        }
+        rc = dccd_buf_reserve(&r->data, total, err);
+        if (rc)
+            return rc;
+        uint8_t *d = r->data.data + r->data.len;
+        const uint8_t *db = r->dict.bytes;
+        for (size_t i = 0; i < nn; i++) {
+            memcpy(d, db + offs[idx[i]], lens[i]);
+            d += lens[i];
+        }
+        r->data.len += total;
+        return DCCD_OK;
+    }
+    default:
+        break;
+    }
+    return dccd_err_set(err, DCCD_EUNSUPPORTED, "encoding %s (%d) is not supported for BYTE_ARRAY",
+                        dccd_pq_encoding_name((dccd_pq_encoding)enc), (int)enc);
+}
+
+/* Spread nn dense values over nv slots following def levels (1 = value). */
+static void scatter_fixed(uint8_t *dst, const uint8_t *src, const uint8_t *def, size_t nv, size_t w)
+{
+    size_t k = 0;
+    switch (w) {
+    case 1:
+        for (size_t i = 0; i < nv; i++) {
+            dst[i] = def[i] ? src[k] : 0;
+            k += def[i];
+        }
+        break;
+    case 4: {
+        static const uint8_t z[4] = {0};
+        for (size_t i = 0; i < nv; i++) {
+            memcpy(dst + i * 4, def[i] ? src + k * 4 : z, 4);
+            k += def[i];
+        }
+        break;
+    }
+    case 8: {
+        static const uint8_t z[8] = {0};
+        for (size_t i = 0; i < nv; i++) {
+            memcpy(dst + i * 8, def[i] ? src + k * 8 : z, 8);
+            k += def[i];
+        }
+        break;
+    }
+    default:
+        for (size_t i = 0; i < nv; i++) {
+            if (def[i])
+                memcpy(dst + i * w, src + (k++) * w, w);
+            else
+                memset(dst + i * w, 0, w);
+        }
+        break;
+    }
+}
+
+/* Decode the values section of a data page: nv rows, def levels in `def`
+ * (NULL when the page has no nulls), nn non-null values. */
+static int page_values(rd *r, int32_t enc, const uint8_t *src, size_t len, size_t nv, const uint8_t *def,
+                       size_t nn, dccd_error *err)
+{
+    int rc;
+    size_t at = r->produced;
+    if (r->width) {
+        uint8_t *out = r->values + at * r->width;
+        if (!def || nn == nv)
+            return decode_fixed(r, enc, src, len, nv, out, err);
+        rc = scratch_array(&r->dense, nn, r->width, err);
+        if (rc)
+            return rc;
+        rc = decode_fixed(r, enc, src, len, nn, r->dense.data, err);
+        if (rc)
+            return rc;
+        scatter_fixed(out, r->dense.data, def, nv, r->width);
+        return DCCD_OK;
+    }
+    const uint32_t *lens;
+    rc = decode_bytes(r, enc, src, len, nn, &lens, err);
+    if (rc)
+        return rc;
+    int64_t *offs = r->offsets + at;
+    int64_t o = offs[0];
+    if (!def || nn == nv) {
+        for (size_t i = 0; i < nv; i++) {
+            o += lens[i];
+            offs[i + 1] = o;
+        }
+    } else {
+        size_t k = 0;
+        for (size_t i = 0; i < nv; i++) {
+            if (def[i])
+                o += lens[k++];
+            offs[i + 1] = o;
+        }
+    }
+    if ((uint64_t)o != (uint64_t)r->data.len)
+        return dccd_err_set(err, DCCD_ECORRUPT, "byte-array lengths (%lld) disagree with the decoded bytes (%zu)",
+                            (long long)o, r->data.len);
+    return DCCD_OK;
+}
+
+/* Record nv rows of def levels (or all-valid) in the validity array. */
+static size_t count_valid(const uint8_t *def, size_t nv)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < nv; i++)
+        n += def[i];
+    return n;
+}
+
+/* Decompress `src` (comp bytes) into r->decomp when the codec needs it. */
+static int maybe_decompress(rd *r, const uint8_t *src, size_t comp, size_t uncomp, bool compressed,
+                            const uint8_t **out, size_t *out_len, dccd_error *err)
+{
+    if (!compressed || r->codec == DCCD_PQ_UNCOMPRESSED) {
+        *out = src;
+        *out_len = comp;
+        return DCCD_OK;
+    }
+    if (uncomp == 0) {
+        *out = src;
+        *out_len = 0;
+        return DCCD_OK;
+    }
+    int rc = scratch(&r->decomp, uncomp, err);
+    if (rc)
+        return rc;
+    rc = pq_decompress(r->codec, src, comp, r->decomp.data, uncomp, err);
+    if (rc)
+        return rc;
+    *out = r->decomp.data;
+    *out_len = uncomp;
+    return DCCD_OK;
+}
+
+static int data_page_v1(rd *r, const pq_page_header *h, const uint8_t *page, size_t comp, size_t uncomp,
+                        dccd_error *err)
+{
+    if (!h->has_data_page_header)
+        return dccd_err_set(err, DCCD_ECORRUPT, "data page without a data page header");
+    const pq_data_page_header *d = &h->data_page_header;
+    if (d->num_values < 0)
+        return dccd_err_set(err, DCCD_ECORRUPT, "negative value count %d", (int)d->num_values);
+    size_t nv = (size_t)d->num_values;
+    if (nv > r->n_rows - r->produced)
+        return dccd_err_set(err, DCCD_ECORRUPT, "page has %zu values but only %zu rows remain in the row group", nv,
+                            r->n_rows - r->produced);
+    if (nv == 0)
+        return DCCD_OK;
+    const uint8_t *p;
+    size_t len;
+    int rc = maybe_decompress(r, page, comp, uncomp, true, &p, &len, err);
+    if (rc)
+        return rc;
+    rc = ensure_cap(r, r->produced + nv, err);
+    if (rc)
+        return rc;
+    const uint8_t *def = NULL;
+    size_t nn = nv;
+    if (r->optional) {
+        rc = scratch(&r->levels, nv, err);
+        if (rc)
+            return rc;
+        uint8_t *lv = r->levels.data;
+        if (d->definition_level_encoding == DCCD_PQ_ENC_RLE) {
+            if (len < 4)
+                return dccd_err_set(err, DCCD_ECORRUPT, "definition levels: missing length prefix");
+            uint32_t l = dccd_load_u32le(p);
+            if (l > len - 4)
+                return dccd_err_set(err, DCCD_ECORRUPT, "definition levels: length %u exceeds the page (%zu bytes)",
+                                    l, len - 4);
+            rc = pq_rle_decode_u8(p + 4, l, 1, lv, nv, err);
+            if (rc)
+                return dccd_err_prefix(err, rc, "definition levels");
+            p += 4 + (size_t)l;
+            len -= 4 + (size_t)l;
+        } else if (d->definition_level_encoding == DCCD_PQ_ENC_BIT_PACKED) {
+            size_t l = (nv + 7) / 8;
+            if (l > len)
+                return dccd_err_set(err, DCCD_ECORRUPT, "definition levels: %zu bytes exceed the page (%zu bytes)", l,
+                                    len);
+            rc = pq_bitpacked_legacy_decode_u8(p, l, 1, lv, nv, err);
+            if (rc)
+                return dccd_err_prefix(err, rc, "definition levels");
+            p += l;
+            len -= l;
+        } else {
+            return dccd_err_set(err, DCCD_EUNSUPPORTED, "definition level encoding %d is not supported",
+                                (int)d->definition_level_encoding);
+        }
+        nn = count_valid(lv, nv);
+        def = lv;
+        memcpy(r->validity + r->produced, lv, nv);
+    }
+    rc = page_values(r, d->encoding, p, len, nv, def, nn, err);
+    if (rc)
+        return rc;
+    r->null_count += nv - nn;
+    r->produced += nv;
+    return DCCD_OK;
+}
+
+static int data_page_v2(rd *r, const pq_page_header *h, const uint8_t *page, size_t comp, size_t uncomp,
+                        dccd_error *err)
+{
+    if (!h->has_data_page_header_v2)
+        return dccd_err_set(err, DCCD_ECORRUPT, "data page v2 without its header");
+    const pq_data_page_header_v2 *d = &h->data_page_header_v2;
+    if (d->num_values < 0 || d->num_nulls < 0 || d->num_nulls > d->num_values ||
+        d->definition_levels_byte_length < 0 || d->repetition_levels_byte_length < 0)
+        return dccd_err_set(err, DCCD_ECORRUPT, "invalid counts (values %d, nulls %d, levels %d+%d bytes)",
+                            (int)d->num_values, (int)d->num_nulls, (int)d->repetition_levels_byte_length,
+                            (int)d->definition_levels_byte_length);
+    size_t nv = (size_t)d->num_values;
+    if (nv > r->n_rows - r->produced)
+        return dccd_err_set(err, DCCD_ECORRUPT, "page has %zu values but only %zu rows remain in the row group", nv,
+                            r->n_rows - r->produced);
+    size_t rl = (size_t)d->repetition_levels_byte_length, dl = (size_t)d->definition_levels_byte_length;
+    if (rl + dl > comp || rl + dl > uncomp)
+        return dccd_err_set(err, DCCD_ECORRUPT, "level bytes (%zu) exceed the page (%zu/%zu bytes)", rl + dl, comp,
+                            uncomp);
+    if (nv == 0)
+        return DCCD_OK;
+    if (!r->optional && d->num_nulls != 0)
+        return dccd_err_set(err, DCCD_ECORRUPT, "%d nulls in a required column", (int)d->num_nulls);
+    int rc = ensure_cap(r, r->produced + nv, err);
+    if (rc)
+        return rc;
+    const uint8_t *def = NULL;
+    size_t nn = nv;
+    if (r->optional) {
+        rc = scratch(&r->levels, nv, err);
+        if (rc)
+            return rc;
+        uint8_t *lv = r->levels.data;
+        rc = pq_rle_decode_u8(page + rl, dl, 1, lv, nv, err);
+        if (rc)
+            return dccd_err_prefix(err, rc, "definition levels");
+        nn = count_valid(lv, nv);
+        if (nv - nn != (size_t)d->num_nulls)
+            return dccd_err_set(err, DCCD_ECORRUPT, "header says %d nulls, definition levels have %zu",
+                                (int)d->num_nulls, nv - nn);
+        def = lv;
+        memcpy(r->validity + r->produced, lv, nv);
+    }
+    const uint8_t *p;
+    size_t len;
+    rc = maybe_decompress(r, page + rl + dl, comp - rl - dl, uncomp - rl - dl, d->is_compressed, &p, &len, err);
+    if (rc)
+        return rc;
+    rc = page_values(r, d->encoding, p, len, nv, def, nn, err);
+    if (rc)
+        return rc;
+    r->null_count += nv - nn;
+    r->produced += nv;
+    return DCCD_OK;
+}
+
+static size_t slot_width(const dccd_pq_column_info *ci)
+{
+    switch (ci->type) {
+    case DCCD_PQ_BOOLEAN: return 1;
+    case DCCD_PQ_INT32: case DCCD_PQ_FLOAT: return 4;
+    case DCCD_PQ_INT64: case DCCD_PQ_DOUBLE: return 8;
+    case DCCD_PQ_INT96: return 12;
+    case DCCD_PQ_FIXED_LEN_BYTE_ARRAY: return (size_t)ci->type_length;
+    default: return 0;
+    }
+}
+
+static int read_pages(rd *r, const uint8_t *buf, size_t len, int *page_no, dccd_error *err)
+{
+    size_t pos = 0;
+    int rc = DCCD_OK;
+    dccd_arena arena;
+    *page_no = 0;
+    while (r->produced < r->n_rows) {
+        if (pos >= len)
+            return dccd_err_set(err, DCCD_ECORRUPT, "column chunk ends after %zu of %zu rows", r->produced,
+                                r->n_rows);
+        pq_page_header h;
+        size_t consumed = 0;
+        dccd_arena_init(&arena, 16u * 1024u * 1024u);
+        rc = pq_decode_page_header(buf + pos, len - pos, &arena, &h, &consumed, err);
+        dccd_arena_free(&arena); /* only statistics live there; not used */
+        if (rc)
+            return dccd_err_prefix(err, rc, "page header at chunk offset %zu", pos);
+        if (consumed == 0 || consumed > len - pos)
+            return dccd_err_set(err, DCCD_ECORRUPT, "page header at chunk offset %zu has an invalid size", pos);
+        pos += consumed;
+        if (h.compressed_page_size < 0 || (size_t)h.compressed_page_size > len - pos)
+            return dccd_err_set(err, DCCD_ECORRUPT, "compressed size %d exceeds the chunk (%zu bytes left)",
+                                (int)h.compressed_page_size, len - pos);
+        if (h.uncompressed_page_size < 0 || (size_t)h.uncompressed_page_size > r->page_cap)
+            return dccd_err_set(err, DCCD_ECORRUPT, "uncompressed size %d is out of range (limit %zu)",
+                                (int)h.uncompressed_page_size, r->page_cap);
+        size_t comp = (size_t)h.compressed_page_size, uncomp = (size_t)h.uncompressed_page_size;
+        const uint8_t *page = buf + pos;
+        pos += comp;
+        if (h.has_crc) {
+            uint32_t c = pq_crc32(0, page, comp);
+            if (c != (uint32_t)h.crc)
+                return dccd_err_set(err, DCCD_ECORRUPT, "page CRC mismatch (stored %08x, computed %08x)",
+                                    (unsigned)(uint32_t)h.crc, (unsigned)c);
+        }
+        switch (h.type) {
+        case PQ_PAGE_DICTIONARY: {
+            if (!h.has_dictionary_page_header)
+                return dccd_err_set(err, DCCD_ECORRUPT, "dictionary page without its header");
+            const uint8_t *p;
+            size_t plen;
+            rc = maybe_decompress(r, page, comp, uncomp, true, &p, &plen, err);
+            if (!rc)
+                rc = read_dict(r, p, plen, h.dictionary_page_header.num_values, h.dictionary_page_header.encoding,
+                               err);
+            break;
+        }
+        case PQ_PAGE_DATA:
+            rc = data_page_v1(r, &h, page, comp, uncomp, err);
+            break;
+        case PQ_PAGE_DATA_V2:
+            rc = data_page_v2(r, &h, page, comp, uncomp, err);
+            break;
+        default: /* INDEX_PAGE and unknown types are skipped */
+            break;
+        }
+        if (rc)
+            return rc;
+        (*page_no)++;
+    }
+    return DCCD_OK;
+}
+
+int dccd_pq_read_column(dccd_pq_file *f, int rg, int col, dccd_pq_column *out, dccd_error *err)
+{
+    if (!f || !out)
+        return dccd_err_set(err, DCCD_EINVAL, "dccd_pq_read_column: NULL argument");
+    memset(out, 0, sizeof *out);
+    if (rg < 0 || (size_t)rg >= f->meta.n_row_groups || col < 0 || col >= f->ncols)
+        return dccd_err_set(err, DCCD_EINVAL, "%s: row group %d, column %d out of range", f->name, rg, col);
+    const dccd_pq_column_info *ci = &f->cols[col];
+    uint64_t start, clen;
+    int rc = pq_chunk_range(f, rg, col, &start, &clen, err);
+    if (rc)
+        return rc;
+    const pq_row_group *g = &f->meta.row_groups[rg];
+    const pq_column_meta *m = &g->columns[col].meta_data;
+    if (g->num_rows > RG_MAX_ROWS)
+        return dccd_err_set(err, DCCD_ERANGE, "%s: row group %d has %lld rows (more than %lld are not supported)",
+                            f->name, rg, (long long)g->num_rows, (long long)RG_MAX_ROWS);
+    if (m->num_values != g->num_rows)
+        return dccd_err_set(err, DCCD_ECORRUPT, "%s: row group %d, column '%s': chunk has %lld values for %lld rows",
+                            f->name, rg, ci->name, (long long)m->num_values, (long long)g->num_rows);
+    if (m->codec < 0 || m->codec > DCCD_PQ_LZ4_RAW)
+        return dccd_err_set(err, DCCD_EUNSUPPORTED, "%s: row group %d, column '%s': unknown codec %d", f->name, rg,
+                            ci->name, (int)m->codec);
+
+    rd r;
+    memset(&r, 0, sizeof r);
+    r.f = f;
+    r.ci = ci;
+    r.codec = (dccd_pq_codec)m->codec;
+    r.optional = ci->optional;
+    r.width = slot_width(ci);
+    r.n_rows = (size_t)g->num_rows;
+    r.page_cap = PAGE_MAX_UNCOMPRESSED;
+    if (m->total_uncompressed_size > 0) {
+        uint64_t cap = (uint64_t)m->total_uncompressed_size;
+        if (cap < PAGE_MIN_CAP)
+            cap = PAGE_MIN_CAP;
+        if (cap < r.page_cap)
+            r.page_cap = (size_t)cap;
+    }
+
+    const uint8_t *buf;
+    uint8_t *owned = NULL;
+    if (f->mem) {
+        buf = f->mem + start;
+    } else {
+        owned = malloc(clen ? (size_t)clen : 1);
+        if (!owned)
+            return dccd_err_set(err, DCCD_ENOMEM, "%s: row group %d, column '%s': out of memory for a %llu-byte chunk",
+                                f->name, rg, ci->name, (unsigned long long)clen);
+        rc = pq_file_read_at(f, start, (size_t)clen, owned, err);
+        if (rc) {
+            free(owned);
+            return dccd_err_prefix(err, rc, "row group %d, column '%s'", rg, ci->name);
+        }
+        buf = owned;
+    }
+
+    int page_no = 0;
+    rc = ensure_cap(&r, r.n_rows < INITIAL_ROWS ? r.n_rows : INITIAL_ROWS, err);
+    if (!rc)
+        rc = read_pages(&r, buf, (size_t)clen, &page_no, err);
+    free(owned);
+    if (rc) {
+        dccd_err_prefix(err, rc, "%s: row group %d, column '%s', page %d", f->name, rg, ci->name, page_no);
+        rd_free(&r);
+        return rc;
+    }
+
+    /* Success: hand the buffers over. */
+    out->type = ci->type;
+    out->type_length = ci->type_length;
+    out->n = r.n_rows;
+    out->null_count = r.null_count;
+    if (r.width) {
+        out->values = r.values ? (void *)r.values : malloc(1);
+        r.values = NULL;
+    } else {
+        if (!r.offsets) {
+            r.offsets = calloc(1, sizeof(int64_t));
+        }
+        out->offsets = r.offsets;
+        r.offsets = NULL;
+        out->data = r.data.data ? r.data.data : malloc(1);
+        dccd_buf_init(&r.data);
+    }
+    if (r.null_count > 0) {
+        out->validity = r.validity;
+        r.validity = NULL;
+    }
+    rd_free(&r);
+    if ((r.width && !out->values) || (!r.width && (!out->offsets || !out->data))) {
+        dccd_pq_column_free(out);
+        return DCCD_ENOMEM_MSG(err);
+    }
+    return DCCD_OK;
+}

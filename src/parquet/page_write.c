@@ -1,0 +1,825 @@
+/*
+ * src/parquet/page_write.c - encoding one buffered column chunk.
+ *
+ * This file owns pq_write_chunk(): it turns the row group's buffered values
+ * of one column (packed non-null values + one definition byte per row for
+ * optional columns) into a Parquet column chunk and writes it:
+ *
+ *   - data pages are cut by a value count derived from opts.page_size
+ *     (fixed width: page_size / width rows; BYTE_ARRAY: rows until the
+ *     PLAIN size reaches page_size);
+ *   - a v1 page body is [4-byte length + RLE definition levels] [values],
+ *     compressed as a whole; a v2 page keeps the levels uncompressed and
+ *     compresses only the values;
+ *   - values are PLAIN, DELTA_BINARY_PACKED (field.delta on INT32/INT64) or,
+ *     for BYTE_ARRAY unless field.no_dictionary, RLE_DICTIONARY with a PLAIN
+ *     dictionary page.  When the dictionary grows past
+ *     opts.dictionary_page_limit (checked after each page), the remaining
+ *     pages of the chunk are PLAIN.  Pages are buffered until the chunk is
+ *     complete so the dictionary page can come first;
+ *   - statistics are computed in the same pass as encoding, per page; page
+ *     statistics go to the ColumnIndex only (never into page headers, to keep
+ *     pages small), their merge into the chunk's Statistics;
+ *   - the ColumnIndex / OffsetIndex and bloom filter of the chunk are
+ *     encoded here into blobs that writer.c writes at close.
+ *
+ * Statistics rules: min_value/max_value are PLAIN bytes; the legacy min/max
+ * are also written for the signed-order types (all but BYTE_ARRAY).  NaN is
+ * ignored (all-NaN: no min/max); a zero min is written -0.0 and a zero max
+ * +0.0.  BYTE_ARRAY compares as unsigned bytes; values longer than
+ * PQ_STAT_MAX_LEN are truncated (min: prefix; max: prefix with the last
+ * non-0xFF byte incremented, or omitted when impossible) and flagged
+ * inexact.  A chunk with a non-null page lacking min/max gets no
+ * ColumnIndex (its OffsetIndex is still written).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parquet/codec.h"
+#include "parquet/encoding.h"
+#include "parquet/writer_int.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define PQ_HOST_LE 1
+#else
+#define PQ_HOST_LE 0
+#endif
+
+/* ---- statistics --------------------------------------------------------- */
+
+static void stat_i32(const int32_t *v, size_t n, pq_vstat *s)
+{
+    if (!n) {
+        s->has = false;
+        return;
+    }
+    int32_t mn = v[0], mx = v[0];
+    for (size_t i = 1; i < n; i++) {
+        mn = v[i] < mn ? v[i] : mn;
+        mx = v[i] > mx ? v[i] : mx;
+    }
+    s->has = true;
+    s->imin = mn;
+    s->imax = mx;
+}
+
+static void stat_i64(const int64_t *v, size_t n, pq_vstat *s)
+{
+    if (!n) {
+        s->has = false;
+        return;
+    }
+    int64_t mn = v[0], mx = v[0];
+    for (size_t i = 1; i < n; i++) {
+        mn = v[i] < mn ? v[i] : mn;
+        mx = v[i] > mx ? v[i] : mx;
+    }
+    s->has = true;
+    s->imin = mn;
+    s->imax = mx;
+}
+
+static void stat_bool(const uint8_t *v, size_t n, pq_vstat *s)
+{
+    if (!n) {
+        s->has = false;
+        return;
+    }
+    uint8_t any0 = 0, any1 = 0;
+    for (size_t i = 0; i < n; i++) {
+        any1 |= v[i];
+        any0 |= (uint8_t)(v[i] ^ 1);
+    }
+    s->has = true;
+    s->imin = any0 ? 0 : 1;
+    s->imax = any1 ? 1 : 0;
+}
+
+static void stat_f32(const float *v, size_t n, pq_vstat *s)
+{
+    float mn = INFINITY, mx = -INFINITY;
+    bool has = false;
+    for (size_t i = 0; i < n; i++) {
+        float x = v[i];
+        if (isnan(x))
+            continue;
+        has = true;
+        mn = x < mn ? x : mn;
+        mx = x > mx ? x : mx;
+    }
+    s->has = has;
+    s->dmin = mn;
+    s->dmax = mx;
+}
+
+static void stat_f64(const double *v, size_t n, pq_vstat *s)
+{
+    double mn = INFINITY, mx = -INFINITY;
+    bool has = false;
+    for (size_t i = 0; i < n; i++) {
+        double x = v[i];
+        if (isnan(x))
+            continue;
+        has = true;
+        mn = x < mn ? x : mn;
+        mx = x > mx ? x : mx;
+    }
+    s->has = has;
+    s->dmin = mn;
+    s->dmax = mx;
+}
+
+static int bytes_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+    size_t m = al < bl ? al : bl;
+    int c = m ? memcmp(a, b, m) : 0;
+    if (c)
+        return c;
+    return al < bl ? -1 : al > bl ? 1 : 0;
+}
+
+static void stat_bytes(const uint8_t *data, const int64_t *offs, size_t n, pq_vstat *s)
+{
+    if (!n) {
+        s->has = false;
+        return;
+    }
+    const uint8_t *mn = data + offs[0], *mx = mn;
+    size_t mnl = (size_t)(offs[1] - offs[0]), mxl = mnl;
+    for (size_t i = 1; i < n; i++) {
+        const uint8_t *p = data + offs[i];
+        size_t l = (size_t)(offs[i + 1] - offs[i]);
+        if (bytes_cmp(p, l, mn, mnl) < 0) {
+            mn = p;
+            mnl = l;
+        } else if (bytes_cmp(p, l, mx, mxl) > 0) {
+            mx = p;
+            mxl = l;
+        }
+    }
+    s->has = true;
+    s->smin = mn;
+    s->smin_len = mnl;
+    s->smax = mx;
+    s->smax_len = mxl;
+}
+
+/* Compare the minimums (which = 0) or maximums (which = 1) of two stats. */
+static int vstat_cmp(dccd_pq_type t, const pq_vstat *a, const pq_vstat *b, int which)
+{
+    switch (t) {
+    case DCCD_PQ_FLOAT:
+    case DCCD_PQ_DOUBLE: {
+        double x = which ? a->dmax : a->dmin, y = which ? b->dmax : b->dmin;
+        return x < y ? -1 : x > y ? 1 : 0;
+    }
+    case DCCD_PQ_BYTE_ARRAY:
+        return which ? bytes_cmp(a->smax, a->smax_len, b->smax, b->smax_len)
+                     : bytes_cmp(a->smin, a->smin_len, b->smin, b->smin_len);
+    default: {
+        int64_t x = which ? a->imax : a->imin, y = which ? b->imax : b->imin;
+        return x < y ? -1 : x > y ? 1 : 0;
+    }
+    }
+}
+
+static void vstat_merge(dccd_pq_type t, pq_vstat *into, const pq_vstat *s)
+{
+    if (!s->has)
+        return;
+    if (!into->has) {
+        *into = *s;
+        return;
+    }
+    if (vstat_cmp(t, s, into, 0) < 0) {
+        into->imin = s->imin;
+        into->dmin = s->dmin;
+        into->smin = s->smin;
+        into->smin_len = s->smin_len;
+    }
+    if (vstat_cmp(t, s, into, 1) > 0) {
+        into->imax = s->imax;
+        into->dmax = s->dmax;
+        into->smax = s->smax;
+        into->smax_len = s->smax_len;
+    }
+}
+
+/* PLAIN bytes of min and max, allocated from arena; p = NULL when absent. */
+static int vstat_bytes(dccd_arena *a, dccd_pq_type t, const pq_vstat *s, pq_bytes *mn, pq_bytes *mx,
+                       bool *mn_exact, bool *mx_exact, dccd_error *err)
+{
+    uint8_t b0[PQ_STAT_MAX_LEN], b1[PQ_STAT_MAX_LEN];
+    const uint8_t *p0 = b0, *p1 = b1;
+    size_t l0 = 0, l1 = 0;
+    *mn_exact = *mx_exact = true;
+    mn->p = mx->p = NULL;
+    mn->n = mx->n = 0;
+    if (!s->has)
+        return DCCD_OK;
+    switch (t) {
+    case DCCD_PQ_BOOLEAN:
+        b0[0] = (uint8_t)s->imin;
+        b1[0] = (uint8_t)s->imax;
+        l0 = l1 = 1;
+        break;
+    case DCCD_PQ_INT32:
+        dccd_store_u32le(b0, (uint32_t)(int32_t)s->imin);
+        dccd_store_u32le(b1, (uint32_t)(int32_t)s->imax);
+        l0 = l1 = 4;
+        break;
+    case DCCD_PQ_INT64:
+        dccd_store_u64le(b0, (uint64_t)s->imin);
+        dccd_store_u64le(b1, (uint64_t)s->imax);
+        l0 = l1 = 8;
+        break;
+    case DCCD_PQ_FLOAT: {
+        float f0 = (float)s->dmin, f1 = (float)s->dmax;
+        if (f0 == 0.0f)
+            f0 = -0.0f;
+        if (f1 == 0.0f)
+            f1 = 0.0f;
+        uint32_t u0, u1;
+        memcpy(&u0, &f0, 4);
+        memcpy(&u1, &f1, 4);
+        dccd_store_u32le(b0, u0);
+        dccd_store_u32le(b1, u1);
+        l0 = l1 = 4;
+        break;
+    }
+    case DCCD_PQ_DOUBLE: {
+        double d0 = s->dmin, d1 = s->dmax;
+        if (d0 == 0.0)
+            d0 = -0.0;
+        if (d1 == 0.0)
+            d1 = 0.0;
+        uint64_t u0, u1;
+        memcpy(&u0, &d0, 8);
+        memcpy(&u1, &d1, 8);
+        dccd_store_u64le(b0, u0);
+        dccd_store_u64le(b1, u1);
+        l0 = l1 = 8;
+        break;
+    }
+    case DCCD_PQ_BYTE_ARRAY:
+        p0 = s->smin;
+        l0 = s->smin_len;
+        if (l0 > PQ_STAT_MAX_LEN) {
+            l0 = PQ_STAT_MAX_LEN;
+            *mn_exact = false;
+        }
+        p1 = s->smax;
+        l1 = s->smax_len;
+        if (l1 > PQ_STAT_MAX_LEN) {
+            /* smallest string > every string with this 64-byte prefix:
+             * drop trailing 0xFF bytes, increment the last byte */
+            memcpy(b1, s->smax, PQ_STAT_MAX_LEN);
+            l1 = PQ_STAT_MAX_LEN;
+            while (l1 > 0 && b1[l1 - 1] == 0xFF)
+                l1--;
+            if (l1 == 0) {
+                p1 = NULL;
+            } else {
+                b1[l1 - 1]++;
+                p1 = b1;
+            }
+            *mx_exact = false;
+        }
+        break;
+    default: return dccd_err_set(err, DCCD_EINVAL, "statistics: unsupported type %d", (int)t);
+    }
+    /* arena_memdup of 0 bytes must still give a non-NULL pointer */
+    mn->p = dccd_arena_memdup(a, p0, l0 ? l0 : 1);
+    if (!mn->p)
+        return DCCD_ENOMEM_MSG(err);
+    mn->n = l0;
+    if (p1) {
+        mx->p = dccd_arena_memdup(a, p1, l1 ? l1 : 1);
+        if (!mx->p)
+            return DCCD_ENOMEM_MSG(err);
+        mx->n = l1;
+    }
+    return DCCD_OK;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static int append_fixed(dccd_buf *b, const uint8_t *src, size_t width, size_t n, dccd_error *err)
+{
+    size_t bytes;
+    if (!dccd_mul_ok(n, width, &bytes))
+        return dccd_err_set(err, DCCD_ERANGE, "page too large");
+#if PQ_HOST_LE
+    return bytes ? dccd_buf_append(b, src, bytes, err) : DCCD_OK;
+#else
+    uint8_t *dst;
+    int rc = dccd_buf_extend(b, bytes, &dst, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < width; k++)
+            dst[i * width + k] = src[i * width + (width - 1 - k)];
+    return DCCD_OK;
+#endif
+}
+
+static int add_enc_stat(dccd_arena *a, pq_column_meta *m, int page_type, int encoding, dccd_error *err)
+{
+    for (size_t i = 0; i < m->n_encoding_stats; i++)
+        if (m->encoding_stats[i].page_type == page_type && m->encoding_stats[i].encoding == encoding) {
+            m->encoding_stats[i].count++;
+            return DCCD_OK;
+        }
+    /* at most 4 kinds: arena arrays are fixed at 8 */
+    if (!m->encoding_stats) {
+        m->encoding_stats = dccd_arena_array(a, 8, sizeof *m->encoding_stats);
+        if (!m->encoding_stats)
+            return DCCD_ENOMEM_MSG(err);
+    }
+    if (m->n_encoding_stats >= 8)
+        return dccd_err_set(err, DCCD_EINVAL, "too many page encodings");
+    pq_page_encoding_stats *s = &m->encoding_stats[m->n_encoding_stats++];
+    s->page_type = page_type;
+    s->encoding = encoding;
+    s->count = 1;
+    return DCCD_OK;
+}
+
+static void add_encoding(pq_column_meta *m, int enc)
+{
+    for (size_t i = 0; i < m->n_encodings; i++)
+        if (m->encodings[i] == enc)
+            return;
+    m->encodings[m->n_encodings++] = enc;
+}
+
+static int check_i32(size_t v, const char *what, const char *col, dccd_error *err)
+{
+    if (v > (size_t)INT32_MAX)
+        return dccd_err_set(err, DCCD_ERANGE, "column %s: %s of %zu bytes exceeds the Parquet limit", col, what,
+                            v);
+    return DCCD_OK;
+}
+
+/* Compress body (and prepend the uncompressed levels lv for v2), build the
+ * page header and append header + payload to out.  *page_bytes receives the
+ * total written, *unc_bytes the uncompressed equivalent. */
+static int emit_page(dccd_pq_writer *w, const char *col, pq_page_header *h, const dccd_buf *lv,
+                     const dccd_buf *body, dccd_buf *out, size_t *page_bytes, size_t *unc_bytes, dccd_error *err)
+{
+    int rc;
+    const uint8_t *cp = body->data;
+    size_t cl = body->len;
+    if (w->o.codec != DCCD_PQ_UNCOMPRESSED) {
+        dccd_buf_reset(&w->comp);
+        if ((rc = pq_compress(w->o.codec, w->o.compression_level, body->data, body->len, &w->comp, err)))
+            return dccd_err_prefix(err, rc, "column %s", col);
+        cp = w->comp.data;
+        cl = w->comp.len;
+    }
+    size_t lvl = lv ? lv->len : 0;
+    size_t unc = lvl + body->len, cmp = lvl + cl;
+    if ((rc = check_i32(unc, "page", col, err)) || (rc = check_i32(cmp, "page", col, err)))
+        return rc;
+    h->uncompressed_page_size = (int32_t)unc;
+    h->compressed_page_size = (int32_t)cmp;
+    if (w->o.crc) {
+        uint32_t crc = 0;
+        if (lvl)
+            crc = pq_crc32(crc, lv->data, lvl);
+        if (cl)
+            crc = pq_crc32(crc, cp, cl);
+        h->has_crc = true;
+        h->crc = (int32_t)crc;
+    }
+    size_t before = out->len;
+    if ((rc = pq_encode_page_header(out, h, err)))
+        return rc;
+    size_t hl = out->len - before;
+    if (lvl && (rc = dccd_buf_append(out, lv->data, lvl, err)))
+        return rc;
+    if (cl && (rc = dccd_buf_append(out, cp, cl, err)))
+        return rc;
+    *page_bytes = hl + cmp;
+    *unc_bytes = hl + unc;
+    return DCCD_OK;
+}
+
+static int push_page(dccd_pq_writer *w, const pq_wpage *p, dccd_error *err)
+{
+    if (w->n_pages == w->pages_cap) {
+        size_t nc = w->pages_cap ? w->pages_cap * 2 : 64;
+        pq_wpage *np = dccd_realloc_array(w->pages, nc, sizeof *np);
+        if (!np)
+            return DCCD_ENOMEM_MSG(err);
+        w->pages = np;
+        w->pages_cap = nc;
+    }
+    w->pages[w->n_pages++] = *p;
+    return DCCD_OK;
+}
+
+static uint64_t hash_value(dccd_pq_type t, const pq_wcol *c, size_t i)
+{
+    uint8_t b[8];
+    switch (t) {
+    case DCCD_PQ_INT32:
+    case DCCD_PQ_FLOAT: {
+        uint32_t u;
+        memcpy(&u, c->vals.data + i * 4, 4);
+        dccd_store_u32le(b, u);
+        return pq_bloom_hash(b, 4);
+    }
+    case DCCD_PQ_INT64:
+    case DCCD_PQ_DOUBLE: {
+        uint64_t u;
+        memcpy(&u, c->vals.data + i * 8, 8);
+        dccd_store_u64le(b, u);
+        return pq_bloom_hash(b, 8);
+    }
+    case DCCD_PQ_BYTE_ARRAY:
+        return pq_bloom_hash(c->data.data + c->offs[i], (size_t)(c->offs[i + 1] - c->offs[i]));
+    default: return pq_bloom_hash(c->vals.data + i, 1);
+    }
+}
+
+/* Column index (if every non-null page has min/max) and offset index. */
+static int build_page_index(dccd_pq_writer *w, const pq_wcol *c, int64_t data_start, pq_wextra *ex,
+                            dccd_error *err)
+{
+    dccd_arena a;
+    dccd_arena_init(&a, 0);
+    dccd_buf b = DCCD_BUF_INIT;
+    int rc = DCCD_OK;
+    size_t n = w->n_pages;
+    pq_offset_index oi = {0};
+    oi.pages = dccd_arena_array(&a, n ? n : 1, sizeof *oi.pages);
+    if (!oi.pages) {
+        rc = DCCD_ENOMEM_MSG(err);
+        goto out;
+    }
+    oi.n_pages = n;
+    for (size_t i = 0; i < n; i++) {
+        oi.pages[i].offset = data_start + w->pages[i].offset;
+        oi.pages[i].compressed_page_size = w->pages[i].size;
+        oi.pages[i].first_row_index = w->pages[i].first_row;
+    }
+    if ((rc = pq_encode_offset_index(&b, &oi, err)))
+        goto out;
+    ex->oi = dccd_buf_detach(&b, &ex->oi_len);
+
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++)
+        if (w->pages[i].nnull < w->pages[i].nrows && !w->pages[i].st.has)
+            ok = false;
+    if (!ok)
+        goto out;
+    pq_column_index ci = {0};
+    ci.n_pages = n;
+    ci.null_pages = dccd_arena_array(&a, n ? n : 1, sizeof *ci.null_pages);
+    ci.min_values = dccd_arena_array(&a, n ? n : 1, sizeof *ci.min_values);
+    ci.max_values = dccd_arena_array(&a, n ? n : 1, sizeof *ci.max_values);
+    ci.null_counts = dccd_arena_array(&a, n ? n : 1, sizeof *ci.null_counts);
+    if (!ci.null_pages || !ci.min_values || !ci.max_values || !ci.null_counts) {
+        rc = DCCD_ENOMEM_MSG(err);
+        goto out;
+    }
+    bool asc = true, desc = true;
+    const pq_vstat *prev = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const pq_wpage *p = &w->pages[i];
+        ci.null_counts[i] = p->nnull;
+        if (!p->st.has) {
+            ci.null_pages[i] = true;
+            ci.min_values[i].p = ci.max_values[i].p = (const uint8_t *)"";
+            ci.min_values[i].n = ci.max_values[i].n = 0;
+            continue;
+        }
+        bool e0, e1;
+        if ((rc = vstat_bytes(&a, c->f.type, &p->st, &ci.min_values[i], &ci.max_values[i], &e0, &e1, err)))
+            goto out;
+        if (!ci.max_values[i].p)
+            goto out; /* max not representable: no column index */
+        if (prev) {
+            int c0 = vstat_cmp(c->f.type, prev, &p->st, 0), c1 = vstat_cmp(c->f.type, prev, &p->st, 1);
+            if (c0 > 0 || c1 > 0)
+                asc = false;
+            if (c0 < 0 || c1 < 0)
+                desc = false;
+        }
+        prev = &p->st;
+    }
+    ci.boundary_order = asc ? 1 : desc ? 2 : 0;
+    if ((rc = pq_encode_column_index(&b, &ci, err)))
+        goto out;
+    ex->ci = dccd_buf_detach(&b, &ex->ci_len);
+out:
+    dccd_buf_free(&b);
+    dccd_arena_free(&a);
+    return rc;
+}
+
+/* dict_used: some pages are RLE_DICTIONARY; values before plain_from are
+ * then all in the dictionary (whose hashes are reused), the rest PLAIN. */
+static int build_bloom(dccd_pq_writer *w, const pq_wcol *c, bool dict_used, size_t plain_from, pq_wextra *ex,
+                       dccd_error *err)
+{
+    size_t ndv = w->o.bloom_ndv;
+    if (!ndv)
+        ndv = dict_used && plain_from >= c->nvals ? w->dict.n : c->nvals;
+    double fpp = w->o.bloom_fpp > 0.0 && w->o.bloom_fpp < 1.0 ? w->o.bloom_fpp : 0.01;
+    size_t nbytes = pq_bloom_size(ndv, fpp);
+    pq_bloom_header bh = {(int32_t)nbytes, true, true, true};
+    dccd_buf b = DCCD_BUF_INIT;
+    int rc = pq_encode_bloom_header(&b, &bh, err);
+    size_t hl = b.len;
+    uint8_t *bits;
+    if (!rc)
+        rc = dccd_buf_extend(&b, nbytes, &bits, err);
+    if (rc) {
+        dccd_buf_free(&b);
+        return rc;
+    }
+    bits = b.data + hl;
+    bool use_dict = dict_used;
+    if (use_dict)
+        for (size_t i = 0; i < w->dict.n; i++)
+            pq_bloom_insert(bits, nbytes, w->dict.hashes[i]);
+    for (size_t i = use_dict ? plain_from : 0; i < c->nvals; i++)
+        pq_bloom_insert(bits, nbytes, hash_value(c->f.type, c, i));
+    ex->bloom = dccd_buf_detach(&b, &ex->bloom_len);
+    return DCCD_OK;
+}
+
+/* ---- the chunk ------------------------------------------------------------ */
+
+int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex, dccd_error *err)
+{
+    pq_wcol *c = &w->cols[ci];
+    const char *col = c->name;
+    const dccd_pq_type t = c->f.type;
+    const size_t nrows = w->rg_rows;
+    const bool opt = c->f.optional;
+    const bool v2 = w->o.data_page_v2;
+    const uint8_t *defs = opt ? c->defs.data : NULL;
+    int rc;
+
+    bool dict_mode = t == DCCD_PQ_BYTE_ARRAY && !c->f.no_dictionary;
+    bool delta = c->f.delta && (t == DCCD_PQ_INT32 || t == DCCD_PQ_INT64);
+    bool fallen = false;
+    size_t dict_pages = 0, plain_from = 0; /* first value index encoded PLAIN in a dict chunk */
+    w->n_pages = 0;
+    dccd_buf_reset(&w->chunk);
+    dccd_buf_reset(&w->dictpg);
+    if (dict_mode)
+        pq_wdict_reset(&w->dict);
+
+    memset(cc, 0, sizeof *cc);
+    pq_column_meta *m = &cc->meta_data;
+    cc->has_meta_data = true;
+    m->type = (int32_t)t;
+    m->codec = (int32_t)w->o.codec;
+    m->num_values = (int64_t)nrows;
+    m->encodings = dccd_arena_array(&w->arena, 8, sizeof *m->encodings);
+    m->path_in_schema = dccd_arena_array(&w->arena, 1, sizeof *m->path_in_schema);
+    if (!m->encodings || !m->path_in_schema)
+        return DCCD_ENOMEM_MSG(err);
+    m->path_in_schema[0] = c->f.name;
+    m->n_path = 1;
+
+    size_t rows_per_page = 0;
+    size_t psz = w->o.page_size;
+    if (t == DCCD_PQ_BOOLEAN)
+        rows_per_page = psz > SIZE_MAX / 8 ? SIZE_MAX : psz * 8;
+    else if (c->width)
+        rows_per_page = psz / c->width;
+    if (rows_per_page < 1)
+        rows_per_page = 1;
+    if (rows_per_page > ((size_t)1 << 30))
+        rows_per_page = (size_t)1 << 30;
+
+    size_t total_unc = 0, total_cmp = 0;
+    pq_vstat chunk_st = {0};
+    size_t r0 = 0, v0 = 0;
+    const int page_type = v2 ? PQ_PAGE_DATA_V2 : PQ_PAGE_DATA;
+    while (r0 < nrows) {
+        /* ---- page boundaries */
+        size_t r1, nv = 0;
+        if (t == DCCD_PQ_BYTE_ARRAY) {
+            size_t acc = 0, lim = (size_t)1 << 30, r = r0, v = v0;
+            while (r < nrows && acc < psz && r - r0 < lim) {
+                if (!defs || defs[r]) {
+                    acc += 4 + (size_t)(c->offs[v + 1] - c->offs[v]);
+                    v++;
+                }
+                r++;
+            }
+            r1 = r;
+            nv = v - v0;
+        } else {
+            r1 = nrows - r0 > rows_per_page ? r0 + rows_per_page : nrows;
+            if (defs) {
+                for (size_t r = r0; r < r1; r++)
+                    nv += defs[r];
+            } else {
+                nv = r1 - r0;
+            }
+        }
+        size_t prow = r1 - r0;
+
+        /* ---- statistics */
+        pq_wpage pg = {0};
+        pg.first_row = (int64_t)r0;
+        pg.nrows = (int64_t)prow;
+        pg.nnull = (int64_t)(prow - nv);
+        if (w->o.statistics || w->o.page_index) {
+            switch (t) {
+            case DCCD_PQ_BOOLEAN: stat_bool(c->vals.data + v0, nv, &pg.st); break;
+            case DCCD_PQ_INT32: stat_i32((const int32_t *)(const void *)c->vals.data + v0, nv, &pg.st); break;
+            case DCCD_PQ_INT64: stat_i64((const int64_t *)(const void *)c->vals.data + v0, nv, &pg.st); break;
+            case DCCD_PQ_FLOAT: stat_f32((const float *)(const void *)c->vals.data + v0, nv, &pg.st); break;
+            case DCCD_PQ_DOUBLE: stat_f64((const double *)(const void *)c->vals.data + v0, nv, &pg.st); break;
+            default: stat_bytes(c->data.data, c->offs + v0, nv, &pg.st); break;
+            }
+            vstat_merge(t, &chunk_st, &pg.st);
+        }
+
+        /* ---- levels */
+        dccd_buf_reset(&w->page);
+        dccd_buf_reset(&w->lv);
+        if (opt) {
+            dccd_buf *lb = v2 ? &w->lv : &w->page;
+            size_t at = lb->len;
+            if (!v2 && (rc = dccd_buf_append_u32le(lb, 0, err)))
+                return rc;
+            if ((rc = pq_rle_encode_u8(lb, defs + r0, prow, 1, err)))
+                return dccd_err_prefix(err, rc, "column %s", col);
+            if (!v2)
+                dccd_store_u32le(lb->data + at, (uint32_t)(lb->len - at - 4));
+        }
+
+        /* ---- values */
+        int enc = DCCD_PQ_ENC_PLAIN;
+        dccd_buf *vb = &w->page;
+        if (dict_mode && !fallen) {
+            enc = DCCD_PQ_ENC_RLE_DICTIONARY;
+            if (nv > w->idx_cap) {
+                uint32_t *ni = dccd_realloc_array(w->idx, nv, sizeof *ni);
+                if (!ni)
+                    return DCCD_ENOMEM_MSG(err);
+                w->idx = ni;
+                w->idx_cap = nv;
+            }
+            if ((rc = pq_wdict_put_many(&w->dict, c->data.data, c->offs + v0, nv, w->idx, err)))
+                return dccd_err_prefix(err, rc, "column %s", col);
+            int bw = pq_bit_width_u32(w->dict.n > 1 ? (uint32_t)(w->dict.n - 1) : 1);
+            if ((rc = dccd_buf_append_byte(vb, (uint8_t)bw, err)) ||
+                (rc = pq_rle_encode(vb, w->idx, nv, bw, err)))
+                return rc;
+            dict_pages++;
+            if (w->dict.plain_bytes > w->o.dictionary_page_limit) {
+                fallen = true;
+                plain_from = v0 + nv;
+            }
+        } else {
+            switch (t) {
+            case DCCD_PQ_BOOLEAN: rc = pq_plain_encode_bool(vb, c->vals.data + v0, nv, err); break;
+            case DCCD_PQ_INT32:
+                if (delta) {
+                    enc = DCCD_PQ_ENC_DELTA_BINARY_PACKED;
+                    rc = pq_delta_encode_i32(vb, (const int32_t *)(const void *)c->vals.data + v0, nv, err);
+                } else {
+                    rc = append_fixed(vb, c->vals.data + v0 * 4, 4, nv, err);
+                }
+                break;
+            case DCCD_PQ_INT64:
+                if (delta) {
+                    enc = DCCD_PQ_ENC_DELTA_BINARY_PACKED;
+                    rc = pq_delta_encode_i64(vb, (const int64_t *)(const void *)c->vals.data + v0, nv, err);
+                } else {
+                    rc = append_fixed(vb, c->vals.data + v0 * 8, 8, nv, err);
+                }
+                break;
+            case DCCD_PQ_FLOAT: rc = append_fixed(vb, c->vals.data + v0 * 4, 4, nv, err); break;
+            case DCCD_PQ_DOUBLE: rc = append_fixed(vb, c->vals.data + v0 * 8, 8, nv, err); break;
+            default: rc = pq_plain_encode_byte_array(vb, c->data.data, c->offs + v0, nv, err); break;
+            }
+            if (rc)
+                return dccd_err_prefix(err, rc, "column %s", col);
+        }
+
+        /* ---- header + compression */
+        pq_page_header h;
+        memset(&h, 0, sizeof h);
+        h.type = page_type;
+        if (v2) {
+            h.has_data_page_header_v2 = true;
+            pq_data_page_header_v2 *d = &h.data_page_header_v2;
+            d->num_values = (int32_t)prow;
+            d->num_nulls = (int32_t)(prow - nv);
+            d->num_rows = (int32_t)prow;
+            d->encoding = enc;
+            d->definition_levels_byte_length = (int32_t)w->lv.len;
+            d->repetition_levels_byte_length = 0;
+            d->is_compressed = w->o.codec != DCCD_PQ_UNCOMPRESSED;
+        } else {
+            h.has_data_page_header = true;
+            pq_data_page_header *d = &h.data_page_header;
+            d->num_values = (int32_t)prow;
+            d->encoding = enc;
+            d->definition_level_encoding = DCCD_PQ_ENC_RLE;
+            d->repetition_level_encoding = DCCD_PQ_ENC_RLE;
+        }
+        pg.offset = (int64_t)w->chunk.len;
+        size_t pb, ub;
+        if ((rc = emit_page(w, col, &h, v2 ? &w->lv : NULL, &w->page, &w->chunk, &pb, &ub, err)))
+            return rc;
+        if ((rc = check_i32(pb, "page", col, err)))
+            return rc;
+        pg.size = (int32_t)pb;
+        total_cmp += pb;
+        total_unc += ub;
+        if ((rc = add_enc_stat(&w->arena, m, page_type, enc, err)))
+            return rc;
+        add_encoding(m, enc);
+        if ((rc = push_page(w, &pg, err)))
+            return rc;
+        r0 = r1;
+        v0 += nv;
+    }
+
+    /* ---- dictionary page */
+    if (dict_mode && dict_pages) {
+        dccd_buf_reset(&w->page);
+        if ((rc = pq_plain_encode_byte_array(&w->page, w->dict.data.data, w->dict.offs, w->dict.n, err)))
+            return rc;
+        pq_page_header h;
+        memset(&h, 0, sizeof h);
+        h.type = PQ_PAGE_DICTIONARY;
+        h.has_dictionary_page_header = true;
+        h.dictionary_page_header.num_values = (int32_t)w->dict.n;
+        h.dictionary_page_header.encoding = DCCD_PQ_ENC_PLAIN;
+        size_t pb, ub;
+        if ((rc = emit_page(w, col, &h, NULL, &w->page, &w->dictpg, &pb, &ub, err)))
+            return rc;
+        total_cmp += pb;
+        total_unc += ub;
+        if ((rc = add_enc_stat(&w->arena, m, PQ_PAGE_DICTIONARY, DCCD_PQ_ENC_PLAIN, err)))
+            return rc;
+        add_encoding(m, DCCD_PQ_ENC_PLAIN);
+    }
+    if (opt)
+        add_encoding(m, DCCD_PQ_ENC_RLE);
+
+    /* ---- write */
+    int64_t start = (int64_t)w->pos;
+    if (w->dictpg.len) {
+        m->has_dictionary_page_offset = true;
+        m->dictionary_page_offset = start;
+        if ((rc = pq_wout(w, w->dictpg.data, w->dictpg.len, err)))
+            return rc;
+    }
+    int64_t data_start = (int64_t)w->pos;
+    m->data_page_offset = data_start;
+    if ((rc = pq_wout(w, w->chunk.data, w->chunk.len, err)))
+        return rc;
+    cc->file_offset = start;
+    m->total_compressed_size = (int64_t)total_cmp;
+    m->total_uncompressed_size = (int64_t)total_unc;
+
+    /* ---- chunk statistics */
+    if (w->o.statistics) {
+        pq_statistics *s = &m->statistics;
+        m->has_statistics = true;
+        s->has_null_count = true;
+        s->null_count = (int64_t)(nrows - c->nvals);
+        bool e0, e1;
+        if ((rc = vstat_bytes(&w->arena, t, &chunk_st, &s->min_value, &s->max_value, &e0, &e1, err)))
+            return rc;
+        if (s->min_value.p) {
+            s->has_is_min_value_exact = true;
+            s->is_min_value_exact = e0;
+        }
+        if (s->max_value.p) {
+            s->has_is_max_value_exact = true;
+            s->is_max_value_exact = e1;
+        }
+        if (t != DCCD_PQ_BYTE_ARRAY && s->min_value.p && s->max_value.p) {
+            s->min = s->min_value;
+            s->max = s->max_value;
+        }
+        if (dict_mode && !fallen && dict_pages) {
+            s->has_distinct_count = true;
+            s->distinct_count = (int64_t)w->dict.n;
+        }
+    }
+
+    ex->col = ci;
+    if (w->o.page_index && (rc = build_page_index(w, c, data_start, ex, err)))
+        return rc;
+    if (c->f.bloom_filter &&
+        (rc = build_bloom(w, c, dict_mode && dict_pages, fallen ? plain_from : c->nvals, ex, err)))
+        return rc;
+    return DCCD_OK;
+}
