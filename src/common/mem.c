@@ -109,6 +109,10 @@ int dccd_buf_append_u32le(dccd_buf *b, uint32_t v, dccd_error *err)
 
 int dccd_buf_extend(dccd_buf *b, size_t n, uint8_t **out, dccd_error *err)
 {
+    if (n == 0) { /* no pointer arithmetic on a NULL buffer */
+        *out = b->data ? b->data + b->len : NULL;
+        return DCCD_OK;
+    }
     int rc = dccd_buf_reserve(b, n, err);
     if (rc)
         return rc;
