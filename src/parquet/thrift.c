@@ -365,6 +365,8 @@ static int skip_value(pq_tin *in, int type, bool in_container)
     }
 }
 
+/* Skip a field value: booleans of a field live in its type nibble and
+ * take no bytes (inside containers they take one; skip_value handles it). */
 int pq_t_skip(pq_tin *in, int type)
 {
     return skip_value(in, type, false);

@@ -1045,17 +1045,41 @@ static void decode_all(const uint8_t *p, size_t n)
 static void test_fuzz(void **state)
 {
     (void)state;
+    /* seeds: one valid encoding per decoder */
+    enum { NSEED = 5 };
+    dccd_buf seed[NSEED];
+    for (int i = 0; i < NSEED; i++)
+        dccd_buf_init(&seed[i]);
     sample *s = malloc(sizeof *s);
     assert_non_null(s);
     make_full(s);
-    dccd_buf seed = DCCD_BUF_INIT;
-    assert_int_equal(pq_encode_file_meta(&seed, &s->m, NULL), DCCD_OK);
+    assert_int_equal(pq_encode_file_meta(&seed[0], &s->m, NULL), DCCD_OK);
+    pq_page_header h;
+    memset(&h, 0, sizeof h);
+    h.type = PQ_PAGE_DATA_V2;
+    h.has_crc = true;
+    h.has_data_page_header_v2 = true;
+    h.data_page_header_v2.has_statistics = true;
+    h.data_page_header_v2.statistics = full_stats();
+    h.has_dictionary_page_header = true;
+    assert_int_equal(pq_encode_page_header(&seed[1], &h, NULL), DCCD_OK);
+    bool nulls[3] = {true, false, true};
+    pq_bytes mm[3] = {{k_bin1, 4}, {k_bin2, 1}, {k_bin1, 0}};
+    int64_t nc[3] = {1, 2, 3};
+    pq_column_index ci = {nulls, 3, mm, mm, 2, nc};
+    assert_int_equal(pq_encode_column_index(&seed[2], &ci, NULL), DCCD_OK);
+    pq_page_location locs[3] = {{4, 10, 0}, {14, 10, 5}, {24, 10, 9}};
+    pq_offset_index oi = {locs, 3};
+    assert_int_equal(pq_encode_offset_index(&seed[3], &oi, NULL), DCCD_OK);
+    pq_bloom_header bh = {32, true, true, true};
+    assert_int_equal(pq_encode_bloom_header(&seed[4], &bh, NULL), DCCD_OK);
+
     uint64_t x = 0x9e3779b97f4a7c15ull;
-    uint8_t *buf = malloc(seed.len + 64);
+    uint8_t *buf = malloc(seed[0].len + 64);
     assert_non_null(buf);
-    for (int it = 0; it < 6000; it++) {
+    for (int it = 0; it < 8000; it++) {
         size_t n;
-        if (it % 2 == 0) {
+        if (it % 4 == 0) {
             /* pure random bytes, biased to small values so headers parse */
             n = (size_t)(rng_next(&x) % 200);
             for (size_t i = 0; i < n; i++) {
@@ -1063,12 +1087,15 @@ static void test_fuzz(void **state)
                 buf[i] = (uint8_t)((r & 0x300) ? (r & 0x1f) : r);
             }
         } else {
-            /* mutate a valid footer: flip bytes, maybe cut */
-            n = seed.len;
-            memcpy(buf, seed.data, n);
+            /* mutate a valid encoding: change bytes, maybe cut */
+            const dccd_buf *sd = &seed[rng_next(&x) % NSEED];
+            n = sd->len;
+            memcpy(buf, sd->data, n);
             int flips = 1 + (int)(rng_next(&x) % 4);
-            for (int f = 0; f < flips; f++)
-                buf[rng_next(&x) % n] = (uint8_t)rng_next(&x);
+            for (int f = 0; f < flips; f++) {
+                uint64_t r = rng_next(&x);
+                buf[r % n] = (r >> 32) & 1 ? (uint8_t)(r >> 40) : (uint8_t)(buf[r % n] ^ (1u << ((r >> 41) & 7)));
+            }
             if (rng_next(&x) % 4 == 0)
                 n = (size_t)(rng_next(&x) % n);
         }
@@ -1079,7 +1106,8 @@ static void test_fuzz(void **state)
         free(cp);
     }
     free(buf);
-    dccd_buf_free(&seed);
+    for (int i = 0; i < NSEED; i++)
+        dccd_buf_free(&seed[i]);
     free(s);
 }
 
