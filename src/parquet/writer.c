@@ -221,6 +221,8 @@ static int kv_put(dccd_pq_writer *w, const char *key, const char *value, dccd_er
     return DCCD_OK;
 }
 
+static int offs_reserve(pq_wcol *c, size_t need, dccd_error *err);
+
 static int writer_new(int fd, const char *name, const dccd_pq_field *fields, int nfields,
                       const dccd_pq_write_options *opts, dccd_pq_writer **out, dccd_error *err)
 {
@@ -292,6 +294,12 @@ static int writer_new(int fd, const char *name, const dccd_pq_field *fields, int
             return DCCD_ENOMEM_MSG(err);
         }
         c->f.name = c->name;
+        /* buffers always allocated: no pointer arithmetic on NULL later */
+        if ((rc = dccd_buf_reserve(&c->vals, 64, err)) || (rc = dccd_buf_reserve(&c->data, 64, err)) ||
+            (rc = dccd_buf_reserve(&c->defs, 64, err)) || (rc = offs_reserve(c, 64, err))) {
+            free_writer(w);
+            return rc;
+        }
         switch (c->f.type) {
         case DCCD_PQ_BOOLEAN: c->width = 1; break;
         case DCCD_PQ_INT32:
@@ -445,6 +453,8 @@ static int buffer_rows(pq_wcol *c, const dccd_pq_column *in, size_t r0, size_t n
             for (size_t i = 0; i < n; i++)
                 nv += valid[r0 + i] != 0;
         }
+        if (!nv)
+            return DCCD_OK;
         uint8_t *dst;
         if ((rc = dccd_buf_extend(&c->vals, nv * c->width, &dst, err)))
             return rc;

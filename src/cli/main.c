@@ -1,0 +1,123 @@
+/*
+ * src/cli/main.c - the front end of the `dccd` command-line tool: global
+ * options (--root DIR, --help, --version), resolution of the store root
+ * (--root, else $DCCD_DATA, else ./data), the help text, and dispatch to
+ * the subcommands implemented in cmd_*.c.
+ *
+ * Global options may appear before the subcommand; --root may also appear
+ * after it (each subcommand accepts --root itself).  Options are parsed
+ * with getopt_long; an unknown subcommand or option prints a message on
+ * stderr and exits 2.  Exit codes: 0 ok, 1 failure, 2 usage (cli.h).
+ *
+ * Only the public headers in include/dccd/ are used.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef DCCD_VERSION
+#define DCCD_VERSION "unknown"
+#endif
+
+typedef int (*cmd_fn)(cli_ctx *ctx, int argc, char **argv);
+
+typedef struct cli_command {
+    const char *name;
+    const char *args;
+    const char *summary;
+    cmd_fn fn;
+} cli_command;
+
+static const cli_command commands[] = {
+    {"demo", "[--seed N]", "write a synthetic sample store (exchange \"demo\") and summarise it", cli_cmd_demo},
+    {"help", "", "show this help", NULL},
+};
+
+static void print_help(FILE *f, const char *prog)
+{
+    fprintf(f,
+            "usage: %s [--root DIR] <command> [options]\n"
+            "       %s --version | --help\n"
+            "\n"
+            "dccd stores crypto market data (OHLC bars, trades, order-book levels)\n"
+            "as Apache Parquet files.\n"
+            "\n"
+            "commands:\n",
+            prog, prog);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-6s %-12s %s\n", commands[i].name, commands[i].args, commands[i].summary);
+    fprintf(f,
+            "\n"
+            "global options:\n"
+            "  --root DIR   store root (default: $DCCD_DATA, else ./data);\n"
+            "               may also be given after the command\n"
+            "  --version    print the version and exit\n"
+            "  --help       print this help and exit\n"
+            "\n"
+            "exit status: 0 ok, 1 failure, 2 usage error\n");
+}
+
+int main(int argc, char **argv)
+{
+    cli_ctx ctx;
+    ctx.prog = "dccd";
+    const char *env = getenv("DCCD_DATA");
+    ctx.root = (env && *env) ? env : "./data";
+
+    static const struct option opts[] = {
+        {"root", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    opterr = 0;
+    int c;
+    /* '+': stop at the first non-option (the subcommand). */
+    while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            if (!*optarg) {
+                fprintf(stderr, "%s: --root needs a non-empty directory\n", ctx.prog);
+                return CLI_USAGE;
+            }
+            ctx.root = optarg;
+            break;
+        case 'h':
+            print_help(stdout, ctx.prog);
+            return CLI_OK;
+        case 'V':
+            printf("dccd %s\n", DCCD_VERSION);
+            return CLI_OK;
+        case ':':
+            fprintf(stderr, "%s: option '%s' needs an argument\n", ctx.prog, argv[optind - 1]);
+            return CLI_USAGE;
+        default:
+            fprintf(stderr, "%s: unknown option '%s' (try '%s --help')\n", ctx.prog, argv[optind - 1],
+                    ctx.prog);
+            return CLI_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "%s: no command given\n\n", ctx.prog);
+        print_help(stderr, ctx.prog);
+        return CLI_USAGE;
+    }
+    const char *name = argv[optind];
+    if (strcmp(name, "help") == 0) {
+        print_help(stdout, ctx.prog);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (commands[i].fn && strcmp(commands[i].name, name) == 0) {
+            int sub_argc = argc - optind;
+            char **sub_argv = argv + optind;
+            optind = 0; /* glibc: re-initialise getopt for the subcommand */
+            return commands[i].fn(&ctx, sub_argc, sub_argv);
+        }
+    }
+    fprintf(stderr, "%s: unknown command '%s' (try '%s --help')\n", ctx.prog, name, ctx.prog);
+    return CLI_USAGE;
+}
