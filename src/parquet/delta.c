@@ -242,7 +242,10 @@ static int delta_decode_impl(const uint8_t *src, size_t len, size_t n, int32_t *
     int rc = parse_header(src, len, &h, err);
     if (rc)
         return rc;
-    const int maxbw = out64 ? 64 : 32;
+    /* deltas of INT32 values can need 33 bits (DuckDB writes them so); the
+     * arithmetic is modulo 2^64 and truncated on store, which equals the
+     * spec's modulo-2^32 arithmetic, so widths up to 64 are valid for both */
+    const int maxbw = 64;
     if (h.total < n)
         return dccd_err_set(err, DCCD_ECORRUPT, "DELTA_BINARY_PACKED: stream holds %llu values, %zu expected",
                             (unsigned long long)h.total, n);

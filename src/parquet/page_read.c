@@ -44,6 +44,7 @@
 #define PAGE_MIN_CAP (16u * 1024u * 1024u)            /* page-size cap floor */
 #define RG_MAX_ROWS ((int64_t)INT32_MAX)
 #define INITIAL_ROWS ((size_t)1 << 20)
+#define DICT_PAD 16u
 
 typedef struct rd_dict {
     bool present;
@@ -64,6 +65,7 @@ typedef struct rd {
     size_t cap;            /* slots allocated in the output */
     size_t null_count;
     size_t page_cap;       /* max uncompressed page size */
+    size_t data_hint;      /* BYTE_ARRAY: initial data reservation */
     uint8_t *values;       /* fixed-width output */
     uint8_t *validity;     /* optional columns: n_rows bytes */
     int64_t *offsets;      /* BYTE_ARRAY: cap + 1 */
@@ -185,6 +187,16 @@ static int read_dict(rd *r, const uint8_t *src, size_t len, int32_t nvals, int32
         for (size_t i = 0; i < n; i++)
             offs[i + 1] = offs[i] + (int64_t)lens[i];
         free(lens);
+        /* 16 bytes of slack so the gather may copy short values with one
+         * fixed-size move */
+        if (!rc)
+            rc = dccd_buf_reserve(&data, DICT_PAD, err);
+        if (rc) {
+            free(offs);
+            dccd_buf_free(&data);
+            return rc;
+        }
+        memset(data.data + data.len, 0, DICT_PAD);
         r->dict.offs = offs;
         r->dict.bytes = data.data ? data.data : malloc(1);
         if (!r->dict.bytes)
@@ -361,6 +373,13 @@ static int decode_bytes(rd *r, int32_t enc, const uint8_t *src, size_t len, size
     if (nn == 0)
         return DCCD_OK;
     size_t consumed = 0;
+    if (r->data.cap == 0 && r->data_hint > 0 && enc != DCCD_PQ_ENC_PLAIN_DICTIONARY &&
+        enc != DCCD_PQ_ENC_RLE_DICTIONARY) {
+        /* values are at most the chunk's uncompressed size: one allocation */
+        rc = dccd_buf_reserve(&r->data, r->data_hint, err);
+        if (rc)
+            return rc;
+    }
     switch (enc) {
     case DCCD_PQ_ENC_PLAIN:
         return pq_plain_decode_byte_array(src, len, nn, &r->data, lens, &consumed, err);
@@ -382,14 +401,29 @@ static int decode_bytes(rd *r, int32_t enc, const uint8_t *src, size_t len, size
             if (!dccd_add_ok(total, l, &total))
                 return dccd_err_set(err, DCCD_ERANGE, "dictionary expansion overflows");
         }
-        rc = dccd_buf_reserve(&r->data, total, err);
+        size_t room;
+        if (!dccd_add_ok(total, DICT_PAD, &room))
+            return dccd_err_set(err, DCCD_ERANGE, "dictionary expansion overflows");
+        if (r->data.len + room > r->data.cap && r->data.len == 0 && r->n_rows > r->produced + nn) {
+            /* first page: size the buffer for the whole chunk at this page's
+             * average value length, avoiding repeated growth */
+            size_t est;
+            if (dccd_mul_ok(total / nn + 1, r->n_rows - r->produced, &est) && est < ((size_t)1 << 32))
+                room = est + DICT_PAD > room ? est + DICT_PAD : room;
+        }
+        rc = dccd_buf_reserve(&r->data, room, err);
         if (rc)
             return rc;
         uint8_t *d = r->data.data + r->data.len;
         const uint8_t *db = r->dict.bytes;
         for (size_t i = 0; i < nn; i++) {
-            memcpy(d, db + offs[idx[i]], lens[i]);
-            d += lens[i];
+            const uint8_t *s = db + offs[idx[i]];
+            uint32_t l = lens[i];
+            if (l <= DICT_PAD)
+                memcpy(d, s, DICT_PAD); /* dictionary and output both have slack */
+            else
+                memcpy(d, s, l);
+            d += l;
         }
         r->data.len += total;
         return DCCD_OK;
@@ -450,6 +484,15 @@ static int page_values(rd *r, int32_t enc, const uint8_t *src, size_t len, size_
         uint8_t *out = r->values + at * r->width;
         if (!def || nn == nv)
             return decode_fixed(r, enc, src, len, nv, out, err);
+        if (enc == DCCD_PQ_ENC_PLAIN && r->ci->type != DCCD_PQ_BOOLEAN) {
+            /* PLAIN values are already dense in the page: scatter from there */
+            size_t need;
+            if (!dccd_mul_ok(nn, r->width, &need) || need > len)
+                return dccd_err_set(err, DCCD_ECORRUPT, "PLAIN: %zu values of %zu bytes exceed the page (%zu bytes)",
+                                    nn, r->width, len);
+            scatter_fixed(out, src, def, nv, r->width);
+            return DCCD_OK;
+        }
         rc = scratch_array(&r->dense, nn, r->width, err);
         if (rc)
             return rc;
@@ -518,6 +561,21 @@ static int maybe_decompress(rd *r, const uint8_t *src, size_t comp, size_t uncom
     return DCCD_OK;
 }
 
+/* Fast path: a page whose (decompressed) values are exactly nv PLAIN
+ * fixed-width values with no nulls is decompressed straight into the
+ * output array.  Returns 1 when it handled the page. */
+static int direct_plain(rd *r, int32_t enc, const uint8_t *src, size_t comp, size_t uncomp, size_t nv,
+                        dccd_error *err)
+{
+    if (enc != DCCD_PQ_ENC_PLAIN || !r->width || r->ci->type == DCCD_PQ_BOOLEAN || r->codec == DCCD_PQ_UNCOMPRESSED)
+        return 0;
+    size_t need;
+    if (!dccd_mul_ok(nv, r->width, &need) || need != uncomp || uncomp == 0)
+        return 0;
+    int rc = pq_decompress(r->codec, src, comp, r->values + r->produced * r->width, uncomp, err);
+    return rc ? -rc : 1;
+}
+
 static int data_page_v1(rd *r, const pq_page_header *h, const uint8_t *page, size_t comp, size_t uncomp,
                         dccd_error *err)
 {
@@ -532,12 +590,21 @@ static int data_page_v1(rd *r, const pq_page_header *h, const uint8_t *page, siz
                             r->n_rows - r->produced);
     if (nv == 0)
         return DCCD_OK;
-    const uint8_t *p;
-    size_t len;
-    int rc = maybe_decompress(r, page, comp, uncomp, true, &p, &len, err);
+    int rc = ensure_cap(r, r->produced + nv, err);
     if (rc)
         return rc;
-    rc = ensure_cap(r, r->produced + nv, err);
+    if (!r->optional) {
+        int dp = direct_plain(r, d->encoding, page, comp, uncomp, nv, err);
+        if (dp < 0)
+            return -dp;
+        if (dp > 0) {
+            r->produced += nv;
+            return DCCD_OK;
+        }
+    }
+    const uint8_t *p;
+    size_t len;
+    rc = maybe_decompress(r, page, comp, uncomp, true, &p, &len, err);
     if (rc)
         return rc;
     const uint8_t *def = NULL;
@@ -627,6 +694,15 @@ static int data_page_v2(rd *r, const pq_page_header *h, const uint8_t *page, siz
                                 (int)d->num_nulls, nv - nn);
         def = lv;
         memcpy(r->validity + r->produced, lv, nv);
+    }
+    if (nn == nv && d->is_compressed) {
+        int dp = direct_plain(r, d->encoding, page + rl + dl, comp - rl - dl, uncomp - rl - dl, nv, err);
+        if (dp < 0)
+            return -dp;
+        if (dp > 0) {
+            r->produced += nv;
+            return DCCD_OK;
+        }
     }
     const uint8_t *p;
     size_t len;
@@ -756,6 +832,9 @@ int dccd_pq_read_column(dccd_pq_file *f, int rg, int col, dccd_pq_column *out, d
         if (cap < r.page_cap)
             r.page_cap = (size_t)cap;
     }
+
+    if (!r.width && m->total_uncompressed_size > 0 && (uint64_t)m->total_uncompressed_size <= PAGE_MAX_UNCOMPRESSED)
+        r.data_hint = (size_t)m->total_uncompressed_size;
 
     const uint8_t *buf;
     uint8_t *owned = NULL;

@@ -66,7 +66,8 @@ static int teardown_dir(void **state)
 
 static void tpath(char *out, size_t n, const char *name)
 {
-    snprintf(out, n, "%s/%s", g_dir, name);
+    int w = snprintf(out, n, "%s/%s", g_dir, name);
+    assert_true(w > 0 && (size_t)w < n);
 }
 
 static size_t width_of(dccd_pq_type t)

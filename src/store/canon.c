@@ -1,0 +1,189 @@
+/*
+ * src/store/canon.c - reading period files and segments into canonical
+ * tables: the C counterpart of the seed's canonicalize().
+ *
+ * A file may be a canonical v3 file (written by dccd or the seed), or a
+ * legacy v2 OHLC file (TS in Unix seconds; quoteVolume, weightedAverage,
+ * date, time columns).  The map renames quoteVolume to quote_volume (when
+ * quote_volume is absent), drops every non-canonical column, fills missing
+ * canonical columns with nulls, and scales TS to nanoseconds when the file's
+ * largest TS is below 1e18 (as the seed's migration does).  Numeric columns
+ * stored with a narrower type (INT32, FLOAT) are widened; any other type
+ * mismatch is an error naming the column.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+static bool type_ok(dccd_pq_type want, dccd_pq_type have)
+{
+    if (want == have)
+        return true;
+    if (want == DCCD_PQ_INT64 && have == DCCD_PQ_INT32)
+        return true;
+    if (want == DCCD_PQ_DOUBLE && (have == DCCD_PQ_FLOAT || have == DCCD_PQ_INT32 || have == DCCD_PQ_INT64))
+        return true;
+    return false;
+}
+
+static bool stat_ts(dccd_pq_file *f, int col, int rg, bool max, int64_t *out)
+{
+    return max ? dccd_pq_stat_max_i64(f, rg, col, out) : dccd_pq_stat_min_i64(f, rg, col, out);
+}
+
+int dccd_canon_map_file(dccd_pq_file *f, dccd_data_type type, dccd_canon_map *m, dccd_error *err)
+{
+    memset(m, 0, sizeof *m);
+    m->type = type;
+    m->ts_scale = 1;
+    int n = dccd_schema_ncols(type);
+    for (int c = 0; c < n; c++) {
+        const char *name = dccd_schema_col_name(type, c);
+        int src = dccd_pq_column_index(f, name);
+        if (src < 0 && strcmp(name, "quote_volume") == 0) {
+            src = dccd_pq_column_index(f, "quoteVolume");
+            if (src >= 0)
+                m->legacy = true;
+        }
+        if (src >= 0) {
+            const dccd_pq_column_info *ci = dccd_pq_column_info_at(f, src);
+            if (!type_ok(dccd_schema_col_type(type, c), ci->type))
+                return dccd_err_set(err, DCCD_ECORRUPT, "%s: column '%s' has type %s, expected %s",
+                                    dccd_pq_name(f), ci->name, dccd_pq_type_name(ci->type),
+                                    dccd_pq_type_name(dccd_schema_col_type(type, c)));
+        }
+        m->src[c] = src;
+    }
+    if (m->src[0] < 0)
+        return dccd_err_set(err, DCCD_ECORRUPT, "%s: no TS column", dccd_pq_name(f));
+    const dccd_pq_column_info *tsi = dccd_pq_column_info_at(f, m->src[0]);
+    if (tsi->type != DCCD_PQ_INT64 && tsi->type != DCCD_PQ_INT32)
+        return dccd_err_set(err, DCCD_ECORRUPT, "%s: TS column is %s, expected INT64", dccd_pq_name(f),
+                            dccd_pq_type_name(tsi->type));
+    if (dccd_pq_column_index(f, "weightedAverage") >= 0)
+        m->legacy = true;
+    /* seconds or nanoseconds?  the largest TS of the file decides */
+    bool any = false;
+    int64_t fmax = INT64_MIN;
+    for (int rg = 0; rg < dccd_pq_num_row_groups(f); rg++) {
+        if (dccd_pq_row_group_rows(f, rg) == 0)
+            continue;
+        int64_t v;
+        if (!stat_ts(f, m->src[0], rg, true, &v)) {
+            dccd_pq_column col;
+            int rc = dccd_pq_read_column(f, rg, m->src[0], &col, err);
+            if (rc)
+                return rc;
+            for (size_t i = 0; i < col.n; i++) {
+                if (col.validity && !col.validity[i])
+                    continue;
+                int64_t x = col.type == DCCD_PQ_INT32 ? ((int32_t *)col.values)[i] : ((int64_t *)col.values)[i];
+                if (x > fmax)
+                    fmax = x, any = true;
+            }
+            dccd_pq_column_free(&col);
+        } else if (v > fmax) {
+            fmax = v;
+            any = true;
+        }
+    }
+    if (any && fmax < INT64_C(1000000000000000000)) {
+        m->ts_scale = DCCD_NS;
+        m->legacy = true;
+    }
+    return DCCD_OK;
+}
+
+bool dccd_canon_rg_ts_range(dccd_pq_file *f, const dccd_canon_map *m, int rg, int64_t *lo, int64_t *hi)
+{
+    int64_t a, b;
+    if (!stat_ts(f, m->src[0], rg, false, &a) || !stat_ts(f, m->src[0], rg, true, &b))
+        return false;
+    if (m->ts_scale != 1) {
+        if (__builtin_mul_overflow(a, m->ts_scale, &a) || __builtin_mul_overflow(b, m->ts_scale, &b))
+            return false;
+    }
+    *lo = a;
+    *hi = b;
+    return true;
+}
+
+/* Convert a column read from the file into the canonical type, in place. */
+static int widen(dccd_pq_column *col, dccd_pq_type want, dccd_error *err)
+{
+    if (col->type == want)
+        return DCCD_OK;
+    size_t n = col->n;
+    void *nv = dccd_malloc_array(n ? n : 1, 8);
+    if (!nv)
+        return DCCD_ENOMEM_MSG(err);
+    for (size_t i = 0; i < n; i++) {
+        if (want == DCCD_PQ_INT64) {
+            ((int64_t *)nv)[i] = ((int32_t *)col->values)[i];
+        } else {
+            double d = 0;
+            switch (col->type) {
+            case DCCD_PQ_FLOAT: d = ((float *)col->values)[i]; break;
+            case DCCD_PQ_INT32: d = ((int32_t *)col->values)[i]; break;
+            case DCCD_PQ_INT64: d = (double)((int64_t *)col->values)[i]; break;
+            default: break;
+            }
+            ((double *)nv)[i] = d;
+        }
+    }
+    free(col->values);
+    col->values = nv;
+    col->type = want;
+    return DCCD_OK;
+}
+
+int dccd_canon_read_rg(dccd_pq_file *f, const dccd_canon_map *m, int rg, bool ts_only, dccd_table *out,
+                       dccd_error *err)
+{
+    size_t rows = (size_t)dccd_pq_row_group_rows(f, rg);
+    dccd_table_init(out, m->type);
+    out->nrows = rows;
+    int rc = DCCD_OK;
+    for (int c = 0; c < out->ncols; c++) {
+        dccd_pq_column *col = &out->cols[c];
+        dccd_pq_type want = dccd_schema_col_type(m->type, c);
+        if (m->src[c] >= 0 && (!ts_only || c == 0)) {
+            if ((rc = dccd_pq_read_column(f, rg, m->src[c], col, err)))
+                goto fail;
+            if (col->n != rows) {
+                rc = dccd_err_set(err, DCCD_ECORRUPT, "%s: row group %d: column '%s' has %zu rows, expected %zu",
+                                  dccd_pq_name(f), rg, dccd_schema_col_name(m->type, c), col->n, rows);
+                goto fail;
+            }
+            if ((rc = widen(col, want, err)))
+                goto fail;
+            continue;
+        }
+        /* a column of nulls */
+        col->type = want;
+        col->n = rows;
+        col->validity = calloc(rows ? rows : 1, 1);
+        if (want == DCCD_PQ_BYTE_ARRAY)
+            col->offsets = calloc(rows + 1, sizeof(int64_t));
+        else
+            col->values = calloc(rows ? rows : 1, want == DCCD_PQ_BOOLEAN ? 1 : 8);
+        if (!col->validity || (want == DCCD_PQ_BYTE_ARRAY ? !col->offsets : !col->values)) {
+            rc = DCCD_ENOMEM_MSG(err);
+            goto fail;
+        }
+        col->null_count = rows;
+    }
+    if (m->ts_scale != 1) {
+        int64_t *ts = out->cols[0].values;
+        for (size_t i = 0; i < rows; i++)
+            if (__builtin_mul_overflow(ts[i], m->ts_scale, &ts[i])) {
+                rc = dccd_err_set(err, DCCD_ECORRUPT, "%s: TS out of range at row %zu", dccd_pq_name(f), i);
+                goto fail;
+            }
+    }
+    return DCCD_OK;
+fail:
+    dccd_table_free(out);
+    return rc;
+}

@@ -1,0 +1,481 @@
+/*
+ * src/store/checkpoint.c - folding a period's pending segments into its
+ * period file.
+ *
+ * The caller holds the period lock.  The new period file is written beside
+ * the old one and renamed over it (dccd_atomic_*), then the folded segments
+ * are deleted; the new file records the highest folded sequence number
+ * ("dccd.wal_applied") so a crash between the rename and the deletes never
+ * applies a segment twice.
+ *
+ * Fast path (the usual append): the period file's row groups are sorted by
+ * TS (footer statistics).  Every row group that ends before the first
+ * pending TS, and (trades keyed on tid) holds none of the pending tids -
+ * proven by its bloom filter, or by reading its tid column on a bloom hit -
+ * is copied raw into the new file: no decode, no re-encode.  The rest of
+ * the file (plus a trailing small row group, so appends compact into full
+ * row groups) is decoded, folded with the segments and re-encoded.
+ *
+ * Full path (legacy v2 files, files without TS statistics or with a
+ * non-canonical schema, trades whose tid key changes between saves): the
+ * whole file is read, folded with the segments and rewritten canonically.
+ *
+ * An unreadable period file stops the checkpoint with an error: it is never
+ * replaced by data that could not include its rows.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "store/store_int.h"
+
+/* Does the file have exactly the canonical schema we write (so its row
+ * groups can be copied raw)? */
+static bool schema_is_canonical(dccd_pq_file *f, dccd_data_type type)
+{
+    int n = dccd_schema_ncols(type);
+    if (dccd_pq_num_columns(f) != n)
+        return false;
+    for (int c = 0; c < n; c++) {
+        const dccd_pq_column_info *ci = dccd_pq_column_info_at(f, c);
+        if (strcmp(ci->name, dccd_schema_col_name(type, c)) != 0 || ci->type != dccd_schema_col_type(type, c) ||
+            !ci->optional)
+            return false;
+    }
+    return true;
+}
+
+/* Hash set of the tids of a table, for exact membership checks. */
+typedef struct tid_set {
+    size_t *slots; /* row + 1 */
+    size_t mask;
+    const dccd_pq_column *col;
+} tid_set;
+
+static int tid_set_build(tid_set *s, const dccd_pq_column *col, size_t n, dccd_error *err)
+{
+    size_t cap = 16;
+    while (cap < 2 * n + 2)
+        cap *= 2;
+    s->slots = calloc(cap, sizeof *s->slots);
+    if (!s->slots)
+        return DCCD_ENOMEM_MSG(err);
+    s->mask = cap - 1;
+    s->col = col;
+    for (size_t i = 0; i < n; i++) {
+        if (!dccd_col_valid(col, i))
+            continue;
+        size_t h = (size_t)XXH3_64bits(col->data + col->offsets[i], (size_t)(col->offsets[i + 1] - col->offsets[i])) &
+                   s->mask;
+        while (s->slots[h])
+            h = (h + 1) & s->mask;
+        s->slots[h] = i + 1;
+    }
+    return DCCD_OK;
+}
+
+static bool tid_set_has(const tid_set *s, const uint8_t *p, size_t len)
+{
+    size_t h = (size_t)XXH3_64bits(p, len) & s->mask;
+    while (s->slots[h]) {
+        size_t r = s->slots[h] - 1;
+        int64_t a = s->col->offsets[r], b = s->col->offsets[r + 1];
+        if ((size_t)(b - a) == len && memcmp(s->col->data + a, p, len) == 0)
+            return true;
+        h = (h + 1) & s->mask;
+    }
+    return false;
+}
+
+/* Might row group rg of f hold one of the tids of `pend`? */
+static int rg_tid_collides(dccd_pq_file *f, int rg, int tidcol, const dccd_table *pend, const tid_set *set,
+                           bool *hit, dccd_error *err)
+{
+    *hit = false;
+    const dccd_pq_column *tc = &pend->cols[TR_TID];
+    bool maybe = false;
+    for (size_t i = 0; i < pend->nrows && !maybe; i++) {
+        if (!dccd_col_valid(tc, i))
+            continue;
+        int res;
+        int rc = dccd_pq_bloom_check(f, rg, tidcol, tc->data + tc->offsets[i],
+                                     (size_t)(tc->offsets[i + 1] - tc->offsets[i]), &res, err);
+        if (rc)
+            return rc;
+        if (res != 0)
+            maybe = true; /* a bloom hit, or no bloom filter */
+    }
+    if (!maybe)
+        return DCCD_OK;
+    dccd_pq_column col;
+    int rc = dccd_pq_read_column(f, rg, tidcol, &col, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < col.n && !*hit; i++)
+        if (dccd_col_valid(&col, i) &&
+            tid_set_has(set, col.data + col.offsets[i], (size_t)(col.offsets[i + 1] - col.offsets[i])))
+            *hit = true;
+    dccd_pq_column_free(&col);
+    return DCCD_OK;
+}
+
+static int64_t tid_nulls_in_file(dccd_pq_file *f, int tidcol, bool *known)
+{
+    int64_t total = 0;
+    *known = true;
+    for (int rg = 0; rg < dccd_pq_num_row_groups(f); rg++) {
+        dccd_pq_chunk_info ci;
+        if (dccd_pq_chunk(f, rg, tidcol, &ci, NULL) != DCCD_OK || !ci.stats.has_null_count) {
+            *known = false;
+            return 0;
+        }
+        total += ci.stats.null_count;
+    }
+    return total;
+}
+
+static size_t table_tid_nulls(const dccd_table *t)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->nrows; i++)
+        n += !dccd_col_valid(&t->cols[TR_TID], i);
+    return n;
+}
+
+/* Write the new period file: row groups [0, ncopy) of f raw, then rows. */
+static int write_period(dccd_store *s, const dccd_period *p, dccd_pq_file *f, int ncopy, const dccd_table *rows,
+                        const char *prov_json, uint64_t applied, dccd_checkpoint_report *rep, dccd_error *err)
+{
+    int dfd;
+    int rc = dccd_dir_open(s->rootfd, p->dsdir, true, &dfd, err);
+    if (rc)
+        return rc;
+    char what[DCCD_REL_MAX + 160], seqtxt[24];
+    snprintf(what, sizeof what, "%s/%s/%s", s->root, p->dsdir, p->file);
+    snprintf(seqtxt, sizeof seqtxt, "%" PRIu64, applied);
+    dccd_pq_kv kv[3];
+    size_t nkv = 0;
+    kv[nkv++] = (dccd_pq_kv){DCCD_SCHEMA_VERSION_KEY, "3"};
+    kv[nkv++] = (dccd_pq_kv){DCCD_WAL_APPLIED_KEY, seqtxt};
+    if (prov_json)
+        kv[nkv++] = (dccd_pq_kv){DCCD_PROVENANCE_KEY, prov_json};
+    dccd_pq_field fields[DCCD_MAX_COLS];
+    memset(fields, 0, sizeof fields);
+    for (int c = 0; c < rows->ncols; c++) {
+        fields[c].name = dccd_schema_col_name(rows->type, c);
+        fields[c].type = dccd_schema_col_type(rows->type, c);
+        fields[c].optional = true;
+        if (fields[c].type == DCCD_PQ_BYTE_ARRAY)
+            fields[c].logical = DCCD_PQ_LOG_STRING;
+        fields[c].delta = c == 0;
+        fields[c].bloom_filter = rows->type == DCCD_TRADES && c == TR_TID;
+    }
+    dccd_pq_write_options o;
+    dccd_pq_write_options_init(&o);
+    o.codec = s->opts.codec;
+    o.compression_level = s->opts.compression_level;
+    o.row_group_rows = s->opts.row_group_rows;
+    o.kv = kv;
+    o.n_kv = nkv;
+    o.bloom_fpp = 0.001;
+    dccd_atomic a;
+    if ((rc = dccd_atomic_begin(&a, dfd, p->file, what, err))) {
+        close(dfd);
+        return rc;
+    }
+    dccd_pq_writer *w = NULL;
+    rc = dccd_pq_writer_open_fd(a.fd, what, fields, rows->ncols, &o, &w, err);
+    for (int rg = 0; !rc && rg < ncopy; rg++)
+        rc = dccd_pq_writer_copy_row_group(w, f, rg, err);
+    if (!rc && rows->nrows)
+        rc = dccd_pq_writer_write(w, rows->cols, rows->nrows, err);
+    if (!rc) {
+        rc = dccd_pq_writer_close(w, err);
+        w = NULL;
+    }
+    if (!rc)
+        rc = dccd_atomic_commit(&a, s->opts.durable, err);
+    if (rc) {
+        dccd_pq_writer_abort(w);
+        dccd_atomic_abort(&a);
+    }
+    close(dfd);
+    if (!rc && rep) {
+        rep->periods++;
+        rep->row_groups_copied += (size_t)ncopy;
+    }
+    return rc;
+}
+
+int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_report *rep, dccd_error *err)
+{
+    dccd_segment *segs = NULL;
+    size_t nseg = 0;
+    int rc = dccd_wal_list(s, p, &segs, &nseg, err);
+    if (rc || nseg == 0) {
+        free(segs);
+        return rc;
+    }
+    dccd_pq_file *f = NULL;
+    if ((rc = dccd_period_open_file(s, p, &f, err))) {
+        free(segs);
+        return dccd_err_prefix(err, rc, "checkpoint refused (the period file cannot be read, it is left untouched)");
+    }
+    uint64_t applied = f ? dccd_wal_applied(f) : 0;
+    size_t first = 0;
+    while (first < nseg && segs[first].seq <= applied)
+        first++;
+    size_t k = nseg - first;
+    dccd_table *sparts = calloc(k + 1, sizeof *sparts);
+    const dccd_table **pp = calloc(k + 2, sizeof *pp);
+    char *prov = NULL;
+    dccd_table pend, rows, tail;
+    dccd_table_init(&pend, p->type);
+    dccd_table_init(&rows, p->type);
+    dccd_table_init(&tail, p->type);
+    tid_set set = {NULL, 0, NULL};
+    int64_t *lo = NULL, *hi = NULL;
+    if (!sparts || !pp) {
+        rc = DCCD_ENOMEM_MSG(err);
+        goto done;
+    }
+    dccd_table_init(&sparts[0], p->type); /* the empty start of a fold of segments alone */
+    for (size_t i = 0; i < k && !rc; i++) {
+        char *pj = NULL;
+        rc = dccd_wal_read(s, p, &segs[first + i], &sparts[i + 1], &pj, err);
+        if (pj) {
+            free(prov);
+            prov = pj;
+        }
+    }
+    if (rc)
+        goto done;
+    if (!prov && f) {
+        const char *pv = dccd_pq_kv_get(f, DCCD_PROVENANCE_KEY);
+        if (pv && !(prov = dccd_strdup(pv))) {
+            rc = DCCD_ENOMEM_MSG(err);
+            goto done;
+        }
+    }
+    uint64_t max_seq = segs[nseg - 1].seq > applied ? segs[nseg - 1].seq : applied;
+    int64_t seg_rows = 0;
+    for (size_t i = 1; i <= k; i++)
+        seg_rows += (int64_t)sparts[i].nrows;
+
+    /* ---- can the fast path be used? ---- */
+    int ncopy = 0;
+    bool fast = f != NULL && k > 0 && schema_is_canonical(f, p->type);
+    dccd_canon_map m;
+    if (fast && (dccd_canon_map_file(f, p->type, &m, NULL) != DCCD_OK || m.legacy))
+        fast = false;
+    int nrg = f ? dccd_pq_num_row_groups(f) : 0;
+    if (fast) {
+        lo = calloc((size_t)nrg + 1, sizeof *lo);
+        hi = calloc((size_t)nrg + 1, sizeof *hi);
+        if (!lo || !hi)
+            fast = false;
+        for (int rg = 0; fast && rg < nrg; rg++) {
+            if (!dccd_canon_rg_ts_range(f, &m, rg, &lo[rg], &hi[rg]) && dccd_pq_row_group_rows(f, rg) > 0)
+                fast = false;
+            if (fast && rg > 0 && lo[rg] < hi[rg - 1])
+                fast = false; /* row groups overlap: not sorted */
+        }
+    }
+    bool tid_mode = false;
+    if (fast && p->type == DCCD_TRADES) {
+        bool known;
+        int64_t fnulls = tid_nulls_in_file(f, TR_TID, &known);
+        size_t snulls = 0;
+        bool later_all_null = true;
+        for (size_t i = 1; i <= k; i++) {
+            size_t nn = table_tid_nulls(&sparts[i]);
+            snulls += nn;
+            if (nn != sparts[i].nrows)
+                later_all_null = false;
+        }
+        if (!known)
+            fast = false;
+        else if (fnulls == 0 && snulls == 0)
+            tid_mode = true;
+        else if (!(later_all_null && (fnulls > 0 || snulls > 0)))
+            fast = false; /* the key changes between steps: full path */
+    }
+    if (fast) {
+        /* pend = the segments folded among themselves (keys are fixed) */
+        for (size_t i = 1; i <= k; i++)
+            pp[i - 1] = &sparts[i];
+        if ((rc = dccd_merge_fold(pp, k, &pend, err)))
+            goto done;
+        int64_t smin = pend.nrows ? ((int64_t *)pend.cols[0].values)[0] : INT64_MAX;
+        if (tid_mode && (rc = tid_set_build(&set, &pend.cols[TR_TID], pend.nrows, err)))
+            goto done;
+        while (ncopy < nrg && hi[ncopy] < smin) {
+            if (tid_mode) {
+                bool hit;
+                if ((rc = rg_tid_collides(f, ncopy, TR_TID, &pend, &set, &hit, err)))
+                    goto done;
+                if (hit)
+                    break;
+            }
+            ncopy++;
+        }
+        /* compact a small trailing copied row group into the new rows */
+        while (ncopy > 0 && ncopy == nrg &&
+               dccd_pq_row_group_rows(f, ncopy - 1) < (int64_t)s->opts.row_group_rows / 2)
+            ncopy--;
+        /* rows = fold(file row groups [ncopy, nrg), segments) */
+        dccd_table *fparts = calloc((size_t)(nrg - ncopy) + 1, sizeof *fparts);
+        const dccd_table **fp = calloc((size_t)(nrg - ncopy) + 1, sizeof *fp);
+        if (!fparts || !fp) {
+            free(fparts);
+            free(fp);
+            rc = DCCD_ENOMEM_MSG(err);
+            goto done;
+        }
+        int got = 0;
+        for (int rg = ncopy; rg < nrg && !rc; rg++, got++) {
+            rc = dccd_canon_read_rg(f, &m, rg, false, &fparts[got], err);
+            fp[got] = &fparts[got];
+        }
+        if (rc)
+            got--;
+        if (!rc) {
+            if (got == 0)
+                dccd_table_init(&tail, p->type);
+            else
+                rc = dccd_table_concat(fp, (size_t)got, &tail, err);
+        }
+        for (int i = 0; i < got; i++)
+            dccd_table_free(&fparts[i]);
+        free(fparts);
+        free(fp);
+        if (rc)
+            goto done;
+        const dccd_table *two[2] = {&tail, &pend};
+        if ((rc = dccd_merge_fold(two, 2, &rows, err)))
+            goto done;
+        if (rep)
+            rep->row_groups_rewritten += (size_t)(nrg - ncopy);
+    } else {
+        /* full path: the whole file folded with the segments */
+        if (f) {
+            dccd_table all;
+            dccd_table_init(&all, p->type);
+            if (f) {
+                dccd_canon_map fm;
+                if ((rc = dccd_canon_map_file(f, p->type, &fm, err)))
+                    goto done;
+                int n = dccd_pq_num_row_groups(f);
+                dccd_table *fparts = calloc((size_t)n + 1, sizeof *fparts);
+                const dccd_table **fp = calloc((size_t)n + 1, sizeof *fp);
+                int got = 0;
+                if (!fparts || !fp)
+                    rc = DCCD_ENOMEM_MSG(err);
+                for (int rg = 0; !rc && rg < n; rg++) {
+                    rc = dccd_canon_read_rg(f, &fm, rg, false, &fparts[got], err);
+                    if (!rc) {
+                        fp[got] = &fparts[got];
+                        got++;
+                    }
+                }
+                if (!rc && got)
+                    rc = dccd_table_concat(fp, (size_t)got, &all, err);
+                for (int i = 0; i < got; i++)
+                    dccd_table_free(&fparts[i]);
+                free(fparts);
+                free(fp);
+                if (rc) {
+                    rc = dccd_err_prefix(err, rc, "checkpoint refused (the period file cannot be read, it is left untouched)");
+                    goto done;
+                }
+                if (rep)
+                    rep->row_groups_rewritten += (size_t)n;
+            }
+            sparts[0] = all; /* the fold starts from the file */
+        }
+        for (size_t i = 0; i <= k; i++)
+            pp[i] = &sparts[i];
+        if ((rc = dccd_merge_fold(pp, k + 1, &rows, err)))
+            goto done;
+    }
+    if ((rc = write_period(s, p, f, ncopy, &rows, prov, max_seq, rep, err)))
+        goto done;
+    if (rep) {
+        rep->segments += k;
+        rep->rows += seg_rows;
+    }
+    /* the new file holds every folded segment: delete them */
+    int wfd;
+    if (dccd_dir_open(s->rootfd, p->waldir, false, &wfd, NULL) == DCCD_OK) {
+        for (size_t i = 0; i < nseg; i++)
+            if (segs[i].seq <= max_seq)
+                unlinkat(wfd, segs[i].name, 0);
+        dccd_remove_stale_temps(wfd, 3600);
+        if (s->opts.durable)
+            dccd_fsync(wfd, p->waldir, NULL);
+        close(wfd);
+    }
+done:
+    free(lo);
+    free(hi);
+    free(set.slots);
+    dccd_table_free(&pend);
+    dccd_table_free(&rows);
+    dccd_table_free(&tail);
+    if (sparts)
+        for (size_t i = 0; i <= k; i++)
+            dccd_table_free(&sparts[i]);
+    free(sparts);
+    free(pp);
+    free(prov);
+    free(segs);
+    if (f)
+        dccd_pq_close(f);
+    return rc;
+}
+
+int dccd_store_checkpoint(dccd_store *s, const dccd_dataset *ds, dccd_checkpoint_report *rep, dccd_error *err)
+{
+    if (rep)
+        memset(rep, 0, sizeof *rep);
+    if (!ds)
+        return dccd_err_set(err, DCCD_EUNSUPPORTED, "checkpoint of the whole store: not implemented yet");
+    int rc = dccd_dataset_validate(ds, err);
+    if (rc)
+        return rc;
+    char rel[DCCD_REL_MAX], walrel[DCCD_REL_MAX + 16];
+    if ((rc = dccd_dataset_dir(ds, rel, sizeof rel, err)))
+        return rc;
+    snprintf(walrel, sizeof walrel, ".dccd/wal/%s", rel);
+    int dfd;
+    rc = dccd_dir_open(s->rootfd, walrel, false, &dfd, err);
+    if (rc == DCCD_ENOTFOUND) {
+        dccd_error_clear(err);
+        return DCCD_OK;
+    }
+    if (rc)
+        return rc;
+    DIR *d = fdopendir(dfd);
+    if (!d) {
+        close(dfd);
+        return dccd_err_errno(err, errno, "list %s", walrel);
+    }
+    struct dirent *e;
+    while (!rc && (e = readdir(d)) != NULL) {
+        dccd_period p;
+        if (e->d_name[0] == '.' || dccd_period_init(ds, e->d_name, &p, NULL) != DCCD_OK)
+            continue;
+        dccd_period_lock lk;
+        if ((rc = dccd_lock_acquire(s->locks, s->rootfd, p.lockrel, &lk, err)))
+            break;
+        rc = dccd_checkpoint_locked(s, &p, rep, err);
+        dccd_lock_release(s->locks, &lk);
+    }
+    closedir(d);
+    return rc;
+}

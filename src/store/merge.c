@@ -1,0 +1,320 @@
+/*
+ * src/store/merge.c - the seed's merge semantics on columnar tables.
+ *
+ * The seed's save does, per period file:
+ *     merged = concat([existing, new]).unique(subset=KEY, keep="last").sort("TS")
+ * with KEY = ["TS"] for OHLC, ["TS", "side", "price"] for the order book,
+ * and for trades ["tid"] when no tid in the merged frame is null, else
+ * ["TS", "price", "amount", "side"].
+ *
+ * dccd_merge_fold applies a file and a sequence of saves (segments).  For a
+ * fixed key, keep-last de-dup is associative, so one pass over the
+ * concatenation equals the step-by-step result.  For trades the key can
+ * change from step to step when some tids are null; the fold then detects
+ * whether the key is provably fixed (no null tid anywhere -> tid; every
+ * later part all-null -> composite) and otherwise runs the steps one by one.
+ *
+ * De-dup walks rows from the last to the first with an open-addressing hash
+ * table of row indexes, keeping the first occurrence met (the last in
+ * order).  The sort is a stable merge sort of row indexes by TS, skipped
+ * when the kept rows are already in order (the usual append case).  Floats
+ * in keys compare with -0.0 == 0.0 and NaN == NaN; nulls equal each other.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "store/store_int.h"
+
+typedef enum key_mode { KEY_TS, KEY_BOOK, KEY_TID, KEY_COMPOSITE } key_mode;
+
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= UINT64_C(0xff51afd7ed558ccd);
+    x ^= x >> 33;
+    x *= UINT64_C(0xc4ceb9fe1a85ec53);
+    x ^= x >> 33;
+    return x;
+}
+
+static inline uint64_t dbl_bits(double d)
+{
+    if (d == 0)
+        d = 0; /* -0.0 -> +0.0 */
+    if (isnan(d))
+        return UINT64_C(0x7ff8000000000000);
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+static inline uint64_t str_hash(const dccd_pq_column *c, size_t i)
+{
+    if (!dccd_col_valid(c, i))
+        return UINT64_C(0x9e3779b97f4a7c15);
+    int64_t a = c->offsets[i], b = c->offsets[i + 1];
+    return XXH3_64bits(c->data + a, (size_t)(b - a));
+}
+
+static inline bool str_eq(const dccd_pq_column *c, size_t i, size_t j)
+{
+    bool vi = dccd_col_valid(c, i), vj = dccd_col_valid(c, j);
+    if (!vi || !vj)
+        return vi == vj;
+    int64_t la = c->offsets[i + 1] - c->offsets[i], lb = c->offsets[j + 1] - c->offsets[j];
+    return la == lb && memcmp(c->data + c->offsets[i], c->data + c->offsets[j], (size_t)la) == 0;
+}
+
+static inline uint64_t i64_key(const dccd_pq_column *c, size_t i)
+{
+    return dccd_col_valid(c, i) ? (uint64_t)((const int64_t *)c->values)[i] : UINT64_C(0x8000000000000001);
+}
+static inline bool i64_eq(const dccd_pq_column *c, size_t i, size_t j)
+{
+    bool vi = dccd_col_valid(c, i), vj = dccd_col_valid(c, j);
+    if (!vi || !vj)
+        return vi == vj;
+    return ((const int64_t *)c->values)[i] == ((const int64_t *)c->values)[j];
+}
+static inline uint64_t f64_key(const dccd_pq_column *c, size_t i)
+{
+    return dccd_col_valid(c, i) ? dbl_bits(((const double *)c->values)[i]) : UINT64_C(0x7ff4000000000001);
+}
+static inline bool f64_eq(const dccd_pq_column *c, size_t i, size_t j)
+{
+    bool vi = dccd_col_valid(c, i), vj = dccd_col_valid(c, j);
+    if (!vi || !vj)
+        return vi == vj;
+    return dbl_bits(((const double *)c->values)[i]) == dbl_bits(((const double *)c->values)[j]);
+}
+
+static uint64_t row_hash(const dccd_table *t, key_mode m, size_t i)
+{
+    switch (m) {
+    case KEY_TS: return mix64(i64_key(&t->cols[0], i));
+    case KEY_BOOK:
+        return mix64(i64_key(&t->cols[BK_TS], i) ^ mix64(f64_key(&t->cols[BK_PRICE], i)) ^
+                     (str_hash(&t->cols[BK_SIDE], i) * 31));
+    case KEY_TID: return str_hash(&t->cols[TR_TID], i);
+    case KEY_COMPOSITE:
+        return mix64(i64_key(&t->cols[TR_TS], i) ^ mix64(f64_key(&t->cols[TR_PRICE], i)) ^
+                     mix64(f64_key(&t->cols[TR_AMOUNT], i) + 0x1234567u) ^ (str_hash(&t->cols[TR_SIDE], i) * 31));
+    }
+    return 0;
+}
+
+static bool row_eq(const dccd_table *t, key_mode m, size_t i, size_t j)
+{
+    switch (m) {
+    case KEY_TS: return i64_eq(&t->cols[0], i, j);
+    case KEY_BOOK:
+        return i64_eq(&t->cols[BK_TS], i, j) && f64_eq(&t->cols[BK_PRICE], i, j) && str_eq(&t->cols[BK_SIDE], i, j);
+    case KEY_TID: return str_eq(&t->cols[TR_TID], i, j);
+    case KEY_COMPOSITE:
+        return i64_eq(&t->cols[TR_TS], i, j) && f64_eq(&t->cols[TR_PRICE], i, j) &&
+               f64_eq(&t->cols[TR_AMOUNT], i, j) && str_eq(&t->cols[TR_SIDE], i, j);
+    }
+    return false;
+}
+
+bool dccd_ts_sorted(const int64_t *ts, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (ts[i] < ts[i - 1])
+            return false;
+    return true;
+}
+
+/* Indexes of the rows that survive keep-last de-dup, in increasing order. */
+static int dedup_last(const dccd_table *t, key_mode m, size_t **keep_out, size_t *nkeep, dccd_error *err)
+{
+    size_t n = t->nrows;
+    size_t cap = 16;
+    while (cap < n * 2 + 2) {
+        if (cap > SIZE_MAX / 4)
+            return dccd_err_set(err, DCCD_ERANGE, "de-dup: too many rows");
+        cap *= 2;
+    }
+    size_t *slots = calloc(cap, sizeof *slots); /* row index + 1, 0 = empty */
+    size_t *keep = dccd_malloc_array(n ? n : 1, sizeof *keep);
+    if (!slots || !keep) {
+        free(slots);
+        free(keep);
+        return DCCD_ENOMEM_MSG(err);
+    }
+    size_t k = 0, mask = cap - 1;
+    for (size_t r = n; r-- > 0;) {
+        size_t h = (size_t)row_hash(t, m, r) & mask;
+        for (;;) {
+            size_t s = slots[h];
+            if (s == 0) {
+                slots[h] = r + 1;
+                keep[k++] = r;
+                break;
+            }
+            if (row_eq(t, m, s - 1, r))
+                break; /* a later row with this key is kept */
+            h = (h + 1) & mask;
+        }
+    }
+    free(slots);
+    /* reverse into increasing order */
+    for (size_t a = 0, b = k; a + 1 < b; a++, b--) {
+        size_t x = keep[a];
+        keep[a] = keep[b - 1];
+        keep[b - 1] = x;
+    }
+    *keep_out = keep;
+    *nkeep = k;
+    return DCCD_OK;
+}
+
+/* Stable merge sort of idx[0..n) by ts[idx[i]]. */
+static int sort_idx_by_ts(const int64_t *ts, size_t *idx, size_t n, dccd_error *err)
+{
+    bool sorted = true;
+    for (size_t i = 1; i < n && sorted; i++)
+        sorted = ts[idx[i]] >= ts[idx[i - 1]];
+    if (sorted)
+        return DCCD_OK;
+    size_t *tmp = dccd_malloc_array(n, sizeof *tmp);
+    if (!tmp)
+        return DCCD_ENOMEM_MSG(err);
+    /* bottom-up: runs of 16 by insertion sort, then merges */
+    const size_t RUN = 16;
+    for (size_t lo = 0; lo < n; lo += RUN) {
+        size_t hi = lo + RUN < n ? lo + RUN : n;
+        for (size_t i = lo + 1; i < hi; i++) {
+            size_t v = idx[i];
+            size_t j = i;
+            while (j > lo && ts[idx[j - 1]] > ts[v]) {
+                idx[j] = idx[j - 1];
+                j--;
+            }
+            idx[j] = v;
+        }
+    }
+    size_t *src = idx, *dst = tmp;
+    for (size_t width = RUN; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t a = lo, b = mid, o = lo;
+            if (mid < hi && ts[src[mid - 1]] <= ts[src[mid]]) {
+                memcpy(dst + lo, src + lo, (hi - lo) * sizeof *src);
+                continue;
+            }
+            while (a < mid && b < hi)
+                dst[o++] = ts[src[b]] < ts[src[a]] ? src[b++] : src[a++];
+            while (a < mid)
+                dst[o++] = src[a++];
+            while (b < hi)
+                dst[o++] = src[b++];
+        }
+        size_t *x = src;
+        src = dst;
+        dst = x;
+    }
+    if (src != idx)
+        memcpy(idx, src, n * sizeof *idx);
+    free(tmp);
+    return DCCD_OK;
+}
+
+/* One merge step over an already concatenated table. */
+static int merge_one(const dccd_table *cat, key_mode m, dccd_table *out, dccd_error *err)
+{
+    size_t *keep = NULL, nkeep = 0;
+    int rc = dedup_last(cat, m, &keep, &nkeep, err);
+    if (rc)
+        return rc;
+    rc = sort_idx_by_ts(cat->cols[0].values, keep, nkeep, err);
+    if (!rc)
+        rc = dccd_table_gather(cat, keep, nkeep, out, err);
+    free(keep);
+    return rc;
+}
+
+static size_t tid_nulls(const dccd_table *t)
+{
+    const dccd_pq_column *c = &t->cols[TR_TID];
+    if (!c->validity)
+        return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < t->nrows; i++)
+        n += !c->validity[i];
+    return n;
+}
+
+static key_mode trades_mode(const dccd_table *t)
+{
+    return tid_nulls(t) ? KEY_COMPOSITE : KEY_TID;
+}
+
+int dccd_merge_fold(const dccd_table *const *parts, size_t k, dccd_table *out, dccd_error *err)
+{
+    if (k == 0)
+        return dccd_err_set(err, DCCD_EINVAL, "merge of no tables");
+    dccd_data_type type = parts[0]->type;
+    key_mode fixed = KEY_TS;
+    bool is_fixed = true;
+    if (type == DCCD_ORDERBOOK)
+        fixed = KEY_BOOK;
+    if (type == DCCD_TRADES) {
+        bool no_nulls = true, later_all_null = true, any_null = false;
+        for (size_t i = 0; i < k; i++) {
+            size_t nn = tid_nulls(parts[i]);
+            if (nn)
+                no_nulls = false, any_null = true;
+            if (i > 0 && nn != parts[i]->nrows)
+                later_all_null = false;
+        }
+        if (no_nulls)
+            fixed = KEY_TID;
+        else if (later_all_null && any_null && (k > 1 || tid_nulls(parts[0])))
+            fixed = KEY_COMPOSITE;
+        else
+            is_fixed = false;
+    }
+    dccd_table cat;
+    int rc;
+    if (is_fixed) {
+        rc = dccd_table_concat(parts, k, &cat, err);
+        if (rc)
+            return rc;
+        rc = merge_one(&cat, fixed, out, err);
+        dccd_table_free(&cat);
+        return rc;
+    }
+    /* trades, key changes between steps: apply the steps one by one */
+    dccd_table acc;
+    if (k == 1) {
+        return merge_one(parts[0], trades_mode(parts[0]), out, err);
+    }
+    const dccd_table *two[2] = {parts[0], parts[1]};
+    if ((rc = dccd_table_concat(two, 2, &cat, err)))
+        return rc;
+    rc = merge_one(&cat, trades_mode(&cat), &acc, err);
+    dccd_table_free(&cat);
+    if (rc)
+        return rc;
+    for (size_t i = 2; i < k; i++) {
+        two[0] = &acc;
+        two[1] = parts[i];
+        if ((rc = dccd_table_concat(two, 2, &cat, err))) {
+            dccd_table_free(&acc);
+            return rc;
+        }
+        dccd_table next;
+        rc = merge_one(&cat, trades_mode(&cat), &next, err);
+        dccd_table_free(&cat);
+        dccd_table_free(&acc);
+        if (rc)
+            return rc;
+        acc = next;
+    }
+    *out = acc;
+    return DCCD_OK;
+}

@@ -1,0 +1,323 @@
+/*
+ * src/store/store.c - the store handle: open/close, options, dataset
+ * directories, periods, the writer settings of period files and segments,
+ * and save (validate, split by period, append a segment per period under
+ * the period lock, checkpoint when a threshold is passed).
+ *
+ * See docs/STORE.md for the design; wal.c, checkpoint.c and read.c hold the
+ * rest of the store.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store/store_int.h"
+
+void dccd_store_options_init(dccd_store_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->codec = DCCD_PQ_SNAPPY;
+    o->row_group_rows = 131072;
+    o->checkpoint_rows = 262144;
+    o->checkpoint_age_ns = INT64_C(600) * DCCD_NS;
+    o->durable = true;
+}
+
+int dccd_store_open(const char *root, const dccd_store_options *opts, dccd_store **out, dccd_error *err)
+{
+    if (!root || !*root)
+        return dccd_err_set(err, DCCD_EINVAL, "store root is empty");
+    if (mkdir(root, 0755) != 0 && errno != EEXIST)
+        return dccd_err_errno(err, errno, "create store root %s", root);
+    int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return dccd_err_errno(err, errno, "open store root %s", root);
+    dccd_store *s = calloc(1, sizeof *s);
+    if (!s || !(s->root = dccd_strdup(root))) {
+        free(s);
+        close(fd);
+        return DCCD_ENOMEM_MSG(err);
+    }
+    s->rootfd = fd;
+    if (opts)
+        s->opts = *opts;
+    else
+        dccd_store_options_init(&s->opts);
+    if (s->opts.row_group_rows == 0)
+        s->opts.row_group_rows = 131072;
+    int rc = dccd_locks_create(&s->locks, err);
+    if (rc) {
+        dccd_store_close(s);
+        return rc;
+    }
+    *out = s;
+    return DCCD_OK;
+}
+
+void dccd_store_close(dccd_store *s)
+{
+    if (!s)
+        return;
+    if (s->rootfd >= 0)
+        close(s->rootfd);
+    dccd_locks_destroy(s->locks);
+    free(s->root);
+    free(s);
+}
+
+const char *dccd_store_root(const dccd_store *s)
+{
+    return s->root;
+}
+
+void dccd_store_warn(dccd_store *s, const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (s->opts.warn)
+        s->opts.warn(s->opts.warn_ctx, msg);
+    else
+        fprintf(stderr, "dccd: warning: %s\n", msg);
+}
+
+int dccd_store_directory(dccd_store *s, const dccd_dataset *ds, bool create, char *buf, size_t cap,
+                         dccd_error *err)
+{
+    char rel[DCCD_REL_MAX];
+    int rc = dccd_dataset_dir(ds, rel, sizeof rel, err);
+    if (rc)
+        return rc;
+    if (create) {
+        int dfd;
+        if ((rc = dccd_dir_open(s->rootfd, rel, true, &dfd, err)))
+            return rc;
+        close(dfd);
+    }
+    int n = snprintf(buf, cap, "%s/%s", s->root, rel);
+    if (n < 0 || (size_t)n >= cap)
+        return dccd_err_set(err, DCCD_ERANGE, "directory path too long for the buffer");
+    return DCCD_OK;
+}
+
+int dccd_period_init(const dccd_dataset *ds, const char *label, dccd_period *p, dccd_error *err)
+{
+    memset(p, 0, sizeof *p);
+    int rc = dccd_dataset_dir(ds, p->dsdir, sizeof p->dsdir, err);
+    if (rc)
+        return rc;
+    if (strlen(label) >= sizeof p->label)
+        return dccd_err_set(err, DCCD_EINVAL, "bad period label \"%s\"", label);
+    if ((rc = dccd_time_period_range(label, ds->type, &p->start, &p->end, err)))
+        return rc;
+    p->type = ds->type;
+    snprintf(p->label, sizeof p->label, "%s", label);
+    snprintf(p->file, sizeof p->file, "%s.parquet", label);
+    snprintf(p->waldir, sizeof p->waldir, ".dccd/wal/%s/%s", p->dsdir, label);
+    snprintf(p->lockrel, sizeof p->lockrel, "%s/%s", p->dsdir, label);
+    return DCCD_OK;
+}
+
+int dccd_period_of_ts(const dccd_dataset *ds, int64_t ts, dccd_period *p, dccd_error *err)
+{
+    char label[32];
+    int rc = dccd_time_period_label(ts, ds->type, label, sizeof label, err);
+    return rc ? rc : dccd_period_init(ds, label, p, err);
+}
+
+int dccd_store_write_table(dccd_store *s, int dirfd, const char *name, const char *what, const dccd_table *t,
+                           const dccd_pq_kv *kv, size_t nkv, dccd_error *err)
+{
+    dccd_pq_field fields[DCCD_MAX_COLS];
+    memset(fields, 0, sizeof fields);
+    for (int c = 0; c < t->ncols; c++) {
+        fields[c].name = dccd_schema_col_name(t->type, c);
+        fields[c].type = dccd_schema_col_type(t->type, c);
+        fields[c].optional = true; /* polars writes every column nullable */
+        if (fields[c].type == DCCD_PQ_BYTE_ARRAY)
+            fields[c].logical = DCCD_PQ_LOG_STRING;
+        if (c == 0)
+            fields[c].delta = true; /* sorted TS shrink to almost nothing */
+        if (t->type == DCCD_TRADES && c == TR_TID)
+            fields[c].bloom_filter = true; /* proves "tid not in this row group" at checkpoint */
+    }
+    dccd_pq_write_options o;
+    dccd_pq_write_options_init(&o);
+    o.codec = s->opts.codec;
+    o.compression_level = s->opts.compression_level;
+    o.row_group_rows = s->opts.row_group_rows;
+    o.kv = kv;
+    o.n_kv = nkv;
+    o.bloom_fpp = 0.001;
+    dccd_atomic a;
+    int rc = dccd_atomic_begin(&a, dirfd, name, what, err);
+    if (rc)
+        return rc;
+    dccd_pq_writer *w = NULL;
+    rc = dccd_pq_writer_open_fd(a.fd, what, fields, t->ncols, &o, &w, err);
+    if (!rc && t->nrows)
+        rc = dccd_pq_writer_write(w, t->cols, t->nrows, err);
+    if (!rc) {
+        rc = dccd_pq_writer_close(w, err);
+        w = NULL;
+    }
+    if (!rc)
+        rc = dccd_atomic_commit(&a, s->opts.durable, err);
+    if (rc) {
+        dccd_pq_writer_abort(w);
+        dccd_atomic_abort(&a);
+    }
+    return rc;
+}
+
+/* ---- save ---- */
+
+static int64_t period_key(const dccd_dataset *ds, int64_t ts)
+{
+    if (ds->type == DCCD_OHLC) {
+        dccd_civil_time c;
+        dccd_time_to_civil(ts, &c);
+        return c.year;
+    }
+    int64_t d = ts / DCCD_NS_PER_DAY;
+    if (ts % DCCD_NS_PER_DAY < 0)
+        d--;
+    return d;
+}
+
+static int should_checkpoint(dccd_store *s, const dccd_period *p, const dccd_dataset *ds, int64_t last_ts,
+                             bool *yes, dccd_error *err)
+{
+    *yes = s->opts.sync_checkpoint;
+    if (*yes)
+        return DCCD_OK;
+    dccd_segment *segs = NULL;
+    size_t n = 0;
+    int rc = dccd_wal_list(s, p, &segs, &n, err);
+    if (rc)
+        return rc;
+    if (n == 0) {
+        free(segs);
+        return DCCD_OK;
+    }
+    /* the period is complete: its last bar (OHLC) is present */
+    if (ds->type == DCCD_OHLC && last_ts >= p->end - ds->span * DCCD_NS)
+        *yes = true;
+    int64_t pending = 0;
+    int walfd = -1;
+    if (!*yes && dccd_dir_open(s->rootfd, p->waldir, false, &walfd, NULL) == DCCD_OK) {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        for (size_t i = 0; i < n && !*yes; i++) {
+            int fd = openat(walfd, segs[i].name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+            if (fd < 0)
+                continue;
+            struct stat st;
+            if (i == 0 && fstat(fd, &st) == 0) {
+                int64_t age = ((int64_t)now.tv_sec - (int64_t)st.st_mtim.tv_sec) * DCCD_NS;
+                if (age >= s->opts.checkpoint_age_ns)
+                    *yes = true;
+            }
+            dccd_pq_file *f = NULL;
+            if (dccd_pq_open_fd(fd, segs[i].name, &f, NULL) == DCCD_OK) {
+                pending += dccd_pq_num_rows(f);
+                dccd_pq_close(f);
+            }
+            close(fd);
+        }
+        close(walfd);
+    }
+    if (pending >= s->opts.checkpoint_rows)
+        *yes = true;
+    free(segs);
+    return DCCD_OK;
+}
+
+int dccd_store_save(dccd_store *s, const dccd_dataset *ds, const dccd_table *batch, const dccd_provenance *prov,
+                    int64_t *rows_written, dccd_error *err)
+{
+    if (rows_written)
+        *rows_written = 0;
+    int rc = dccd_dataset_validate(ds, err);
+    if (rc)
+        return rc;
+    if (batch->type != ds->type)
+        return dccd_err_set(err, DCCD_EINVAL, "batch is %s but the dataset is %s", dccd_data_type_name(batch->type),
+                            dccd_data_type_name(ds->type));
+    if ((rc = dccd_table_validate(batch, err)))
+        return rc;
+    size_t n = batch->nrows;
+    if (n == 0)
+        return DCCD_OK;
+    const int64_t *ts = batch->cols[0].values;
+    /* group rows by period, keeping their order inside each period */
+    int64_t *keys = dccd_malloc_array(n, sizeof *keys);
+    size_t *idx = dccd_malloc_array(n, sizeof *idx);
+    if (!keys || !idx) {
+        free(keys);
+        free(idx);
+        return DCCD_ENOMEM_MSG(err);
+    }
+    bool one_period = true;
+    for (size_t i = 0; i < n; i++) {
+        keys[i] = period_key(ds, ts[i]);
+        one_period &= keys[i] == keys[0];
+    }
+    size_t done = 0;
+    while (done < n && !rc) {
+        /* the smallest remaining key */
+        int64_t k = INT64_MAX;
+        for (size_t i = 0; i < n; i++)
+            if (keys[i] != INT64_MIN && keys[i] < k)
+                k = keys[i];
+        size_t m = 0;
+        int64_t max_ts = INT64_MIN, first_ts = 0;
+        for (size_t i = 0; i < n; i++)
+            if (keys[i] == k) {
+                if (m == 0)
+                    first_ts = ts[i];
+                idx[m++] = i;
+                keys[i] = INT64_MIN;
+                if (ts[i] > max_ts)
+                    max_ts = ts[i];
+            }
+        done += m;
+        dccd_period p;
+        if ((rc = dccd_period_of_ts(ds, first_ts, &p, err)))
+            break;
+        dccd_table part;
+        const dccd_table *rows = batch;
+        if (!one_period) {
+            if ((rc = dccd_table_gather(batch, idx, m, &part, err)))
+                break;
+            rows = &part;
+        }
+        dccd_period_lock lk;
+        if ((rc = dccd_lock_acquire(s->locks, s->rootfd, p.lockrel, &lk, err)) == DCCD_OK) {
+            rc = dccd_wal_append(s, &p, rows, prov, err);
+            bool cp = false;
+            if (!rc && (rc = should_checkpoint(s, &p, ds, max_ts, &cp, err)) == DCCD_OK && cp) {
+                dccd_error cerr;
+                /* the rows are durable in the log: a failed fold is reported, not lost */
+                int crc = dccd_checkpoint_locked(s, &p, NULL, &cerr);
+                if (crc)
+                    dccd_store_warn(s, "checkpoint of %s/%s deferred: %s", p.dsdir, p.file, cerr.msg);
+            }
+            dccd_lock_release(s->locks, &lk);
+        }
+        if (!one_period)
+            dccd_table_free(&part);
+    }
+    free(keys);
+    free(idx);
+    if (!rc && rows_written)
+        *rows_written = (int64_t)n;
+    return rc;
+}

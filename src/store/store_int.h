@@ -1,0 +1,204 @@
+/*
+ * src/store/store_int.h - internal interfaces of the store layer.
+ *
+ *   table.c     canonical schemas, owned tables (alloc, concat, gather,
+ *               slice), batch validation, order-book flattening
+ *   merge.c     the seed's merge: keep-last de-dup on the natural key and a
+ *               stable sort by TS, including the trades key rule (tid when no
+ *               tid is null, else TS/price/amount/side) applied step by step
+ *   canon.c     reading a period file or segment row group into a canonical
+ *               table (legacy v2 columns renamed/dropped/filled, seconds to ns)
+ *   fsutil.c    safe paths under the root, mkdir -p without following
+ *               symlinks, atomic durable file replacement, temp-file names
+ *   lock.c      period locks: striped in-process mutexes + flock
+ *   wal.c       pending segments: list, write, read, delete
+ *   checkpoint.c folding segments into period files (raw row-group copies)
+ *   read.c      load, scan, last_timestamp, missing_intervals, holes
+ *   inventory.c inventory from footers
+ *   store.c     open/close/options/save
+ */
+#ifndef DCCD_STORE_INT_H
+#define DCCD_STORE_INT_H
+
+#include "common/common.h"
+#include "dccd/store.h"
+
+/* ---- table.c ---------------------------------------------------------- */
+
+/* Allocate an owned table of `type` with nrows rows: fixed-width values
+ * zeroed, no validity arrays, string columns with offsets all 0 and no data. */
+int dccd_table_alloc(dccd_table *t, dccd_data_type type, size_t nrows, dccd_error *err);
+/* Make column c of an owned table nullable (validity all 1) if it is not. */
+int dccd_table_col_validity(dccd_table *t, int c, dccd_error *err);
+/* Check that a (possibly borrowed) table has the canonical layout for its
+ * type: ncols, column types, n == nrows, offsets consistent. */
+int dccd_table_check_layout(const dccd_table *t, dccd_error *err);
+/* Concatenate k tables of one type into a new owned table. */
+int dccd_table_concat(const dccd_table *const *parts, size_t k, dccd_table *out, dccd_error *err);
+/* out = rows idx[0..n) of src, in that order (new owned table). */
+int dccd_table_gather(const dccd_table *src, const size_t *idx, size_t n, dccd_table *out, dccd_error *err);
+/* out = rows [from, to) of src (new owned table). */
+int dccd_table_slice(const dccd_table *src, size_t from, size_t to, dccd_table *out, dccd_error *err);
+/* Move src into dst (dst freed first); src left empty. */
+void dccd_table_move(dccd_table *dst, dccd_table *src);
+/* Refuse bad rows: TS null or <= 0, NaN/inf/null prices and amounts,
+ * negative amounts or counts, sides outside buy/sell/null (trades) or
+ * bid/ask (book), null is_snapshot.  The message names the first bad row
+ * and field. */
+int dccd_table_validate(const dccd_table *t, dccd_error *err);
+
+static inline bool dccd_col_valid(const dccd_pq_column *c, size_t i)
+{
+    return !c->validity || c->validity[i];
+}
+
+/* Canonical column indexes. */
+enum { OHLC_TS, OHLC_OPEN, OHLC_HIGH, OHLC_LOW, OHLC_CLOSE, OHLC_VOLUME, OHLC_QUOTE_VOLUME, OHLC_TRADES };
+enum { TR_TS, TR_PRICE, TR_AMOUNT, TR_SIDE, TR_TID };
+enum { BK_TS, BK_SIDE, BK_PRICE, BK_AMOUNT, BK_COUNT, BK_IS_SNAPSHOT };
+
+/* ---- merge.c ---------------------------------------------------------- */
+
+/* The seed's save, applied in sequence: acc = parts[0]; for i >= 1:
+ * acc = sort_by_ts(unique_keep_last(acc ++ parts[i])).  When parts[0] is
+ * the only part, it is de-duplicated and sorted the same way (a save into
+ * a missing file).  Result is a new owned table. */
+int dccd_merge_fold(const dccd_table *const *parts, size_t k, dccd_table *out, dccd_error *err);
+/* True when ts[] is non-decreasing. */
+bool dccd_ts_sorted(const int64_t *ts, size_t n);
+
+/* ---- canon.c ------------------------------------------------------------ */
+
+/* How the columns of one Parquet file map onto a canonical schema. */
+typedef struct dccd_canon_map {
+    dccd_data_type type;
+    int src[DCCD_MAX_COLS];     /* file column for each canonical column, -1 = fill with nulls */
+    int64_t ts_scale;           /* 1, or 1e9 when the file's TS are Unix seconds (legacy v2) */
+    bool legacy;                /* a v2 column was renamed/dropped or TS was in seconds */
+} dccd_canon_map;
+
+/* Build the map (the seed's canonicalize): rename quoteVolume, drop
+ * weightedAverage and other non-canonical columns, fill missing columns
+ * with nulls; TS must exist and be an integer column.  Reads TS statistics
+ * (or, lacking them, the TS column) to detect seconds. */
+int dccd_canon_map_file(dccd_pq_file *f, dccd_data_type type, dccd_canon_map *m, dccd_error *err);
+/* Read row group rg as a canonical owned table.  With ts_only, only TS is
+ * read (the other columns are all-null). */
+int dccd_canon_read_rg(dccd_pq_file *f, const dccd_canon_map *m, int rg, bool ts_only, dccd_table *out,
+                       dccd_error *err);
+/* TS range of row group rg from statistics (scaled); false if unknown. */
+bool dccd_canon_rg_ts_range(dccd_pq_file *f, const dccd_canon_map *m, int rg, int64_t *lo, int64_t *hi);
+
+/* ---- fsutil.c --------------------------------------------------------- */
+
+/* Open (and with `create`, make) the directory ROOTFD/rel one component at
+ * a time without following symlinks: a symlink or non-directory anywhere
+ * on the way is DCCD_EINVAL ("refusing to follow symlink ...").  rel is
+ * '/'-separated; every component must pass dccd_path_component_ok() except
+ * the hidden ".dccd" store directory.  *dirfd is O_RDONLY|O_DIRECTORY;
+ * DCCD_ENOTFOUND when a component is missing and !create. */
+int dccd_dir_open(int rootfd, const char *rel, bool create, int *dirfd, dccd_error *err);
+
+/* A file being written for atomic replacement of dir/name. */
+typedef struct dccd_atomic {
+    int dirfd;          /* borrowed */
+    int fd;             /* the temporary file, -1 when closed */
+    char tmp[300];      /* ".NAME.tmp-PID-RANDOM" */
+    char name[256];     /* final name */
+    const char *what;   /* path for messages (borrowed) */
+} dccd_atomic;
+
+/* Create the temporary file beside dir/name with O_EXCL|O_NOFOLLOW. */
+int dccd_atomic_begin(dccd_atomic *a, int dirfd, const char *name, const char *what, dccd_error *err);
+/* fsync (when durable), close, rename over name, fsync the directory. */
+int dccd_atomic_commit(dccd_atomic *a, bool durable, dccd_error *err);
+/* Close and unlink the temporary file (no error reported). */
+void dccd_atomic_abort(dccd_atomic *a);
+/* True for names of temporary files written by dccd_atomic_begin. */
+bool dccd_is_temp_name(const char *name);
+/* Remove temporary files in a directory older than age_sec (crash leftovers). */
+void dccd_remove_stale_temps(int dirfd, int age_sec);
+
+/* ---- lock.c ------------------------------------------------------------ */
+
+#define DCCD_LOCK_STRIPES 64
+
+typedef struct dccd_period_lock {
+    int fd;          /* flock'ed lock file */
+    unsigned stripe; /* in-process mutex index */
+} dccd_period_lock;
+
+struct dccd_lock_table;
+int dccd_locks_create(struct dccd_lock_table **out, dccd_error *err);
+void dccd_locks_destroy(struct dccd_lock_table *t);
+/* Take the lock of ROOT/.dccd/locks/<rel>.lock: the in-process stripe mutex
+ * then flock(LOCK_EX) on the file (created as needed). */
+int dccd_lock_acquire(struct dccd_lock_table *t, int rootfd, const char *rel, dccd_period_lock *out,
+                      dccd_error *err);
+void dccd_lock_release(struct dccd_lock_table *t, dccd_period_lock *l);
+
+/* ---- the store handle (store.c) ---------------------------------------- */
+
+struct dccd_store {
+    char *root;
+    int rootfd;
+    dccd_store_options opts;
+    struct dccd_lock_table *locks;
+};
+
+#define DCCD_REL_MAX 512
+
+/* Paths of one period of a dataset, all relative to the root. */
+typedef struct dccd_period {
+    dccd_data_type type;
+    char label[16];               /* "2024" or "2024-03-01" */
+    int64_t start, end;           /* [start, end) */
+    char dsdir[DCCD_REL_MAX];     /* "binance/ohlc/BTC-USDT/1m" */
+    char file[64];                /* "2024.parquet" */
+    char waldir[DCCD_REL_MAX + 32];  /* ".dccd/wal/<dsdir>/<label>" */
+    char lockrel[DCCD_REL_MAX + 32]; /* "<dsdir>/<label>" */
+} dccd_period;
+
+int dccd_period_init(const dccd_dataset *ds, const char *label, dccd_period *p, dccd_error *err);
+int dccd_period_of_ts(const dccd_dataset *ds, int64_t ts, dccd_period *p, dccd_error *err);
+void dccd_store_warn(dccd_store *s, const char *fmt, ...) DCCD_PRINTF(2, 3);
+/* The writer schema/options for period files and segments of a type. */
+int dccd_store_write_table(dccd_store *s, int dirfd, const char *name, const char *what, const dccd_table *t,
+                           const dccd_pq_kv *kv, size_t nkv, dccd_error *err);
+
+/* ---- wal.c -------------------------------------------------------------- */
+
+typedef struct dccd_segment {
+    uint64_t seq;
+    char name[32];   /* "00000000000000000042.seg" */
+} dccd_segment;
+
+/* List the segments of a period in seq order (*segs malloc'd; none -> 0). */
+int dccd_wal_list(dccd_store *s, const dccd_period *p, dccd_segment **segs, size_t *n, dccd_error *err);
+/* Write rows as a new segment (caller holds the period lock). */
+int dccd_wal_append(dccd_store *s, const dccd_period *p, const dccd_table *rows, const dccd_provenance *prov,
+                    dccd_error *err);
+/* Read one segment into a canonical table; *prov_json (malloc'd or NULL)
+ * gets its provenance.  DCCD_ENOTFOUND when it vanished (folded). */
+int dccd_wal_read(dccd_store *s, const dccd_period *p, const dccd_segment *seg, dccd_table *out, char **prov_json,
+                  dccd_error *err);
+/* Seq recorded in a period file as folded ("dccd.wal_applied"), 0 if none. */
+uint64_t dccd_wal_applied(dccd_pq_file *f);
+#define DCCD_WAL_APPLIED_KEY "dccd.wal_applied"
+#define DCCD_SCHEMA_VERSION_KEY "dccd.schema_version"
+
+/* Open a period file for reading without following symlinks: *f NULL and
+ * DCCD_OK when it does not exist. */
+int dccd_period_open_file(dccd_store *s, const dccd_period *p, dccd_pq_file **f, dccd_error *err);
+
+/* Rows of the period as dccd readers see them: the file folded with its
+ * pending segments (*out owned).  When there are no segments, the file's
+ * rows as stored. */
+int dccd_period_read_all(dccd_store *s, const dccd_period *p, dccd_table *out, dccd_error *err);
+
+/* ---- checkpoint.c ------------------------------------------------------- */
+
+/* Fold the period's segments into its file (caller holds the lock). */
+int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_report *rep, dccd_error *err);
+
+#endif /* DCCD_STORE_INT_H */

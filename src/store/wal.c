@@ -1,0 +1,239 @@
+/*
+ * src/store/wal.c - the write-ahead log: pending segments of a period.
+ *
+ * A segment is a Parquet file in the canonical schema under
+ * ROOT/.dccd/wal/<dataset dir>/<period>/, named by a 20-digit sequence
+ * number and ".seg" (so no "*.parquet" glob picks it up).  Sequence numbers
+ * grow per period: a new segment takes one more than the largest present and
+ * than the "dccd.wal_applied" mark of the period file (the highest sequence
+ * already folded into it), so a folded segment's number is never reused.
+ *
+ * This file also opens period files without following symlinks and reads a
+ * whole period (file folded with its segments), used by every dccd reader.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store_int.h"
+
+static int seg_cmp(const void *a, const void *b)
+{
+    uint64_t x = ((const dccd_segment *)a)->seq, y = ((const dccd_segment *)b)->seq;
+    return x < y ? -1 : x > y;
+}
+
+static bool parse_seg_name(const char *name, uint64_t *seq)
+{
+    size_t len = strlen(name);
+    if (len != 24 || strcmp(name + 20, ".seg") != 0)
+        return false;
+    uint64_t v = 0;
+    for (int i = 0; i < 20; i++) {
+        if (name[i] < '0' || name[i] > '9')
+            return false;
+        if (v > (UINT64_MAX - 9) / 10)
+            return false;
+        v = v * 10 + (uint64_t)(name[i] - '0');
+    }
+    *seq = v;
+    return true;
+}
+
+int dccd_wal_list(dccd_store *s, const dccd_period *p, dccd_segment **segs, size_t *n, dccd_error *err)
+{
+    *segs = NULL;
+    *n = 0;
+    int dfd;
+    int rc = dccd_dir_open(s->rootfd, p->waldir, false, &dfd, err);
+    if (rc == DCCD_ENOTFOUND) {
+        dccd_error_clear(err);
+        return DCCD_OK;
+    }
+    if (rc)
+        return rc;
+    DIR *d = fdopendir(dfd);
+    if (!d) {
+        close(dfd);
+        return dccd_err_errno(err, errno, "list %s", p->waldir);
+    }
+    size_t cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        uint64_t seq;
+        if (!parse_seg_name(e->d_name, &seq))
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            dccd_segment *ns = dccd_realloc_array(*segs, cap, sizeof *ns);
+            if (!ns) {
+                closedir(d);
+                free(*segs);
+                *segs = NULL;
+                *n = 0;
+                return DCCD_ENOMEM_MSG(err);
+            }
+            *segs = ns;
+        }
+        (*segs)[*n].seq = seq;
+        memcpy((*segs)[*n].name, e->d_name, 25); /* 24 chars + NUL, checked by parse_seg_name */
+        (*n)++;
+    }
+    closedir(d);
+    if (*n > 1)
+        qsort(*segs, *n, sizeof **segs, seg_cmp);
+    return DCCD_OK;
+}
+
+uint64_t dccd_wal_applied(dccd_pq_file *f)
+{
+    const char *v = f ? dccd_pq_kv_get(f, DCCD_WAL_APPLIED_KEY) : NULL;
+    if (!v)
+        return 0;
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(v, &end, 10);
+    if (errno || *end || end == v)
+        return 0;
+    return (uint64_t)x;
+}
+
+int dccd_period_open_file(dccd_store *s, const dccd_period *p, dccd_pq_file **f, dccd_error *err)
+{
+    *f = NULL;
+    int dfd;
+    int rc = dccd_dir_open(s->rootfd, p->dsdir, false, &dfd, err);
+    if (rc == DCCD_ENOTFOUND) {
+        dccd_error_clear(err);
+        return DCCD_OK;
+    }
+    if (rc)
+        return rc;
+    int fd = openat(dfd, p->file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int e = errno;
+    close(dfd);
+    if (fd < 0) {
+        if (e == ENOENT)
+            return DCCD_OK;
+        if (e == ELOOP)
+            return dccd_err_set(err, DCCD_EINVAL, "%s/%s/%s is a symlink: refusing to follow it", s->root, p->dsdir,
+                                p->file);
+        return dccd_err_errno(err, e, "open %s/%s/%s", s->root, p->dsdir, p->file);
+    }
+    char name[DCCD_REL_MAX + 128];
+    snprintf(name, sizeof name, "%s/%s/%s", s->root, p->dsdir, p->file);
+    rc = dccd_pq_open_fd(fd, name, f, err);
+    close(fd);
+    return rc;
+}
+
+int dccd_wal_append(dccd_store *s, const dccd_period *p, const dccd_table *rows, const dccd_provenance *prov,
+                    dccd_error *err)
+{
+    dccd_segment *segs = NULL;
+    size_t n = 0;
+    int rc = dccd_wal_list(s, p, &segs, &n, err);
+    if (rc)
+        return rc;
+    uint64_t next = n ? segs[n - 1].seq : 0;
+    free(segs);
+    /* never add rows to a period whose file cannot be read: they could not
+     * be folded without losing the file's rows (the seed's rule) */
+    dccd_pq_file *f = NULL;
+    if ((rc = dccd_period_open_file(s, p, &f, err)))
+        return dccd_err_prefix(err, rc, "save refused, the period file cannot be read (it is left untouched)");
+    if (f) {
+        uint64_t applied = dccd_wal_applied(f);
+        if (applied > next)
+            next = applied;
+        dccd_pq_close(f);
+    }
+    next++;
+    int dfd;
+    if ((rc = dccd_dir_open(s->rootfd, p->waldir, true, &dfd, err)))
+        return rc;
+    char name[32], what[DCCD_REL_MAX + 160], seqtxt[24];
+    snprintf(name, sizeof name, "%020" PRIu64 ".seg", next);
+    snprintf(what, sizeof what, "%s/%s/%s", s->root, p->waldir, name);
+    snprintf(seqtxt, sizeof seqtxt, "%" PRIu64, next);
+    dccd_pq_kv kv[3];
+    size_t nkv = 0;
+    kv[nkv++] = (dccd_pq_kv){DCCD_SCHEMA_VERSION_KEY, "3"};
+    char *pj = NULL;
+    if (prov) {
+        size_t len;
+        if ((rc = dccd_provenance_to_json(prov, &pj, &len, err))) {
+            close(dfd);
+            return rc;
+        }
+        kv[nkv++] = (dccd_pq_kv){DCCD_PROVENANCE_KEY, pj};
+    }
+    rc = dccd_store_write_table(s, dfd, name, what, rows, kv, nkv, err);
+    free(pj);
+    close(dfd);
+    return rc;
+}
+
+int dccd_wal_read(dccd_store *s, const dccd_period *p, const dccd_segment *seg, dccd_table *out, char **prov_json,
+                  dccd_error *err)
+{
+    if (prov_json)
+        *prov_json = NULL;
+    int dfd;
+    int rc = dccd_dir_open(s->rootfd, p->waldir, false, &dfd, err);
+    if (rc)
+        return rc;
+    int fd = openat(dfd, seg->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int e = errno;
+    close(dfd);
+    if (fd < 0)
+        return dccd_err_errno(err, e, "open segment %s/%s", p->waldir, seg->name);
+    char name[DCCD_REL_MAX + 160];
+    snprintf(name, sizeof name, "%s/%s/%s", s->root, p->waldir, seg->name);
+    dccd_pq_file *f;
+    rc = dccd_pq_open_fd(fd, name, &f, err);
+    close(fd);
+    if (rc)
+        return rc;
+    dccd_canon_map m;
+    rc = dccd_canon_map_file(f, p->type, &m, err);
+    int nrg = rc ? 0 : dccd_pq_num_row_groups(f);
+    dccd_table *parts = nrg ? calloc((size_t)nrg, sizeof *parts) : NULL;
+    if (nrg && !parts)
+        rc = DCCD_ENOMEM_MSG(err);
+    int got = 0;
+    for (int rg = 0; !rc && rg < nrg; rg++, got++)
+        rc = dccd_canon_read_rg(f, &m, rg, false, &parts[rg], err);
+    if (!rc) {
+        if (nrg == 1) {
+            *out = parts[0];
+            got = 0;
+        } else if (nrg == 0) {
+            dccd_table_init(out, m.type);
+        } else {
+            const dccd_table **pp = calloc((size_t)nrg, sizeof *pp);
+            if (!pp)
+                rc = DCCD_ENOMEM_MSG(err);
+            for (int i = 0; !rc && i < nrg; i++)
+                pp[i] = &parts[i];
+            if (!rc)
+                rc = dccd_table_concat(pp, (size_t)nrg, out, err);
+            free(pp);
+        }
+    }
+    for (int i = 0; i < got; i++)
+        dccd_table_free(&parts[i]);
+    free(parts);
+    if (!rc && prov_json) {
+        const char *pv = dccd_pq_kv_get(f, DCCD_PROVENANCE_KEY);
+        if (pv && !(*prov_json = dccd_strdup(pv)))
+            rc = DCCD_ENOMEM_MSG(err);
+    }
+    dccd_pq_close(f);
+    return rc;
+}

@@ -1,0 +1,383 @@
+/*
+ * tests/unit/test_store.c - the store end to end in a temporary root:
+ * layout and file names, save through the write-ahead log, load with the
+ * seed's de-dup semantics before and after checkpoints, raw row-group
+ * copies on append, provenance kept, bad batches refused with nothing
+ * written, hostile names refused, corrupt period files skipped by load and
+ * never overwritten by a save's checkpoint.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/store_int.h"
+
+#define T2024 INT64_C(1704067200000000000) /* 2024-01-01T00:00:00Z */
+#define MIN_NS (INT64_C(60) * DCCD_NS)
+
+static char root[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(root, sizeof root, "/tmp/dccd-test-store-XXXXXX");
+    assert_non_null(mkdtemp(root));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static dccd_store *open_store(bool sync)
+{
+    dccd_store_options o;
+    dccd_store_options_init(&o);
+    o.sync_checkpoint = sync;
+    o.row_group_rows = 1000;
+    dccd_store *s = NULL;
+    dccd_error e;
+    assert_int_equal(dccd_store_open(root, &o, &s, &e), DCCD_OK);
+    return s;
+}
+
+static void ohlc_ds(dccd_dataset *ds)
+{
+    dccd_symbol sym;
+    assert_int_equal(dccd_symbol_parse("BTC/USDT", &sym, NULL), DCCD_OK);
+    assert_int_equal(dccd_dataset_init(ds, "binance", &sym, DCCD_OHLC, 60, NULL), DCCD_OK);
+}
+
+static void trades_ds(dccd_dataset *ds)
+{
+    dccd_symbol sym;
+    assert_int_equal(dccd_symbol_parse("eth-usdt:perp", &sym, NULL), DCCD_OK);
+    assert_int_equal(dccd_dataset_init(ds, "kraken", &sym, DCCD_TRADES, 0, NULL), DCCD_OK);
+}
+
+/* n one-minute bars from t0, close = base + i */
+static void make_bars(dccd_table *t, int64_t t0, size_t n, double base)
+{
+    assert_int_equal(dccd_table_alloc(t, DCCD_OHLC, n, NULL), DCCD_OK);
+    for (size_t i = 0; i < n; i++) {
+        ((int64_t *)t->cols[OHLC_TS].values)[i] = t0 + (int64_t)i * MIN_NS;
+        for (int c = OHLC_OPEN; c <= OHLC_QUOTE_VOLUME; c++)
+            ((double *)t->cols[c].values)[i] = base + (double)i;
+        ((int64_t *)t->cols[OHLC_TRADES].values)[i] = (int64_t)i;
+    }
+}
+
+static void make_trades(dccd_table *t, int64_t t0, size_t n, int tid0)
+{
+    assert_int_equal(dccd_table_alloc(t, DCCD_TRADES, n, NULL), DCCD_OK);
+    dccd_pq_column *side = &t->cols[TR_SIDE], *tid = &t->cols[TR_TID];
+    side->data = malloc(n * 4 + 1);
+    tid->data = malloc(n * 12 + 1);
+    size_t sp = 0, tp = 0;
+    for (size_t i = 0; i < n; i++) {
+        ((int64_t *)t->cols[TR_TS].values)[i] = t0 + (int64_t)(i / 3) * DCCD_NS; /* ties */
+        ((double *)t->cols[TR_PRICE].values)[i] = 100.0 + (double)(i % 7);
+        ((double *)t->cols[TR_AMOUNT].values)[i] = 0.5;
+        memcpy(side->data + sp, i % 2 ? "sell" : "buy", i % 2 ? 4 : 3);
+        sp += i % 2 ? 4 : 3;
+        side->offsets[i + 1] = (int64_t)sp;
+        tp += (size_t)sprintf((char *)tid->data + tp, "%d", tid0 + (int)i);
+        tid->offsets[i + 1] = (int64_t)tp;
+    }
+}
+
+static bool exists(const char *rel)
+{
+    char p[512];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/%s", root, rel);
+    return stat(p, &st) == 0;
+}
+
+static void test_layout_and_roundtrip(void **state)
+{
+    (void)state;
+    dccd_store *s = open_store(false);
+    dccd_dataset ds;
+    ohlc_ds(&ds);
+    dccd_table b;
+    make_bars(&b, T2024, 100, 10.0);
+    int64_t written = 0;
+    dccd_error e;
+    assert_int_equal(dccd_store_save(s, &ds, &b, NULL, &written, &e), DCCD_OK);
+    assert_int_equal(written, 100);
+    /* in the log, not yet in the period file */
+    assert_false(exists("binance/ohlc/BTC-USDT/1m/2024.parquet"));
+    dccd_table got;
+    assert_int_equal(dccd_store_load(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &got, &e), DCCD_OK);
+    assert_int_equal(got.nrows, 100);
+    assert_true(((double *)got.cols[OHLC_CLOSE].values)[99] == 109.0);
+    dccd_table_free(&got);
+    bool found;
+    int64_t last;
+    assert_int_equal(dccd_store_last_timestamp(s, &ds, &found, &last, &e), DCCD_OK);
+    assert_true(found);
+    assert_true(last == T2024 + 99 * MIN_NS);
+    dccd_checkpoint_report rep;
+    assert_int_equal(dccd_store_checkpoint(s, &ds, &rep, &e), DCCD_OK);
+    assert_int_equal(rep.segments, 1);
+    assert_true(exists("binance/ohlc/BTC-USDT/1m/2024.parquet"));
+    /* the period file reads back with the seed's column names and values */
+    dccd_pq_file *f;
+    char path[512];
+    snprintf(path, sizeof path, "%s/binance/ohlc/BTC-USDT/1m/2024.parquet", root);
+    assert_int_equal(dccd_pq_open(path, &f, &e), DCCD_OK);
+    assert_int_equal(dccd_pq_num_rows(f), 100);
+    assert_int_equal(dccd_pq_num_columns(f), 8);
+    assert_string_equal(dccd_pq_column_info_at(f, 6)->name, "quote_volume");
+    assert_non_null(dccd_pq_kv_get(f, "dccd.schema_version"));
+    dccd_pq_close(f);
+    assert_int_equal(dccd_store_load(s, &ds, T2024 + 10 * MIN_NS, T2024 + 19 * MIN_NS, &got, &e), DCCD_OK);
+    assert_int_equal(got.nrows, 10); /* inclusive on both ends */
+    assert_true(((int64_t *)got.cols[0].values)[0] == T2024 + 10 * MIN_NS);
+    dccd_table_free(&got);
+    dccd_table_free(&b);
+    dccd_store_close(s);
+}
+
+static void test_overlap_keeps_last(void **state)
+{
+    (void)state;
+    dccd_store *s = open_store(false);
+    dccd_dataset ds;
+    ohlc_ds(&ds);
+    dccd_error e;
+    dccd_table a, b, got;
+    make_bars(&a, T2024 + 1000 * MIN_NS, 50, 1.0);
+    make_bars(&b, T2024 + 1040 * MIN_NS, 20, 500.0); /* overlaps the last 10 */
+    assert_int_equal(dccd_store_save(s, &ds, &a, NULL, NULL, &e), DCCD_OK);
+    assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
+    for (int pass = 0; pass < 2; pass++) {
+        assert_int_equal(dccd_store_load(s, &ds, T2024 + 1000 * MIN_NS, T2024 + 2000 * MIN_NS, &got, &e), DCCD_OK);
+        assert_int_equal(got.nrows, 60);
+        assert_true(((double *)got.cols[OHLC_CLOSE].values)[39] == 40.0);
+        assert_true(((double *)got.cols[OHLC_CLOSE].values)[40] == 500.0); /* the later save wins */
+        assert_true(dccd_ts_sorted(got.cols[0].values, got.nrows));
+        dccd_table_free(&got);
+        assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+    }
+    dccd_table_free(&a);
+    dccd_table_free(&b);
+    dccd_store_close(s);
+}
+
+static void test_append_copies_row_groups_raw(void **state)
+{
+    (void)state;
+    dccd_store *s = open_store(false);
+    dccd_dataset ds;
+    ohlc_ds(&ds);
+    dccd_error e;
+    dccd_checkpoint_report rep;
+    int64_t t0 = T2024 + 100000 * MIN_NS;
+    for (int i = 0; i < 5; i++) {
+        dccd_table b;
+        make_bars(&b, t0 + i * 1500 * MIN_NS, 1500, (double)i * 10000);
+        assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
+        assert_int_equal(dccd_store_checkpoint(s, &ds, &rep, &e), DCCD_OK);
+        if (i >= 2)
+            assert_true(rep.row_groups_copied >= 1); /* old data copied, not re-encoded */
+        dccd_table_free(&b);
+    }
+    dccd_table got;
+    assert_int_equal(dccd_store_load(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &got, &e), DCCD_OK);
+    assert_int_equal(got.nrows, 7500);
+    const int64_t *ts = got.cols[0].values;
+    for (size_t i = 0; i < got.nrows; i++)
+        assert_true(ts[i] == t0 + (int64_t)i * MIN_NS);
+    dccd_table_free(&got);
+    dccd_store_close(s);
+}
+
+static void test_trades_tid_dedup_and_bloom_path(void **state)
+{
+    (void)state;
+    dccd_store *s = open_store(false);
+    dccd_dataset ds;
+    trades_ds(&ds);
+    dccd_error e;
+    dccd_table a, b, c, got;
+    int64_t t0 = T2024 + 5 * DCCD_NS;
+    make_trades(&a, t0, 3000, 1);
+    make_trades(&b, t0 + 2000 * DCCD_NS, 300, 5000); /* new tids, later TS */
+    make_trades(&c, t0 + 10 * DCCD_NS, 3, 2);        /* tids 2..4 again: replace */
+    ((double *)c.cols[TR_PRICE].values)[0] = 999.0;
+    assert_int_equal(dccd_store_save(s, &ds, &a, NULL, NULL, &e), DCCD_OK);
+    assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+    assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
+    assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+    assert_int_equal(dccd_store_save(s, &ds, &c, NULL, NULL, &e), DCCD_OK);
+    for (int pass = 0; pass < 2; pass++) {
+        assert_int_equal(dccd_store_load(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &got, &e), DCCD_OK);
+        assert_int_equal(got.nrows, 3300);
+        size_t hits = 0;
+        for (size_t i = 0; i < got.nrows; i++) {
+            const dccd_pq_column *tid = &got.cols[TR_TID];
+            if (tid->offsets[i + 1] - tid->offsets[i] == 1 && tid->data[tid->offsets[i]] == '2') {
+                assert_true(((double *)got.cols[TR_PRICE].values)[i] == 999.0);
+                hits++;
+            }
+        }
+        assert_int_equal(hits, 1);
+        assert_true(dccd_ts_sorted(got.cols[0].values, got.nrows));
+        dccd_table_free(&got);
+        assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+    }
+    dccd_table_free(&a);
+    dccd_table_free(&b);
+    dccd_table_free(&c);
+    dccd_store_close(s);
+}
+
+static void test_bad_batch_writes_nothing(void **state)
+{
+    (void)state;
+    dccd_store *s = open_store(true);
+    dccd_dataset ds;
+    ohlc_ds(&ds);
+    ds.span = 3600;
+    dccd_error e;
+    dccd_table b;
+    make_bars(&b, T2024, 10, 1.0);
+    ((double *)b.cols[OHLC_HIGH].values)[7] = NAN;
+    assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_EINVAL);
+    assert_non_null(strstr(e.msg, "row 7"));
+    assert_false(exists("binance/ohlc/BTC-USDT/1h"));
+    assert_false(exists(".dccd/wal/binance/ohlc/BTC-USDT/1h"));
+    dccd_table_free(&b);
+    /* hostile exchange name */
+    dccd_dataset bad = ds;
+    snprintf(bad.exchange, sizeof bad.exchange, "../../etc");
+    make_bars(&b, T2024, 10, 1.0);
+    assert_int_equal(dccd_store_save(s, &bad, &b, NULL, NULL, &e), DCCD_EINVAL);
+    assert_non_null(strstr(e.msg, "../../etc"));
+    dccd_table_free(&b);
+    dccd_store_close(s);
+}
+
+static void test_provenance_kept(void **state)
+{
+    (void)state;
+    dccd_store *s = open_store(true);
+    dccd_dataset ds;
+    ohlc_ds(&ds);
+    ds.span = 300;
+    dccd_error e;
+    dccd_provenance prov;
+    assert_int_equal(dccd_provenance_init(&prov, "binance:rest", NULL, &e), DCCD_OK);
+    dccd_table b;
+    make_bars(&b, T2024, 10, 1.0);
+    assert_int_equal(dccd_store_save(s, &ds, &b, &prov, NULL, &e), DCCD_OK);
+    dccd_table_free(&b);
+    make_bars(&b, T2024 + 50 * MIN_NS, 10, 1.0);
+    assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK); /* no provenance: kept */
+    dccd_table_free(&b);
+    char path[512];
+    snprintf(path, sizeof path, "%s/binance/ohlc/BTC-USDT/5m/2024.parquet", root);
+    dccd_provenance got;
+    bool found;
+    assert_int_equal(dccd_read_provenance(path, &got, &found, &e), DCCD_OK);
+    assert_true(found);
+    assert_string_equal(got.source, "binance:rest");
+    assert_null(got.derived_from);
+    dccd_provenance_free(&got);
+    dccd_provenance_free(&prov);
+    dccd_store_close(s);
+}
+
+static void test_corrupt_file_skipped_and_never_overwritten(void **state)
+{
+    (void)state;
+    dccd_store *s = open_store(true);
+    dccd_dataset ds;
+    ohlc_ds(&ds);
+    ds.span = 900;
+    dccd_error e;
+    dccd_table b, got;
+    make_bars(&b, T2024, 10, 1.0);
+    assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
+    dccd_table_free(&b);
+    /* a 2023 file of garbage */
+    char path[512];
+    snprintf(path, sizeof path, "%s/binance/ohlc/BTC-USDT/15m/2023.parquet", root);
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    fputs("this is not parquet at all", fp);
+    fclose(fp);
+    assert_int_equal(dccd_store_load(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &got, &e), DCCD_OK);
+    assert_int_equal(got.nrows, 10); /* the 2024 rows still load */
+    dccd_table_free(&got);
+    /* a save into 2023 must fail and leave the file as it was */
+    make_bars(&b, INT64_C(1672531200000000000), 5, 1.0);
+    assert_int_not_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
+    dccd_table_free(&b);
+    fp = fopen(path, "rb");
+    char buf[64] = {0};
+    assert_non_null(fgets(buf, sizeof buf, fp));
+    fclose(fp);
+    assert_string_equal(buf, "this is not parquet at all");
+    dccd_store_close(s);
+}
+
+static void test_missing_intervals_seed_contract(void **state)
+{
+    (void)state;
+    dccd_store *s = open_store(false);
+    dccd_dataset ds;
+    ohlc_ds(&ds);
+    ds.span = 3600;
+    dccd_error e;
+    dccd_table b;
+    /* 2024-01-01 10:00 .. 19:00 hourly */
+    assert_int_equal(dccd_table_alloc(&b, DCCD_OHLC, 10, NULL), DCCD_OK);
+    for (int i = 0; i < 10; i++) {
+        ((int64_t *)b.cols[0].values)[i] = T2024 + (10 + i) * INT64_C(3600) * DCCD_NS;
+        for (int c = 1; c <= 5; c++)
+            ((double *)b.cols[c].values)[i] = 1.0;
+    }
+    assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
+    dccd_table_free(&b);
+    dccd_interval *iv;
+    size_t n;
+    int64_t end = T2024 + INT64_C(86400) * DCCD_NS;
+    assert_int_equal(dccd_store_missing_intervals(s, &ds, T2024, end, &iv, &n, &e), DCCD_OK);
+    assert_int_equal(n, 2);
+    assert_true(iv[0].start == T2024 && iv[0].end == T2024 + 10 * INT64_C(3600) * DCCD_NS);
+    assert_true(iv[1].start == T2024 + 20 * INT64_C(3600) * DCCD_NS && iv[1].end == end);
+    free(iv);
+    dccd_store_close(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_layout_and_roundtrip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_overlap_keeps_last, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_append_copies_row_groups_raw, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trades_tid_dedup_and_bloom_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_batch_writes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_provenance_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_corrupt_file_skipped_and_never_overwritten, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_intervals_seed_contract, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
