@@ -22,6 +22,7 @@ add_test(NAME interop_peers
   COMMAND sh ${DCCD_INTEROP_DIR}/run_interop.sh ${_pqtool_args}
           --work ${CMAKE_CURRENT_BINARY_DIR}/interop-work)
 set_tests_properties(interop_peers PROPERTIES
+  ENVIRONMENT "PARQUET_TEST_DATA=${DCCD_PQ_TESTING}"
   SKIP_RETURN_CODE 77
   TIMEOUT 300
   LABELS interop)

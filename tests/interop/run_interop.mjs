@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// run_interop.mjs [--pqtool PATH] [--work DIR] [--filter TEXT] [-v]
+// run_interop.mjs [--pqtool PATH] [--work DIR] [--corpus DIR] [--filter TEXT] [-v]
 //
 // The interop test of dccd against real Parquet implementations (CTest
 // `interop_peers`, through run_interop.sh).  Three parts:
@@ -17,6 +17,11 @@
 //         non-ASCII strings): `pqtool write`, then polars, DuckDB and
 //         hyparquet each read the file back equal value for value and type
 //         for type; so does `pqtool dump`.
+//
+//  corpus (needs pqtool and the parquet-testing corpus: --corpus DIR or env
+//         PARQUET_TEST_DATA) every file of DIR/data that DuckDB and hyparquet
+//         both read identically (flat, canonical types): `pqtool dump` equals;
+//         the *corrupt-checksum* files must be refused with a CRC error.
 //
 // Ends with "N passed, M failed" and exits 1 on any failure.  Without
 // --pqtool, only the peers part runs (the reader/writer are not built yet).
@@ -181,7 +186,45 @@ if (pqtool) {
     if (ex.filter((x) => x === true).length < 2) return `DuckDB does not use the bloom filters (excludes: ${JSON.stringify(ex)})`;
     return null;
   });
-} else {
+}
+
+// ------------------------------------------------------------------ corpus
+// The Apache parquet-testing files: where DuckDB and hyparquet both read a
+// (flat) file and agree on every value and type, and every type has a
+// canonical name, `pqtool dump` must give the same table.
+const corpus = opt('--corpus') ?? process.env.PARQUET_TEST_DATA;
+let corpusSkipped = 0;
+if (pqtool && corpus && fs.existsSync(path.join(corpus, 'data'))) {
+  const dir = path.join(corpus, 'data');
+  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.parquet')).sort()) {
+    const file = path.join(dir, name);
+    if (fs.statSync(file).size > 8 << 20) { corpusSkipped++; continue; }
+    if (name.includes('corrupt-checksum')) {
+      // The peers do not verify page CRCs; dccd must, and refuse the file.
+      await check(`corpus/${name}`, () => {
+        try {
+          dump(file);
+        } catch (e) {
+          return /CRC/.test(e.message) ? null : `failed, but not on the CRC: ${e.message}`;
+        }
+        return 'a page with a wrong CRC was accepted';
+      });
+      continue;
+    }
+    let ref;
+    try {
+      const [a, b] = [await READERS.hyparquet(file), await READERS.duckdb(file)];
+      if (diff(a, b) || a.columns.some((c) => c.type.startsWith('unsupported:'))) throw new Error('peers disagree');
+      ref = a;
+    } catch (e) {
+      corpusSkipped++;
+      if (verbose) console.log(`skip corpus/${name}: ${String(e.message).slice(0, 200)}`);
+      continue;
+    }
+    await check(`corpus/${name}`, () => diff(ref, dump(file)));
+  }
+  console.log(`corpus: ${corpusSkipped} files skipped (peers fail or disagree, nested, unsupported types)`);
+} else if (!pqtool) {
   console.log('SKIPPED: pqtool not built (dccd reader/writer absent): read/write parts not run');
 }
 
