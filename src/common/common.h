@@ -71,6 +71,11 @@ static inline bool dccd_mul_ok(size_t a, size_t b, size_t *out)
 void *dccd_malloc_array(size_t count, size_t size);
 void *dccd_realloc_array(void *p, size_t count, size_t size);
 char *dccd_strdup(const char *s);
+/* Room for one more element in a growable array holding n of cap elements:
+ * when n == cap, realloc to twice the capacity (`initial` the first time)
+ * and update *cap.  Returns the (possibly moved) array, or NULL on overflow
+ * or out of memory, leaving arr and *cap as they were. */
+void *dccd_array_grow(void *arr, size_t *cap, size_t n, size_t elem, size_t initial);
 char *dccd_strndup(const char *s, size_t n);
 
 /* ---- growable buffer ------------------------------------------------- */

@@ -42,6 +42,19 @@ char *dccd_strdup(const char *s)
     return dccd_strndup(s, strlen(s));
 }
 
+void *dccd_array_grow(void *arr, size_t *cap, size_t n, size_t elem, size_t initial)
+{
+    if (n < *cap)
+        return arr;
+    size_t nc = *cap ? *cap : initial;
+    if (*cap && !dccd_mul_ok(nc, 2, &nc))
+        return NULL;
+    void *p = dccd_realloc_array(arr, nc, elem);
+    if (p)
+        *cap = nc;
+    return p;
+}
+
 /* ---- dccd_buf ---- */
 
 void dccd_buf_init(dccd_buf *b)

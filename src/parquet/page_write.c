@@ -408,14 +408,10 @@ static int emit_page(dccd_pq_writer *w, const char *col, pq_page_header *h, cons
 
 static int push_page(dccd_pq_writer *w, const pq_wpage *p, dccd_error *err)
 {
-    if (w->n_pages == w->pages_cap) {
-        size_t nc = w->pages_cap ? w->pages_cap * 2 : 64;
-        pq_wpage *np = dccd_realloc_array(w->pages, nc, sizeof *np);
-        if (!np)
-            return DCCD_ENOMEM_MSG(err);
-        w->pages = np;
-        w->pages_cap = nc;
-    }
+    pq_wpage *np = dccd_array_grow(w->pages, &w->pages_cap, w->n_pages, sizeof *np, 64);
+    if (!np)
+        return DCCD_ENOMEM_MSG(err);
+    w->pages = np;
     w->pages[w->n_pages++] = *p;
     return DCCD_OK;
 }

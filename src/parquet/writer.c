@@ -510,28 +510,20 @@ static int buffer_rows(pq_wcol *c, const dccd_pq_column *in, size_t r0, size_t n
 
 static int push_extra(dccd_pq_writer *w, const pq_wextra *ex, dccd_error *err)
 {
-    if (w->n_extras == w->extras_cap) {
-        size_t nc = w->extras_cap ? w->extras_cap * 2 : 16;
-        pq_wextra *ne = dccd_realloc_array(w->extras, nc, sizeof *ne);
-        if (!ne)
-            return DCCD_ENOMEM_MSG(err);
-        w->extras = ne;
-        w->extras_cap = nc;
-    }
+    pq_wextra *ne = dccd_array_grow(w->extras, &w->extras_cap, w->n_extras, sizeof *ne, 16);
+    if (!ne)
+        return DCCD_ENOMEM_MSG(err);
+    w->extras = ne;
     w->extras[w->n_extras++] = *ex;
     return DCCD_OK;
 }
 
 static int push_rg(dccd_pq_writer *w, const pq_row_group *g, dccd_error *err)
 {
-    if (w->n_rgs == w->rgs_cap) {
-        size_t nc = w->rgs_cap ? w->rgs_cap * 2 : 16;
-        pq_row_group *ng = dccd_realloc_array(w->rgs, nc, sizeof *ng);
-        if (!ng)
-            return DCCD_ENOMEM_MSG(err);
-        w->rgs = ng;
-        w->rgs_cap = nc;
-    }
+    pq_row_group *ng = dccd_array_grow(w->rgs, &w->rgs_cap, w->n_rgs, sizeof *ng, 16);
+    if (!ng)
+        return DCCD_ENOMEM_MSG(err);
+    w->rgs = ng;
     w->rgs[w->n_rgs++] = *g;
     return DCCD_OK;
 }

@@ -187,3 +187,43 @@ fail:
     dccd_table_free(out);
     return rc;
 }
+
+int dccd_canon_read_rgs(dccd_pq_file *f, const dccd_canon_map *m, int from, int to, bool filter, int64_t lo,
+                        int64_t hi, dccd_table *out, dccd_error *err)
+{
+    size_t cap = to > from ? (size_t)(to - from) : 1;
+    dccd_table *parts = calloc(cap, sizeof *parts);
+    const dccd_table **pp = calloc(cap, sizeof *pp);
+    if (!parts || !pp) {
+        free(parts);
+        free(pp);
+        return DCCD_ENOMEM_MSG(err);
+    }
+    int rc = DCCD_OK;
+    size_t k = 0;
+    for (int rg = from; rg < to && !rc; rg++) {
+        int64_t a, b;
+        if (filter && dccd_canon_rg_ts_range(f, m, rg, &a, &b) && (b < lo || a > hi))
+            continue;
+        rc = dccd_canon_read_rg(f, m, rg, false, &parts[k], err);
+        if (!rc) {
+            pp[k] = &parts[k];
+            k++;
+        }
+    }
+    if (!rc) {
+        if (k == 0) {
+            dccd_table_init(out, m->type);
+        } else if (k == 1) {
+            *out = parts[0];
+            k = 0;
+        } else {
+            rc = dccd_table_concat(pp, k, out, err);
+        }
+    }
+    for (size_t i = 0; i < k; i++)
+        dccd_table_free(&parts[i]);
+    free(parts);
+    free(pp);
+    return rc;
+}

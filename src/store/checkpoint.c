@@ -164,46 +164,7 @@ static int write_period(dccd_store *s, const dccd_period *p, dccd_pq_file *f, in
     kv[nkv++] = (dccd_pq_kv){DCCD_WAL_APPLIED_KEY, seqtxt};
     if (prov_json)
         kv[nkv++] = (dccd_pq_kv){DCCD_PROVENANCE_KEY, prov_json};
-    dccd_pq_field fields[DCCD_MAX_COLS];
-    memset(fields, 0, sizeof fields);
-    for (int c = 0; c < rows->ncols; c++) {
-        fields[c].name = dccd_schema_col_name(rows->type, c);
-        fields[c].type = dccd_schema_col_type(rows->type, c);
-        fields[c].optional = true;
-        if (fields[c].type == DCCD_PQ_BYTE_ARRAY)
-            fields[c].logical = DCCD_PQ_LOG_STRING;
-        fields[c].delta = c == 0;
-        fields[c].bloom_filter = rows->type == DCCD_TRADES && c == TR_TID;
-    }
-    dccd_pq_write_options o;
-    dccd_pq_write_options_init(&o);
-    o.codec = s->opts.codec;
-    o.compression_level = s->opts.compression_level;
-    o.row_group_rows = s->opts.row_group_rows;
-    o.kv = kv;
-    o.n_kv = nkv;
-    o.bloom_fpp = 0.001;
-    dccd_atomic a;
-    if ((rc = dccd_atomic_begin(&a, dfd, p->file, what, err))) {
-        close(dfd);
-        return rc;
-    }
-    dccd_pq_writer *w = NULL;
-    rc = dccd_pq_writer_open_fd(a.fd, what, fields, rows->ncols, &o, &w, err);
-    for (int rg = 0; !rc && rg < ncopy; rg++)
-        rc = dccd_pq_writer_copy_row_group(w, f, rg, err);
-    if (!rc && rows->nrows)
-        rc = dccd_pq_writer_write(w, rows->cols, rows->nrows, err);
-    if (!rc) {
-        rc = dccd_pq_writer_close(w, err);
-        w = NULL;
-    }
-    if (!rc)
-        rc = dccd_atomic_commit(&a, s->opts.durable, err);
-    if (rc) {
-        dccd_pq_writer_abort(w);
-        dccd_atomic_abort(&a);
-    }
+    rc = dccd_store_write_table(s, dfd, p->file, what, f, ncopy, rows, kv, nkv, err);
     close(dfd);
     if (!rc && rep) {
         rep->periods++;
@@ -329,32 +290,7 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
                dccd_pq_row_group_rows(f, ncopy - 1) < (int64_t)s->opts.row_group_rows / 2)
             ncopy--;
         /* rows = fold(file row groups [ncopy, nrg), segments) */
-        dccd_table *fparts = calloc((size_t)(nrg - ncopy) + 1, sizeof *fparts);
-        const dccd_table **fp = calloc((size_t)(nrg - ncopy) + 1, sizeof *fp);
-        if (!fparts || !fp) {
-            free(fparts);
-            free(fp);
-            rc = DCCD_ENOMEM_MSG(err);
-            goto done;
-        }
-        int got = 0;
-        for (int rg = ncopy; rg < nrg && !rc; rg++, got++) {
-            rc = dccd_canon_read_rg(f, &m, rg, false, &fparts[got], err);
-            fp[got] = &fparts[got];
-        }
-        if (rc)
-            got--;
-        if (!rc) {
-            if (got == 0)
-                dccd_table_init(&tail, p->type);
-            else
-                rc = dccd_table_concat(fp, (size_t)got, &tail, err);
-        }
-        for (int i = 0; i < got; i++)
-            dccd_table_free(&fparts[i]);
-        free(fparts);
-        free(fp);
-        if (rc)
+        if ((rc = dccd_canon_read_rgs(f, &m, ncopy, nrg, false, 0, 0, &tail, err)))
             goto done;
         const dccd_table *two[2] = {&tail, &pend};
         if ((rc = dccd_merge_fold(two, 2, &rows, err)))
@@ -364,38 +300,16 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
     } else {
         /* full path: the whole file folded with the segments */
         if (f) {
+            dccd_canon_map fm;
             dccd_table all;
-            dccd_table_init(&all, p->type);
-            if (f) {
-                dccd_canon_map fm;
-                if ((rc = dccd_canon_map_file(f, p->type, &fm, err)))
-                    goto done;
-                int n = dccd_pq_num_row_groups(f);
-                dccd_table *fparts = calloc((size_t)n + 1, sizeof *fparts);
-                const dccd_table **fp = calloc((size_t)n + 1, sizeof *fp);
-                int got = 0;
-                if (!fparts || !fp)
-                    rc = DCCD_ENOMEM_MSG(err);
-                for (int rg = 0; !rc && rg < n; rg++) {
-                    rc = dccd_canon_read_rg(f, &fm, rg, false, &fparts[got], err);
-                    if (!rc) {
-                        fp[got] = &fparts[got];
-                        got++;
-                    }
-                }
-                if (!rc && got)
-                    rc = dccd_table_concat(fp, (size_t)got, &all, err);
-                for (int i = 0; i < got; i++)
-                    dccd_table_free(&fparts[i]);
-                free(fparts);
-                free(fp);
-                if (rc) {
-                    rc = dccd_err_prefix(err, rc, "checkpoint refused (the period file cannot be read, it is left untouched)");
-                    goto done;
-                }
-                if (rep)
-                    rep->row_groups_rewritten += (size_t)n;
+            if ((rc = dccd_canon_map_file(f, p->type, &fm, err)) ||
+                (rc = dccd_canon_read_rgs(f, &fm, 0, dccd_pq_num_row_groups(f), false, 0, 0, &all, err))) {
+                rc = dccd_err_prefix(err, rc, "checkpoint refused (the period file cannot be read, it is left untouched)");
+                goto done;
             }
+            if (rep)
+                rep->row_groups_rewritten += (size_t)dccd_pq_num_row_groups(f);
+            dccd_table_free(&sparts[0]);
             sparts[0] = all; /* the fold starts from the file */
         }
         for (size_t i = 0; i <= k; i++)

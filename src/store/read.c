@@ -42,13 +42,10 @@ static int add_label(period_list *l, size_t *cap, const char *label, dccd_error 
     for (size_t i = 0; i < l->n; i++)
         if (strcmp(l->labels[i], label) == 0)
             return DCCD_OK;
-    if (l->n == *cap) {
-        *cap = *cap ? *cap * 2 : 32;
-        char(*nl)[16] = dccd_realloc_array(l->labels, *cap, sizeof *nl);
-        if (!nl)
-            return DCCD_ENOMEM_MSG(err);
-        l->labels = nl;
-    }
+    char(*nl)[16] = dccd_array_grow(l->labels, cap, l->n, sizeof *nl, 32);
+    if (!nl)
+        return DCCD_ENOMEM_MSG(err);
+    l->labels = nl;
     snprintf(l->labels[l->n++], 16, "%s", label);
     return DCCD_OK;
 }
@@ -123,39 +120,7 @@ static int read_file_rows(dccd_pq_file *f, dccd_data_type type, bool filter, int
     int rc = dccd_canon_map_file(f, type, &m, err);
     if (rc)
         return rc;
-    int nrg = dccd_pq_num_row_groups(f);
-    dccd_table *parts = calloc((size_t)(nrg ? nrg : 1), sizeof *parts);
-    const dccd_table **pp = calloc((size_t)(nrg ? nrg : 1) + 1, sizeof *pp);
-    if (!parts || !pp) {
-        free(parts);
-        free(pp);
-        return DCCD_ENOMEM_MSG(err);
-    }
-    size_t k = 0;
-    for (int rg = 0; rg < nrg && !rc; rg++) {
-        int64_t a, b;
-        if (filter && dccd_canon_rg_ts_range(f, &m, rg, &a, &b) && (b < lo || a > hi))
-            continue;
-        rc = dccd_canon_read_rg(f, &m, rg, false, &parts[k], err);
-        if (!rc) {
-            pp[k] = &parts[k];
-            k++;
-        }
-    }
-    if (!rc) {
-        if (k == 0)
-            dccd_table_init(out, type);
-        else if (k == 1) {
-            *out = parts[0];
-            k = 0;
-        } else
-            rc = dccd_table_concat(pp, k, out, err);
-    }
-    for (size_t i = 0; i < k; i++)
-        dccd_table_free(&parts[i]);
-    free(parts);
-    free(pp);
-    return rc;
+    return dccd_canon_read_rgs(f, &m, 0, dccd_pq_num_row_groups(f), filter, lo, hi, out, err);
 }
 
 /* Rows of the period; the file is skipped with a warning when unreadable
@@ -350,14 +315,10 @@ typedef struct collect_ctx {
 static int collect_cb(void *vctx, const dccd_table *chunk, dccd_error *err)
 {
     collect_ctx *c = vctx;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 16;
-        dccd_table *np = dccd_realloc_array(c->parts, cap, sizeof *np);
-        if (!np)
-            return DCCD_ENOMEM_MSG(err);
-        c->parts = np;
-        c->cap = cap;
-    }
+    dccd_table *np = dccd_array_grow(c->parts, &c->cap, c->n, sizeof *np, 16);
+    if (!np)
+        return DCCD_ENOMEM_MSG(err);
+    c->parts = np;
     /* take a copy: the chunk belongs to the scan */
     return dccd_table_slice(chunk, 0, chunk->nrows, &c->parts[c->n++], err) ? (c->n--, err ? err->code : DCCD_ENOMEM)
                                                                             : DCCD_OK;
@@ -520,14 +481,10 @@ int dccd_store_last_timestamp(dccd_store *s, const dccd_dataset *ds, bool *found
 
 static int push_interval(dccd_interval **v, size_t *n, size_t *cap, int64_t a, int64_t b, dccd_error *err)
 {
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 8;
-        dccd_interval *nv = dccd_realloc_array(*v, c, sizeof *nv);
-        if (!nv)
-            return DCCD_ENOMEM_MSG(err);
-        *v = nv;
-        *cap = c;
-    }
+    dccd_interval *nv = dccd_array_grow(*v, cap, *n, sizeof *nv, 8);
+    if (!nv)
+        return DCCD_ENOMEM_MSG(err);
+    *v = nv;
     (*v)[*n].start = a;
     (*v)[*n].end = b;
     (*n)++;

@@ -132,8 +132,8 @@ int dccd_period_of_ts(const dccd_dataset *ds, int64_t ts, dccd_period *p, dccd_e
     return rc ? rc : dccd_period_init(ds, label, p, err);
 }
 
-int dccd_store_write_table(dccd_store *s, int dirfd, const char *name, const char *what, const dccd_table *t,
-                           const dccd_pq_kv *kv, size_t nkv, dccd_error *err)
+int dccd_store_write_table(dccd_store *s, int dirfd, const char *name, const char *what, dccd_pq_file *src,
+                           int ncopy, const dccd_table *t, const dccd_pq_kv *kv, size_t nkv, dccd_error *err)
 {
     dccd_pq_field fields[DCCD_MAX_COLS];
     memset(fields, 0, sizeof fields);
@@ -162,6 +162,8 @@ int dccd_store_write_table(dccd_store *s, int dirfd, const char *name, const cha
         return rc;
     dccd_pq_writer *w = NULL;
     rc = dccd_pq_writer_open_fd(a.fd, what, fields, t->ncols, &o, &w, err);
+    for (int rg = 0; !rc && rg < ncopy; rg++)
+        rc = dccd_pq_writer_copy_row_group(w, src, rg, err);
     if (!rc && t->nrows)
         rc = dccd_pq_writer_write(w, t->cols, t->nrows, err);
     if (!rc) {

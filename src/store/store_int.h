@@ -86,6 +86,10 @@ int dccd_canon_map_file(dccd_pq_file *f, dccd_data_type type, dccd_canon_map *m,
  * read (the other columns are all-null). */
 int dccd_canon_read_rg(dccd_pq_file *f, const dccd_canon_map *m, int rg, bool ts_only, dccd_table *out,
                        dccd_error *err);
+/* Row groups [from, to) of f as one canonical owned table; with filter,
+ * row groups whose TS statistics lie wholly outside [lo, hi] are skipped. */
+int dccd_canon_read_rgs(dccd_pq_file *f, const dccd_canon_map *m, int from, int to, bool filter, int64_t lo,
+                        int64_t hi, dccd_table *out, dccd_error *err);
 /* TS range of row group rg from statistics (scaled); false if unknown. */
 bool dccd_canon_rg_ts_range(dccd_pq_file *f, const dccd_canon_map *m, int rg, int64_t *lo, int64_t *hi);
 
@@ -162,9 +166,12 @@ typedef struct dccd_period {
 int dccd_period_init(const dccd_dataset *ds, const char *label, dccd_period *p, dccd_error *err);
 int dccd_period_of_ts(const dccd_dataset *ds, int64_t ts, dccd_period *p, dccd_error *err);
 void dccd_store_warn(dccd_store *s, const char *fmt, ...) DCCD_PRINTF(2, 3);
-/* The writer schema/options for period files and segments of a type. */
-int dccd_store_write_table(dccd_store *s, int dirfd, const char *name, const char *what, const dccd_table *t,
-                           const dccd_pq_kv *kv, size_t nkv, dccd_error *err);
+/* Write dirfd/name atomically (temp + fsync + rename) in the canonical
+ * schema of t's type with the store's writer settings (period files and
+ * segments alike): row groups [0, ncopy) of src copied raw first (src may be
+ * NULL when ncopy is 0), then the rows of t. */
+int dccd_store_write_table(dccd_store *s, int dirfd, const char *name, const char *what, dccd_pq_file *src,
+                           int ncopy, const dccd_table *t, const dccd_pq_kv *kv, size_t nkv, dccd_error *err);
 
 /* ---- wal.c -------------------------------------------------------------- */
 

@@ -68,18 +68,15 @@ int dccd_wal_list(dccd_store *s, const dccd_period *p, dccd_segment **segs, size
         uint64_t seq;
         if (!parse_seg_name(e->d_name, &seq))
             continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            dccd_segment *ns = dccd_realloc_array(*segs, cap, sizeof *ns);
-            if (!ns) {
-                closedir(d);
-                free(*segs);
-                *segs = NULL;
-                *n = 0;
-                return DCCD_ENOMEM_MSG(err);
-            }
-            *segs = ns;
+        dccd_segment *ns = dccd_array_grow(*segs, &cap, *n, sizeof *ns, 16);
+        if (!ns) {
+            closedir(d);
+            free(*segs);
+            *segs = NULL;
+            *n = 0;
+            return DCCD_ENOMEM_MSG(err);
         }
+        *segs = ns;
         (*segs)[*n].seq = seq;
         memcpy((*segs)[*n].name, e->d_name, 25); /* 24 chars + NUL, checked by parse_seg_name */
         (*n)++;
@@ -173,7 +170,7 @@ int dccd_wal_append(dccd_store *s, const dccd_period *p, const dccd_table *rows,
         }
         kv[nkv++] = (dccd_pq_kv){DCCD_PROVENANCE_KEY, pj};
     }
-    rc = dccd_store_write_table(s, dfd, name, what, rows, kv, nkv, err);
+    rc = dccd_store_write_table(s, dfd, name, what, NULL, 0, rows, kv, nkv, err);
     free(pj);
     close(dfd);
     return rc;

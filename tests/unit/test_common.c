@@ -76,6 +76,28 @@ static void test_buf(void **state)
     free(d);
 }
 
+static void test_array_grow(void **state)
+{
+    (void)state;
+    size_t cap = 0, n = 0;
+    int *a = NULL;
+    for (int i = 0; i < 1000; i++) {
+        int *na = dccd_array_grow(a, &cap, n, sizeof *na, 4);
+        assert_non_null(na);
+        a = na;
+        assert_true(cap > n);
+        a[n++] = i;
+    }
+    assert_int_equal(cap, 1024); /* 4 doubled eight times */
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(a[i], i);
+    assert_ptr_equal(dccd_array_grow(a, &cap, 5, sizeof *a, 4), a); /* room left: unchanged */
+    size_t huge = SIZE_MAX / 2 + 1;
+    assert_null(dccd_array_grow(a, &huge, huge, 1, 4)); /* doubling overflows */
+    assert_true(huge == SIZE_MAX / 2 + 1);                /* cap untouched on failure */
+    free(a);
+}
+
 static void test_arena(void **state)
 {
     (void)state;
@@ -101,6 +123,7 @@ int main(void)
         cmocka_unit_test(test_err_errno),
         cmocka_unit_test(test_buf),
         cmocka_unit_test(test_arena),
+        cmocka_unit_test(test_array_grow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

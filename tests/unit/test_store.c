@@ -367,6 +367,54 @@ static void test_missing_intervals_seed_contract(void **state)
     dccd_store_close(s);
 }
 
+/* Trades whose tid key changes between saves (a later save has null tids):
+ * the checkpoint takes the full path and must give exactly the seed's
+ * step-by-step fold, before and after the checkpoint. */
+static void test_trades_mixed_null_tids_full_path(void **state)
+{
+    (void)state;
+    dccd_store *s = open_store(false);
+    dccd_dataset ds;
+    trades_ds(&ds);
+    dccd_error e;
+    dccd_table a, b, want, got;
+    int64_t t0 = T2024 + 7 * DCCD_NS;
+    make_trades(&a, t0, 200, 1);
+    make_trades(&b, t0 + 30 * DCCD_NS, 60, 150); /* overlaps a, with nulls below */
+    assert_int_equal(dccd_table_col_validity(&b, TR_TID, NULL), DCCD_OK);
+    for (size_t i = 0; i < b.nrows; i += 4)
+        b.cols[TR_TID].validity[i] = 0;
+    assert_int_equal(dccd_store_save(s, &ds, &a, NULL, NULL, &e), DCCD_OK);
+    assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+    assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
+    /* reference: the seed's saves one after another */
+    dccd_table empty, f1;
+    dccd_table_init(&empty, DCCD_TRADES);
+    const dccd_table *s1[2] = {&empty, &a};
+    assert_int_equal(dccd_merge_fold(s1, 2, &f1, NULL), DCCD_OK);
+    const dccd_table *s2[2] = {&f1, &b};
+    assert_int_equal(dccd_merge_fold(s2, 2, &want, NULL), DCCD_OK);
+    for (int pass = 0; pass < 2; pass++) {
+        assert_int_equal(dccd_store_load(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &got, &e), DCCD_OK);
+        assert_int_equal(got.nrows, want.nrows);
+        for (size_t i = 0; i < got.nrows; i++) {
+            assert_true(((int64_t *)got.cols[TR_TS].values)[i] == ((int64_t *)want.cols[TR_TS].values)[i]);
+            assert_int_equal(dccd_col_valid(&got.cols[TR_TID], i), dccd_col_valid(&want.cols[TR_TID], i));
+        }
+        dccd_table_free(&got);
+        dccd_checkpoint_report rep;
+        assert_int_equal(dccd_store_checkpoint(s, &ds, &rep, &e), DCCD_OK);
+        if (pass == 0)
+            assert_int_equal(rep.row_groups_copied, 0); /* full path: nothing copied raw */
+    }
+    dccd_table_free(&want);
+    dccd_table_free(&f1);
+    dccd_table_free(&empty);
+    dccd_table_free(&a);
+    dccd_table_free(&b);
+    dccd_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -374,6 +422,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_overlap_keeps_last, setup, teardown),
         cmocka_unit_test_setup_teardown(test_append_copies_row_groups_raw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trades_tid_dedup_and_bloom_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trades_mixed_null_tids_full_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_batch_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_provenance_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupt_file_skipped_and_never_overwritten, setup, teardown),
