@@ -182,6 +182,50 @@ typedef struct dccd_checkpoint_report {
 /* Fold pending segments of one dataset (ds != NULL) or of the whole store. */
 int dccd_store_checkpoint(dccd_store *s, const dccd_dataset *ds, dccd_checkpoint_report *rep, dccd_error *err);
 
+
+/* ---- maintenance ---------------------------------------------------------- */
+
+/* Period files of one dataset, sorted by period, as paths relative to the
+ * root ("EXCHANGE/ohlc/SLUG/1m/2024.parquet").  *paths is a malloc'd array
+ * of malloc'd strings; free with dccd_strv_free. */
+int dccd_store_list_files(dccd_store *s, const dccd_dataset *ds, char ***paths, size_t *n, dccd_error *err);
+void dccd_strv_free(char **v, size_t n);
+
+/* Called once per file examined by migrate and verify: path relative to the
+ * root; message NULL when the file needed nothing / had no problem,
+ * otherwise what was (or would be) done, or the problem found. */
+typedef void (*dccd_file_fn)(void *ctx, const char *path, const char *message);
+
+typedef struct dccd_migrate_report {
+    size_t files;        /* period files examined */
+    size_t legacy;       /* of them, not in the canonical v3 schema */
+    size_t migrated;     /* rewritten (0 on a dry run) */
+    int64_t rows;        /* rows in the legacy files */
+} dccd_migrate_report;
+
+/* Rewrite legacy v2 period files of one dataset (ds != NULL) or of the
+ * whole store into the canonical v3 schema, in place and atomically
+ * (pending segments are folded first).  dry_run: report only.  A file that
+ * cannot be read is reported, left untouched, and makes the call return
+ * DCCD_ECORRUPT after the other files were processed. */
+int dccd_store_migrate(dccd_store *s, const dccd_dataset *ds, bool dry_run, dccd_file_fn cb, void *ctx,
+                       dccd_migrate_report *rep, dccd_error *err);
+
+typedef struct dccd_verify_report {
+    size_t files;        /* period files checked */
+    size_t segments;     /* pending segments checked */
+    int64_t rows;
+    size_t problems;     /* problems reported through cb */
+} dccd_verify_report;
+
+/* Read every period file and pending segment of one dataset (ds != NULL)
+ * or of the whole store and check that it decodes, has the canonical
+ * schema, is sorted by TS, has no duplicate natural keys and sits in the
+ * right period file.  Each problem goes to cb; returns DCCD_OK when the
+ * check ran (rep->problems says whether anything was wrong). */
+int dccd_store_verify(dccd_store *s, const dccd_dataset *ds, dccd_file_fn cb, void *ctx, dccd_verify_report *rep,
+                      dccd_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -32,7 +32,18 @@ typedef struct cli_command {
 } cli_command;
 
 static const cli_command commands[] = {
-    {"demo", "[--seed N]", "write a synthetic sample store (exchange \"demo\") and summarise it", cli_cmd_demo},
+    {"import", "DATASET FILE...|-", "save CSV or JSON-lines rows into a dataset", cli_cmd_import},
+    {"export", "DATASET", "write a dataset's rows (CSV, JSON lines or Parquet)", cli_cmd_export},
+    {"last", "DATASET", "print the last timestamp of a dataset", cli_cmd_last},
+    {"gaps", "DATASET", "missing intervals and internal holes", cli_cmd_gaps},
+    {"inventory", "", "every dataset in the store", cli_cmd_inventory},
+    {"provenance", "DATASET|FILE", "print the provenance recorded in footers", cli_cmd_provenance},
+    {"checkpoint", "[DATASET]", "fold pending segments into period files", cli_cmd_checkpoint},
+    {"migrate", "[DATASET]", "rewrite legacy v2 files in the v3 schema", cli_cmd_migrate},
+    {"verify", "[DATASET]", "check every file of the store", cli_cmd_verify},
+    {"inspect", "FILE", "Parquet metadata: schema, row groups, chunks", cli_cmd_inspect},
+    {"cat", "FILE", "print any flat Parquet file as CSV or JSON lines", cli_cmd_cat},
+    {"demo", "", "write a synthetic sample store and summarise it", cli_cmd_demo},
     {"help", "", "show this help", NULL},
 };
 
@@ -48,8 +59,12 @@ static void print_help(FILE *f, const char *prog)
             "commands:\n",
             prog, prog);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-6s %-12s %s\n", commands[i].name, commands[i].args, commands[i].summary);
+        fprintf(f, "  %-11s %-18s %s\n", commands[i].name, commands[i].args, commands[i].summary);
     fprintf(f,
+            "\n"
+            "DATASET is --exchange NAME --pair PAIR --type ohlc|trades|orderbook\n"
+            "[--span SPAN] (span only for ohlc).  Run '%s COMMAND --help' for the\n"
+            "options of a command.\n"
             "\n"
             "global options:\n"
             "  --root DIR   store root (default: $DCCD_DATA, else ./data);\n"
@@ -57,13 +72,15 @@ static void print_help(FILE *f, const char *prog)
             "  --version    print the version and exit\n"
             "  --help       print this help and exit\n"
             "\n"
-            "exit status: 0 ok, 1 failure, 2 usage error\n");
+            "exit status: 0 ok, 1 failure, 2 usage error\n",
+            prog);
 }
 
 int main(int argc, char **argv)
 {
     cli_ctx ctx;
     ctx.prog = "dccd";
+    ctx.cmd = "";
     const char *env = getenv("DCCD_DATA");
     ctx.root = (env && *env) ? env : "./data";
 
@@ -114,6 +131,7 @@ int main(int argc, char **argv)
         if (commands[i].fn && strcmp(commands[i].name, name) == 0) {
             int sub_argc = argc - optind;
             char **sub_argv = argv + optind;
+            ctx.cmd = commands[i].name;
             optind = 0; /* glibc: re-initialise getopt for the subcommand */
             return commands[i].fn(&ctx, sub_argc, sub_argv);
         }

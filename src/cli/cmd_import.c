@@ -1,0 +1,12 @@
+/*
+ * src/cli/cmd_import.c - PLACEHOLDER for: import (being implemented; each
+ * prints "not implemented yet" and fails with exit status 1).
+ */
+#include "cli.h"
+
+int cli_cmd_import(cli_ctx *ctx, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    cli_msg(ctx, "not implemented yet");
+    return CLI_FAIL;
+}

@@ -1,0 +1,45 @@
+/*
+ * src/cli/textin.h - the text importer's interface: CSV and JSON-lines rows
+ * of one data type turned into canonical dccd_table batches, line by line
+ * (implemented in textin.c; used by `dccd import` and by the fuzz targets
+ * in fuzz/).
+ *
+ * Columns are matched by header name (CSV: the first line; JSON lines: the
+ * keys of each object) against the canonical schema of the type; unknown
+ * columns are an error naming them, missing nullable columns are nulls, TS
+ * is integer nanoseconds or ISO-8601 UTC.  A malformed line fails with an
+ * error naming the input name, the line number and the column; with
+ * skip_bad it is counted in cli_textin_rejected() instead and parsing goes
+ * on.  Memory is bounded by the rows held until cli_textin_take().
+ */
+#ifndef DCCD_CLI_TEXTIN_H
+#define DCCD_CLI_TEXTIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dccd/error.h"
+#include "dccd/store.h"
+
+typedef enum cli_text_format { CLI_FMT_CSV = 0, CLI_FMT_JSONL = 1 } cli_text_format;
+
+typedef struct cli_textin cli_textin;
+
+/* name is used in messages ("trades.csv", "<stdin>"); it is copied. */
+int cli_textin_open(cli_textin **out, cli_text_format fmt, dccd_data_type type, const char *name, bool skip_bad,
+                    dccd_error *err);
+/* One input line without its '\n' (a trailing '\r' is ignored).  Empty
+ * lines are skipped.  The line need not be NUL-terminated. */
+int cli_textin_line(cli_textin *in, const char *line, size_t len, dccd_error *err);
+/* Rows parsed and held since the last take. */
+size_t cli_textin_rows(const cli_textin *in);
+/* Move the rows held into *out (an owned table of the type's canonical
+ * schema; 0 rows when none) and start a new batch. */
+int cli_textin_take(cli_textin *in, dccd_table *out, dccd_error *err);
+/* Totals since open: data lines read, and lines rejected under skip_bad. */
+int64_t cli_textin_lines(const cli_textin *in);
+int64_t cli_textin_rejected(const cli_textin *in);
+void cli_textin_close(cli_textin *in);
+
+#endif /* DCCD_CLI_TEXTIN_H */
