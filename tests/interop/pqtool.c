@@ -439,7 +439,7 @@ static int ba_append(build_col *b, size_t row, const uint8_t *p, size_t n, const
                 return -1;
             c->data[have + i] = (uint8_t)(hi << 4 | lo);
         }
-    } else if (n) {
+    } else if (n && c->data) {
         memcpy(c->data + have, p, n);
     }
     c->offsets[row + 1] = (int64_t)(have + n);
