@@ -10,6 +10,10 @@
  * Metadata questions (last_timestamp, missing_intervals) use footers only:
  * row counts and TS statistics of files and segments.
  *
+ * scan streams each period row group by row group (stream_period: pending
+ * segments folded chunk by chunk, see docs/STORE.md "Reading: streaming");
+ * load is a scan collected; holes is the same walk reading only TS.
+ *
  * A period file that cannot be read is skipped with a warning naming it
  * (the seed's load); segments are dccd's own and an unreadable one is an
  * error.
@@ -387,7 +391,8 @@ static int period_src_open(dccd_store *s, const dccd_period *p, period_src *ps, 
             first++;
         for (size_t i = 0; i < first; i++)
             dccd_table_free(&ps->segs[i]);
-        memmove(ps->segs, ps->segs + first, (ps->nseg - first) * sizeof *ps->segs);
+        if (first)
+            memmove(ps->segs, ps->segs + first, (ps->nseg - first) * sizeof *ps->segs);
         ps->nseg -= first;
         free(segs);
         return DCCD_OK;
