@@ -422,13 +422,54 @@ static void test_verify_finds_problems(void **state)
     dccd_store_close(s);
 }
 
-static void test_verify_bad_footer_stats(void **state)
+/* Overwrite every copy of the 8 bytes `from` inside the footer of a file
+ * (its last footer-length bytes) with `to`: forged statistics. */
+static int patch_footer(const char *path, int64_t from, int64_t to)
+{
+    FILE *fp = fopen(path, "r+b");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    long size = ftell(fp);
+    uint8_t *buf = malloc((size_t)size);
+    fseek(fp, 0, SEEK_SET);
+    assert_int_equal(fread(buf, 1, (size_t)size, fp), (size_t)size);
+    uint32_t flen = (uint32_t)buf[size - 8] | (uint32_t)buf[size - 7] << 8 | (uint32_t)buf[size - 6] << 16 |
+                    (uint32_t)buf[size - 5] << 24;
+    int hits = 0;
+    for (long i = size - 8 - (long)flen; i + 8 <= size - 8; i++)
+        if (memcmp(buf + i, &from, 8) == 0) {
+            memcpy(buf + i, &to, 8);
+            hits++;
+        }
+    fseek(fp, 0, SEEK_SET);
+    assert_int_equal(fwrite(buf, 1, (size_t)size, fp), (size_t)size);
+    fclose(fp);
+    free(buf);
+    return hits;
+}
+
+static void test_verify_bad_stats_and_keys(void **state)
 {
     (void)state;
     dccd_store *s = open_store(NULL);
-    /* a file whose TS statistics lie: write with statistics, then patch
-     * the data by writing a different file with a forged footer is hard;
-     * instead check the trades key rule and an unreadable file */
+    {
+        dccd_dataset o;
+        mk_ds(&o, "binance", "BTC/USDT", DCCD_OHLC, 60);
+        dccd_table t;
+        make_bars(&t, T2024 + 7 * MIN_NS, MIN_NS, 50, 1.0);
+        save(s, &o, &t);
+        dccd_table_free(&t);
+        char p[700];
+        snprintf(p, sizeof p, "%s/binance/ohlc/BTC-USDT/1m/2024.parquet", root);
+        assert_true(patch_footer(p, T2024 + 7 * MIN_NS, T2024 + 3 * MIN_NS) >= 1);
+        file_log l;
+        memset(&l, 0, sizeof l);
+        dccd_verify_report rep;
+        dccd_error e;
+        assert_int_equal(dccd_store_verify(s, &o, on_file, &l, &rep, &e), DCCD_OK);
+        assert_int_equal(rep.problems, 1);
+        assert_non_null(strstr(l.text, "2024.parquet: row group 0: footer TS statistics"));
+    }
     dccd_dataset d;
     mk_ds(&d, "kraken", "ETH/EUR", DCCD_TRADES, 0);
     dccd_table t;
@@ -889,7 +930,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_inventory_matches_loads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_files_sorted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_finds_problems, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_verify_bad_footer_stats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_bad_stats_and_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_legacy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_unreadable_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scan_ohlc, setup, teardown),
