@@ -621,8 +621,10 @@ static int stream_period(dccd_store *s, const dccd_period *p, int64_t start, int
             dccd_table_free(&carry); /* an empty slice still owns buffers */
             dccd_table_move(&cur, &rows);
         }
-        if (cur.nrows == 0)
+        if (cur.nrows == 0) {
+            dccd_table_free(&cur);
             continue;
+        }
         /* hold back the rows of the last TS while a later row group may
          * continue it; emit the rest with the pending rows before it */
         bool last = k == nsel - 1;

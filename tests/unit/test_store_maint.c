@@ -242,6 +242,9 @@ static void test_inventory_matches_loads(void **state)
     mkdirs("binance/candles/BTC-USDT");
     mkdirs("bad name/trades/X-Y");
     mkdirs("binance/ohlc/BTC-USDT/weird");
+    char lnk[700];
+    snprintf(lnk, sizeof lnk, "%s/zzz", root); /* a symlinked exchange pointing at a real one */
+    assert_int_equal(symlink("binance", lnk), 0);
     char p[700];
     snprintf(p, sizeof p, "%s/binance/ohlc/BTC-USDT/weird/2022.parquet", root);
     FILE *fp = fopen(p, "wb");
@@ -768,7 +771,7 @@ static size_t ref_holes(const dccd_table *t, int64_t gap, dccd_interval *out, si
  * replace rows (also across row-group boundaries) and add new ones; scans
  * of several ranges must equal the seed's fold of file + segments, in
  * chunks of about a row group; holes must equal the gaps of a full load. */
-static void scan_case(dccd_data_type type, int null_pct, bool expect_stream)
+static void scan_case(dccd_data_type type, int null_pct, bool expect_stream, bool seed_file)
 {
     teardown(NULL);
     setup(NULL);
@@ -788,7 +791,17 @@ static void scan_case(dccd_data_type type, int null_pct, bool expect_stream)
     /* a gap in the file for holes */
     for (size_t i = 500; i < base.nrows; i++)
         ((int64_t *)base.cols[0].values)[i] += 50 * MIN_NS;
-    save(s, &d, &base); /* a complete period: folded into the file at once */
+    if (seed_file) {
+        /* as the seed writes it: sorted, de-duplicated, no dccd footer keys */
+        char dsdir[DCCD_REL_MAX], name[64];
+        assert_int_equal(dccd_dataset_dir(&d, dsdir, sizeof dsdir, NULL), DCCD_OK);
+        dccd_period p;
+        assert_int_equal(dccd_period_of_ts(&d, t0, &p, NULL), DCCD_OK);
+        snprintf(name, sizeof name, "%s", p.file);
+        write_raw(s, dsdir, name, &base);
+    } else {
+        save(s, &d, &base); /* a complete period: folded into the file at once */
+    }
     dccd_table F;
     assert_int_equal(dccd_store_load(s, &d, DCCD_TS_MIN, DCCD_TS_MAX, &F, &e), DCCD_OK);
     assert_int_equal(F.nrows, 1000);
@@ -863,31 +876,33 @@ static void scan_case(dccd_data_type type, int null_pct, bool expect_stream)
 static void test_scan_ohlc(void **state)
 {
     (void)state;
-    scan_case(DCCD_OHLC, 0, true);
+    scan_case(DCCD_OHLC, 0, true, false);
+    scan_case(DCCD_OHLC, 0, true, true);
 }
 
 static void test_scan_book(void **state)
 {
     (void)state;
-    scan_case(DCCD_ORDERBOOK, 0, true);
+    scan_case(DCCD_ORDERBOOK, 0, true, false);
 }
 
 static void test_scan_trades_tid(void **state)
 {
     (void)state;
-    scan_case(DCCD_TRADES, 0, true);
+    scan_case(DCCD_TRADES, 0, true, false);
+    scan_case(DCCD_TRADES, 0, false, true); /* seed file keyed on tid: whole period */
 }
 
 static void test_scan_trades_null_tids(void **state)
 {
     (void)state;
-    scan_case(DCCD_TRADES, 100, true); /* every later tid null: composite key, streamed */
+    scan_case(DCCD_TRADES, 100, true, false); /* every later tid null: composite key, streamed */
 }
 
 static void test_scan_trades_mixed_tids(void **state)
 {
     (void)state;
-    scan_case(DCCD_TRADES, 30, false); /* the key changes between saves: whole period */
+    scan_case(DCCD_TRADES, 30, false, false); /* the key changes between saves: whole period */
 }
 
 /* Without pending segments, a range reads only the row groups it touches
