@@ -939,6 +939,39 @@ static void test_scan_file_only_streams(void **state)
     dccd_store_close(s);
 }
 
+/* missing_intervals' year-completeness check counts distinct TS of a year
+ * whose bars are partly pending (streamed TS-only fold), as the seed counts
+ * the rows of the folded file. */
+static void test_missing_intervals_counts_pending(void **state)
+{
+    (void)state;
+    dccd_store *s = open_store(NULL);
+    dccd_dataset d;
+    mk_ds(&d, "binance", "BTC/USDT", DCCD_OHLC, 86400);
+    const int64_t DAY = DCCD_NS_PER_DAY, T2025 = T2024 + 366 * DCCD_NS_PER_DAY;
+    dccd_table t;
+    make_bars(&t, T2024, DAY, 300, 1.0);
+    save(s, &d, &t);
+    dccd_table_free(&t);
+    make_bars(&t, T2024 + 290 * DAY, DAY, 75, 2.0); /* days 290..364, ten overlapping */
+    pend(s, &d, &t);
+    dccd_table_free(&t);
+    dccd_interval *iv;
+    size_t n;
+    dccd_error e;
+    assert_int_equal(dccd_store_missing_intervals(s, &d, T2024, T2025, &iv, &n, &e), DCCD_OK);
+    assert_int_equal(n, 1); /* 365 of 366 days: the trailing day is missing */
+    assert_true(iv[0].start == T2024 + 365 * DAY && iv[0].end == T2025);
+    free(iv);
+    make_bars(&t, T2024 + 365 * DAY, DAY, 1, 3.0);
+    pend(s, &d, &t);
+    dccd_table_free(&t);
+    assert_int_equal(dccd_store_missing_intervals(s, &d, T2024, T2025, &iv, &n, &e), DCCD_OK);
+    assert_int_equal(n, 0); /* complete */
+    free(iv);
+    dccd_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -954,6 +987,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scan_trades_null_tids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scan_trades_mixed_tids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scan_file_only_streams, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_intervals_counts_pending, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
