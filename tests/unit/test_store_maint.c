@@ -120,6 +120,16 @@ static void save(dccd_store *s, const dccd_dataset *ds, const dccd_table *t)
         fail_msg("save: %s", e.msg);
 }
 
+/* Save and fold: the rows end in the period file. */
+static void save_cp(dccd_store *s, const dccd_dataset *ds, const dccd_table *t)
+{
+    save(s, ds, t);
+    dccd_error e;
+    int rc = dccd_store_checkpoint(s, ds, NULL, &e);
+    if (rc)
+        fail_msg("checkpoint: %s", e.msg);
+}
+
 /* A pending segment written the way a save writes it, without the save's
  * checkpoint triggers (the periods used here are complete, so a save would
  * fold them at once): the state a save leaves while its period is current. */
@@ -462,7 +472,7 @@ static void test_verify_bad_stats_and_keys(void **state)
         mk_ds(&o, "binance", "BTC/USDT", DCCD_OHLC, 60);
         dccd_table t;
         make_bars(&t, T2024 + 7 * MIN_NS, MIN_NS, 50, 1.0);
-        save(s, &o, &t);
+        save_cp(s, &o, &t);
         dccd_table_free(&t);
         char p[700];
         snprintf(p, sizeof p, "%s/binance/ohlc/BTC-USDT/1m/2024.parquet", root);
@@ -802,7 +812,7 @@ static void scan_case(dccd_data_type type, int null_pct, bool expect_stream, boo
         snprintf(name, sizeof name, "%s", p.file);
         write_raw(s, dsdir, name, &base);
     } else {
-        save(s, &d, &base); /* a complete period: folded into the file at once */
+        save_cp(s, &d, &base);
     }
     dccd_table F;
     assert_int_equal(dccd_store_load(s, &d, DCCD_TS_MIN, DCCD_TS_MAX, &F, &e), DCCD_OK);
@@ -923,7 +933,7 @@ static void test_scan_file_only_streams(void **state)
     mk_ds(&d, "x", "ETH/USDT", DCCD_OHLC, 60);
     dccd_table t;
     make_bars(&t, T2024, MIN_NS, 2000, 1.0);
-    save(s, &d, &t);
+    save_cp(s, &d, &t);
     chunks c;
     memset(&c, 0, sizeof c);
     assert_int_equal(dccd_store_scan(s, &d, T2024 + 120 * MIN_NS, T2024 + 379 * MIN_NS, keep_chunk, &c, &e),
@@ -953,7 +963,7 @@ static void test_missing_intervals_counts_pending(void **state)
     const int64_t DAY = DCCD_NS_PER_DAY, T2025 = T2024 + 366 * DCCD_NS_PER_DAY;
     dccd_table t;
     make_bars(&t, T2024, DAY, 300, 1.0);
-    save(s, &d, &t);
+    save_cp(s, &d, &t);
     dccd_table_free(&t);
     make_bars(&t, T2024 + 290 * DAY, DAY, 75, 2.0); /* days 290..364, ten overlapping */
     pend(s, &d, &t);
