@@ -253,6 +253,20 @@ static double half_to_double(uint16_t h)
     return (h & 0x8000) ? -v : v;
 }
 
+/* Shortest text that strtof reads back as v. */
+static void fmt_float(float v, char *buf, size_t cap)
+{
+    if (!isfinite(v)) {
+        out_fmt_double((double)v, buf, cap);
+        return;
+    }
+    for (int p = 6; p <= 9; p++) {
+        snprintf(buf, cap, "%.*g", p, (double)v);
+        if (p == 9 || strtof(buf, NULL) == v)
+            break;
+    }
+}
+
 static uint32_t le32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -335,7 +349,7 @@ static int value_form(const dccd_pq_column_info *ci, const dccd_pq_column *col, 
         return K_TEXT;
     }
     case DCCD_PQ_FLOAT:
-        out_fmt_double((double)((const float *)col->values)[row], buf, cap);
+        fmt_float(((const float *)col->values)[row], buf, cap);
         return isfinite(((const float *)col->values)[row]) ? K_NUM : K_TEXT;
     case DCCD_PQ_DOUBLE:
         out_fmt_double(((const double *)col->values)[row], buf, cap);

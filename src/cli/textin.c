@@ -651,8 +651,10 @@ static void row_begin(cli_textin *in)
 static int row_finish(cli_textin *in, dccd_error *err)
 {
     for (int c = 0; c < in->ncols; c++)
-        if (!in->set[c])
+        if (!in->set[c]) {
             set_null(in, c);
+            in->set[c] = false; /* absent, for the message */
+        }
     int rc = check_row(in, err);
     if (rc)
         return rc;
