@@ -95,8 +95,8 @@ static void write_cell(export_ctx *x, const dccd_pq_column *col, int c, size_t r
         fputs(((const uint8_t *)col->values)[r] ? "true" : "false", f);
         break;
     case DCCD_PQ_BYTE_ARRAY: {
-        const uint8_t *p = col->data + col->offsets[r];
         size_t n = (size_t)(col->offsets[r + 1] - col->offsets[r]);
+        const uint8_t *p = n ? col->data + col->offsets[r] : (const uint8_t *)"";
         if (x->format == EXP_JSONL)
             out_json_bytes(f, p, n);
         else

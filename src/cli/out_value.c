@@ -359,11 +359,11 @@ static int value_form(const dccd_pq_column_info *ci, const dccd_pq_column *col, 
         const uint8_t *p;
         size_t n;
         if (col->type == DCCD_PQ_BYTE_ARRAY) {
-            p = col->data + col->offsets[row];
             n = (size_t)(col->offsets[row + 1] - col->offsets[row]);
+            p = n ? col->data + col->offsets[row] : (const uint8_t *)"";
         } else {
             n = (size_t)(col->type_length > 0 ? col->type_length : 0);
-            p = (const uint8_t *)col->values + row * n;
+            p = n ? (const uint8_t *)col->values + row * n : (const uint8_t *)"";
         }
         *raw = p;
         *rawlen = n;

@@ -66,6 +66,9 @@ struct cli_textin {
     int *field_col;   /* CSV: header field -> column, or COL_IGNORED */
     int col_field[DCCD_MAX_COLS]; /* CSV: column -> header field, -1 absent */
     bool set[DCCD_MAX_COLS];      /* columns given on the current row */
+    bool required[DCCD_MAX_COLS]; /* the store refuses a null */
+    bool nonneg[DCCD_MAX_COLS];   /* the store refuses a negative value */
+    bool is_side[DCCD_MAX_COLS];  /* buy/sell or bid/ask */
     char *scratch;
     size_t scratch_cap;
     char last_error[DCCD_ERROR_MSG_MAX];
@@ -331,6 +334,8 @@ static int str_append(tcol *t, const char *s, size_t n, dccd_error *err)
     return DCCD_OK;
 }
 
+static bool col_required(dccd_data_type type, int c);
+
 /* ---- open / close ---- */
 
 int cli_textin_open(cli_textin **out, cli_text_format fmt, dccd_data_type type, const char *name, bool skip_bad,
@@ -355,8 +360,13 @@ int cli_textin_open(cli_textin **out, cli_text_format fmt, dccd_data_type type, 
     in->skip_bad = skip_bad;
     in->ncols = n;
     for (int c = 0; c < n; c++) {
+        const char *cname = dccd_schema_col_name(type, c);
         in->cols[c].type = dccd_schema_col_type(type, c);
         in->col_field[c] = -1;
+        in->required[c] = col_required(type, c);
+        in->nonneg[c] = strcmp(cname, "amount") == 0 || strcmp(cname, "volume") == 0 ||
+                        strcmp(cname, "quote_volume") == 0 || in->cols[c].type == DCCD_PQ_INT64;
+        in->is_side[c] = strcmp(cname, "side") == 0;
     }
     *out = in;
     return DCCD_OK;
@@ -604,10 +614,8 @@ static int check_row(cli_textin *in, dccd_error *err)
         tcol *t = &in->cols[c];
         f.col = c;
         f.field = in->fmt == CLI_FMT_CSV ? in->col_field[c] + 1 : 0;
-        bool valid = t->validity[r] != 0;
-        const char *name = dccd_schema_col_name(in->type, c);
-        if (!valid) {
-            if (col_required(in->type, c))
+        if (!t->validity[r]) {
+            if (in->required[c])
                 return row_err(&f, err, "%s", in->set[c] ? "a value is required" : "missing (a value is required)");
             continue;
         }
@@ -620,19 +628,17 @@ static int check_row(cli_textin *in, dccd_error *err)
             double v = ((double *)t->values)[r];
             if (v != v || v - v != 0)
                 return row_err(&f, err, "NaN or infinite value");
-            bool nonneg = strcmp(name, "amount") == 0 || strcmp(name, "volume") == 0 ||
-                          strcmp(name, "quote_volume") == 0;
-            if (nonneg && v < 0)
+            if (in->nonneg[c] && v < 0)
                 return row_err(&f, err, "a negative value is not allowed");
         } else if (t->type == DCCD_PQ_INT64) {
             if (((int64_t *)t->values)[r] < 0)
                 return row_err(&f, err, "a negative count is not allowed");
-        } else if (t->type == DCCD_PQ_BYTE_ARRAY && strcmp(name, "side") == 0) {
-            const char *s = (const char *)t->data + t->offsets[r];
+        } else if (in->is_side[c]) {
             size_t n = (size_t)(t->offsets[r + 1] - t->offsets[r]);
-            const char *a = in->type == DCCD_TRADES ? "buy" : "bid";
-            const char *b = in->type == DCCD_TRADES ? "sell" : "ask";
-            if (!((n == strlen(a) && memcmp(s, a, n) == 0) || (n == strlen(b) && memcmp(s, b, n) == 0))) {
+            const char *s = n ? (const char *)t->data + t->offsets[r] : "";
+            bool trades = in->type == DCCD_TRADES;
+            const char *a = trades ? "buy" : "bid", *b = trades ? "sell" : "ask";
+            if (!((n == 3 && memcmp(s, a, 3) == 0) || (n == strlen(b) && memcmp(s, b, n) == 0))) {
                 char q[64];
                 quote_text(s, n, q, sizeof q);
                 return row_err(&f, err, "side must be \"%s\" or \"%s\", not %s", a, b, q);

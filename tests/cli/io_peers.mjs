@@ -1,5 +1,5 @@
-// tests/cli/io_peers.mjs DIR - the CSV and JSON lines written by
-// `dccd export` (DIR/{ohlc,trades,book}.out.csv and .jsonl, made by
+// tests/cli/io_peers.mjs DIR - the CSV, JSON lines and Parquet written by
+// `dccd export` (DIR/{ohlc,trades,book}.out.csv, .jsonl, .parquet, made by
 // io_peers.sh) loaded by nodejs-polars and DuckDB (single-threaded, from
 // tests/interop), and compared value by value with the export's own text
 // parsed here independently (TS as BigInt, doubles by Number(), which is
@@ -103,5 +103,8 @@ for (const [name, cols] of Object.entries(TYPES)) {
     `allow_quoted_nulls = false, columns = ${dcols})`), exp, cols);
   compare(`duckdb jsonl ${name}`, await duckQueryToCanon(
     `SELECT * FROM read_json(${sq(jsonl)}, format = 'newline_delimited', columns = ${dcols})`), exp, cols);
+  const pq = `${dir}/${name}.parquet`;
+  compare(`polars parquet ${name}`, polarsToCanon(pl.readParquet(pq)), exp, cols);
+  compare(`duckdb parquet ${name}`, await duckQueryToCanon(`SELECT * FROM read_parquet(${sq(pq)})`), exp, cols);
 }
 console.log('PASS');

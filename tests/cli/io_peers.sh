@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/cli/io_peers.sh DCCD WORKDIR - imports the gen_data.sh inputs, then
-# has io_peers.mjs load `dccd export`'s CSV and JSON lines with polars and
+# has io_peers.mjs load `dccd export`'s CSV, JSON lines and Parquet with polars and
 # DuckDB (tests/interop/node_modules) and compare every value with the
 # export's text.  Without node or the npm peers: "SKIPPED" and exit 77.
 set -u
@@ -29,5 +29,6 @@ for t in ohlc trades book; do
     "$D" --root store import $DS $t.csv > /dev/null || fail "$t: import"
     "$D" --root store export $DS -o $t.out.csv || fail "$t: export csv"
     "$D" --root store export $DS --format jsonl -o $t.jsonl || fail "$t: export jsonl"
+    "$D" --root store export $DS --format parquet -o $t.parquet || fail "$t: export parquet"
 done
 POLARS_MAX_THREADS=1 exec node "$SRC/io_peers.mjs" "$W"

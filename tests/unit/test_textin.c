@@ -40,7 +40,8 @@ static void str_at(const dccd_pq_column *c, size_t i, char *buf, size_t cap)
 {
     size_t n = (size_t)(c->offsets[i + 1] - c->offsets[i]);
     assert_true(n < cap);
-    memcpy(buf, c->data + c->offsets[i], n);
+    if (n)
+        memcpy(buf, c->data + c->offsets[i], n);
     buf[n] = 0;
 }
 
