@@ -6,8 +6,9 @@
  *   - doubles: the shortest of %.15g/%.16g/%.17g that reads back exactly;
  *   - BOOLEAN true/false; INT32/INT64 decimal (unsigned when the logical
  *     type says so); DATE as YYYY-MM-DD; TIME as HH:MM:SS[.fraction];
- *     TIMESTAMP (millis/micros/nanos) and INT96 as ISO-8601 UTC, or the raw
- *     integer when outside the nanosecond range; DECIMAL (INT32, INT64,
+ *     TIMESTAMP (millis/micros/nanos) and INT96 (Julian day + nanoseconds)
+ *     as ISO-8601 UTC over their whole range (INT96 with nanoseconds
+ *     outside the day: hex); DECIMAL (INT32, INT64,
  *     BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY up to 32 bytes) as an exact
  *     decimal string; UUID in 8-4-4-4-12 form; FLOAT16 as a double;
  *   - BYTE_ARRAY: the bytes when they are valid UTF-8 (STRING, ENUM, JSON,
@@ -123,21 +124,41 @@ bool out_utf8_ok(const uint8_t *s, size_t n)
 
 /* ---- helpers for the value forms ---- */
 
-static int fmt_ts_ns(int64_t ns, char *buf, size_t cap)
+/* ISO-8601 UTC of a day number and nanoseconds into that day (any
+ * range: no int64 nanosecond overflow); fraction trimmed to 3, 6 or 9
+ * digits as dccd_time_format does. */
+static int fmt_days_nanos(int64_t days, int64_t nsod, char *buf, size_t cap)
 {
-    if (dccd_time_format(ns, buf, cap, NULL) != DCCD_OK)
-        return snprintf(buf, cap, "%" PRId64, ns);
-    return (int)strlen(buf);
+    int64_t y;
+    int m, d;
+    dccd_civil_from_days(days, &y, &m, &d);
+    int64_t s = nsod / DCCD_NS, frac = nsod % DCCD_NS;
+    int n = snprintf(buf, cap, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d", y, m, d, (int)(s / 3600), (int)(s / 60 % 60),
+                     (int)(s % 60));
+    if (n < 0 || (size_t)n >= cap)
+        return n;
+    if (frac % 1000000 == 0 && frac)
+        n += snprintf(buf + n, cap - (size_t)n, ".%03" PRId64 "Z", frac / 1000000);
+    else if (frac % 1000 == 0 && frac)
+        n += snprintf(buf + n, cap - (size_t)n, ".%06" PRId64 "Z", frac / 1000);
+    else if (frac)
+        n += snprintf(buf + n, cap - (size_t)n, ".%09" PRId64 "Z", frac);
+    else
+        n += snprintf(buf + n, cap - (size_t)n, "Z");
+    return n;
 }
 
-/* value in `unit` -> ISO text, or the integer when it overflows ns */
+/* value in `unit` since the epoch -> ISO text, whatever its range */
 static int fmt_ts_unit(int64_t v, dccd_pq_time_unit unit, char *buf, size_t cap)
 {
-    int64_t mul = unit == DCCD_PQ_MILLIS ? 1000000 : unit == DCCD_PQ_MICROS ? 1000 : 1;
-    int64_t ns;
-    if (__builtin_mul_overflow(v, mul, &ns))
-        return snprintf(buf, cap, "%" PRId64, v);
-    return fmt_ts_ns(ns, buf, cap);
+    int64_t per_s = unit == DCCD_PQ_MILLIS ? 1000 : unit == DCCD_PQ_MICROS ? 1000000 : 1000000000;
+    int64_t per_day = per_s * 86400;
+    int64_t days = v / per_day, rem = v % per_day;
+    if (rem < 0) {
+        rem += per_day;
+        days--;
+    }
+    return fmt_days_nanos(days, rem * (DCCD_NS / per_s), buf, cap);
 }
 
 static int fmt_time_of_day(int64_t v, dccd_pq_time_unit unit, char *buf, size_t cap)
@@ -339,13 +360,12 @@ static int value_form(const dccd_pq_column_info *ci, const dccd_pq_column *col, 
         const uint8_t *p = (const uint8_t *)col->values + row * 12;
         int64_t nanos = (int64_t)le64(p);
         int64_t jd = (int64_t)le32(p + 8);
-        int64_t days = jd - 2440588, ns;
-        if (__builtin_mul_overflow(days, DCCD_NS_PER_DAY, &ns) || __builtin_add_overflow(ns, nanos, &ns)) {
+        if (nanos < 0 || nanos >= DCCD_NS_PER_DAY) {
             *raw = p;
             *rawlen = 12;
             return K_HEX;
         }
-        fmt_ts_ns(ns, buf, cap);
+        fmt_days_nanos(jd - 2440588, nanos, buf, cap);
         return K_TEXT;
     }
     case DCCD_PQ_FLOAT:
