@@ -101,4 +101,5 @@ segs=$(find store/.dccd -path '*prov*' -name '*.seg' 2> /dev/null | wc -l)
 f=$(find store/prov -name '*.parquet' | head -n 1)
 [ -n "$f" ] || fail "no period file after --checkpoint"
 "$D" inspect "$f" | grep -q 'dccd.provenance = {"source":"test:cli-io"' || fail "provenance not recorded in $f"
+"$D" inspect "$f" | grep -A1 "^  tid:" | grep -q "bloom_filter=yes" || fail "no bloom filter on tid in $f"
 echo "PASS"
