@@ -27,10 +27,7 @@
 
 /* ---- periods of a dataset ---- */
 
-typedef struct period_list {
-    char (*labels)[16];
-    size_t n;
-} period_list;
+typedef dccd_labels period_list;
 
 static int label_cmp(const void *a, const void *b)
 {
@@ -39,31 +36,28 @@ static int label_cmp(const void *a, const void *b)
 
 static int add_label(period_list *l, size_t *cap, const char *label, dccd_error *err)
 {
-    for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->labels[i], label) == 0)
-            return DCCD_OK;
-    char(*nl)[16] = dccd_array_grow(l->labels, cap, l->n, sizeof *nl, 32);
+    char(*nl)[16] = dccd_array_grow(l->v, cap, l->n, sizeof *nl, 32);
     if (!nl)
         return DCCD_ENOMEM_MSG(err);
-    l->labels = nl;
-    snprintf(l->labels[l->n++], 16, "%s", label);
+    l->v = nl;
+    snprintf(l->v[l->n++], 16, "%s", label);
     return DCCD_OK;
 }
 
-/* Every period of ds that has a file or pending segments, sorted. */
-static int list_periods(dccd_store *s, const dccd_dataset *ds, period_list *out, dccd_error *err)
+int dccd_list_periods(dccd_store *s, dccd_data_type type, const char *dsdir, int which, dccd_labels *out,
+                      dccd_error *err)
 {
-    out->labels = NULL;
+    out->v = NULL;
     out->n = 0;
     size_t cap = 0;
-    char rel[DCCD_REL_MAX], walrel[DCCD_REL_MAX + 16];
-    int rc = dccd_dataset_dir(ds, rel, sizeof rel, err);
-    if (rc)
-        return rc;
-    snprintf(walrel, sizeof walrel, ".dccd/wal/%s", rel);
+    char walrel[DCCD_REL_MAX + 16];
+    snprintf(walrel, sizeof walrel, ".dccd/wal/%s", dsdir);
+    int rc = DCCD_OK;
     for (int pass = 0; pass < 2 && !rc; pass++) {
+        if (!(which & (pass ? DCCD_LIST_WAL : DCCD_LIST_FILES)))
+            continue;
         int dfd;
-        rc = dccd_dir_open(s->rootfd, pass ? walrel : rel, false, &dfd, err);
+        rc = dccd_dir_open(s->rootfd, pass ? walrel : dsdir, false, &dfd, err);
         if (rc == DCCD_ENOTFOUND) {
             dccd_error_clear(err);
             rc = DCCD_OK;
@@ -74,7 +68,7 @@ static int list_periods(dccd_store *s, const dccd_dataset *ds, period_list *out,
         DIR *d = fdopendir(dfd);
         if (!d) {
             close(dfd);
-            rc = dccd_err_errno(err, errno, "list %s", rel);
+            rc = dccd_err_errno(err, errno, "list %s", dsdir);
             break;
         }
         struct dirent *e;
@@ -92,21 +86,37 @@ static int list_periods(dccd_store *s, const dccd_dataset *ds, period_list *out,
                 memcpy(label, e->d_name, len + 1);
             }
             int64_t a, b;
-            if (dccd_time_period_range(label, ds->type, &a, &b, NULL) != DCCD_OK)
+            if (dccd_time_period_range(label, type, &a, &b, NULL) != DCCD_OK)
                 continue; /* not a period file of this dataset */
             rc = add_label(out, &cap, label, err);
         }
         closedir(d);
     }
     if (rc) {
-        free(out->labels);
-        out->labels = NULL;
+        free(out->v);
+        out->v = NULL;
         out->n = 0;
         return rc;
     }
-    if (out->n > 1)
-        qsort(out->labels, out->n, sizeof *out->labels, label_cmp);
+    if (out->n > 1) {
+        qsort(out->v, out->n, sizeof *out->v, label_cmp);
+        size_t k = 1; /* a period with a file and segments is listed once */
+        for (size_t i = 1; i < out->n; i++)
+            if (strcmp(out->v[i], out->v[k - 1]) != 0)
+                memmove(out->v[k++], out->v[i], 16);
+        out->n = k;
+    }
     return DCCD_OK;
+}
+
+/* Every period of ds that has a file or pending segments, sorted. */
+static int list_periods(dccd_store *s, const dccd_dataset *ds, period_list *out, dccd_error *err)
+{
+    char rel[DCCD_REL_MAX];
+    int rc = dccd_dataset_dir(ds, rel, sizeof rel, err);
+    if (rc)
+        return rc;
+    return dccd_list_periods(s, ds->type, rel, DCCD_LIST_FILES | DCCD_LIST_WAL, out, err);
 }
 
 /* ---- reading a period ---- */
@@ -289,7 +299,7 @@ int dccd_store_scan(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_
         return rc;
     for (size_t i = 0; i < pl.n && !rc; i++) {
         dccd_period p;
-        if ((rc = dccd_period_init(ds, pl.labels[i], &p, err)))
+        if ((rc = dccd_period_init(ds, pl.v[i], &p, err)))
             break;
         if (p.end <= start || p.start > end)
             continue; /* skipped by name */
@@ -303,7 +313,7 @@ int dccd_store_scan(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_
             rc = cb(ctx, &t, err);
         dccd_table_free(&t);
     }
-    free(pl.labels);
+    free(pl.v);
     return rc;
 }
 
@@ -375,20 +385,21 @@ static void summ_ts(period_summary *ps, int64_t a, int64_t b)
     ps->has_ts = true;
 }
 
-/* TS range of a whole file from footers; reads the TS column only of row
- * groups without statistics. */
-static int file_ts_summary(dccd_pq_file *f, dccd_data_type type, period_summary *ps, dccd_error *err)
+int dccd_file_ts_range(dccd_pq_file *f, dccd_data_type type, bool *has, int64_t *lo, int64_t *hi, dccd_error *err)
 {
+    *has = false;
     dccd_canon_map m;
     int rc = dccd_canon_map_file(f, type, &m, err);
     if (rc)
         return rc;
+    period_summary ps;
+    memset(&ps, 0, sizeof ps);
     for (int rg = 0; rg < dccd_pq_num_row_groups(f); rg++) {
         if (dccd_pq_row_group_rows(f, rg) == 0)
             continue;
         int64_t a, b;
         if (dccd_canon_rg_ts_range(f, &m, rg, &a, &b)) {
-            summ_ts(ps, a, b);
+            summ_ts(&ps, a, b);
             continue;
         }
         dccd_table t;
@@ -397,10 +408,24 @@ static int file_ts_summary(dccd_pq_file *f, dccd_data_type type, period_summary 
         const int64_t *ts = t.cols[0].values;
         for (size_t i = 0; i < t.nrows; i++)
             if (dccd_col_valid(&t.cols[0], i))
-                summ_ts(ps, ts[i], ts[i]);
+                summ_ts(&ps, ts[i], ts[i]);
         dccd_table_free(&t);
     }
+    *has = ps.has_ts;
+    *lo = ps.min_ts;
+    *hi = ps.max_ts;
     return DCCD_OK;
+}
+
+/* TS range of a whole file from footers, into ps. */
+static int file_ts_summary(dccd_pq_file *f, dccd_data_type type, period_summary *ps, dccd_error *err)
+{
+    bool has;
+    int64_t a, b;
+    int rc = dccd_file_ts_range(f, type, &has, &a, &b, err);
+    if (!rc && has)
+        summ_ts(ps, a, b);
+    return rc;
 }
 
 static int period_summary_of(dccd_store *s, const dccd_period *p, period_summary *ps, dccd_error *err)
@@ -464,7 +489,7 @@ int dccd_store_last_timestamp(dccd_store *s, const dccd_dataset *ds, bool *found
         return rc;
     for (size_t i = pl.n; i-- > 0 && !*found;) {
         dccd_period p;
-        if ((rc = dccd_period_init(ds, pl.labels[i], &p, err)))
+        if ((rc = dccd_period_init(ds, pl.v[i], &p, err)))
             break;
         period_summary ps;
         dccd_error e2;
@@ -475,7 +500,7 @@ int dccd_store_last_timestamp(dccd_store *s, const dccd_dataset *ds, bool *found
             *ts = ps.max_ts;
         }
     }
-    free(pl.labels);
+    free(pl.v);
     return rc;
 }
 
