@@ -486,6 +486,8 @@ static int demo_summary(demo *d, double secs)
             rq.end = feed1;
             rq.min_n = d->ds[i].type == DCCD_TRADES ? 60 : 120; /* a quiet minute; two missed snapshots */
         }
+        if (i)
+            putchar('\n');
         rc = ops_print_gaps(d->ctx, d->s, &d->ds[i], &rq);
     }
     if (rc == CLI_OK)

@@ -425,11 +425,14 @@ int ops_print_gaps(const cli_ctx *ctx, dccd_store *s, const dccd_dataset *ds, co
             }
         }
         if (rq->holes && rc == CLI_OK) {
-            char what[64];
+            char what[128];
             if (ds->type == DCCD_OHLC) {
                 char lbl[DCCD_SPAN_LABEL_MAX];
                 ops_fmt_span(ds->span, lbl, sizeof lbl);
-                snprintf(what, sizeof what, "%" PRId64 " span%s of %s", rq->min_n, rq->min_n == 1 ? "" : "s", lbl);
+                char dur[40];
+                ops_fmt_duration(min_gap, dur, sizeof dur);
+                snprintf(what, sizeof what, "%s (%" PRId64 " span%s of %s)", dur, rq->min_n, rq->min_n == 1 ? "" : "s",
+                         lbl);
             } else {
                 ops_fmt_duration(min_gap, what, sizeof what);
             }
