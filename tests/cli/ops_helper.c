@@ -6,18 +6,19 @@
  * tests can compare the command's output with what was written.
  *
  *   ops_helper mkstore ROOT
- *       a small store, exchange "test" (all times in March 2024):
- *       - test:BTC/USDT:ohlc:60s  2024-03-01T00:00Z + i minutes, i = 0..59
+ *       a small store, exchange "test" (all times in March 2099):
+ *       - test:BTC/USDT:ohlc:60s  2099-03-01T00:00Z + i minutes, i = 0..59
  *         except 10..14 (a hole of five bars): 55 rows.  Bars 0..29 are
- *         saved and checkpointed into the period file 2024.parquet, bars
+ *         saved and checkpointed into the period file 2099.parquet, bars
  *         30..59 are saved after and left pending (one segment).
  *         Provenance {"source":"test:helper","derived_from":null}.
- *       - test:BTC/USDT:trades  100 trades on 2024-03-01, every 10 s from
- *         00:00:00 (trades 0..49) and from 00:23:10 (trades 50..99: a
- *         15-minute silence after trade 49 at 00:08:10), tids "1".."100",
+ *       - test:BTC/USDT:trades  100 trades on 2099-03-01, every 10 s from
+ *         00:00:00 (trades 0..49, the last at 00:08:10) and from 00:23:20
+ *         (trades 50..99, the last at 00:31:30): a silence of 910 s;
+ *         tids "1".."100",
  *         checkpointed.  Provenance {"source":"test:ws","derived_from":null}.
  *       - test:ETH/USDT:orderbook  10 snapshots (3 bids, 3 asks) on
- *         2024-03-02 every minute from 00:00, left pending (no period
+ *         2099-03-02 every minute from 00:00, left pending (no period
  *         file).  Provenance source "test:rest", derived_from
  *         "test:ETH/USDT:trades".
  *   ops_helper write-v2 PATH N
@@ -205,8 +206,8 @@ static int cmd_mkstore(const char *root)
         return fail(root, &err);
     int64_t d1, d2;
     int rc = 0;
-    if (dccd_time_from_civil(2024, 3, 1, 0, 0, 0, 0, &d1, &err) ||
-        dccd_time_from_civil(2024, 3, 2, 0, 0, 0, 0, &d2, &err))
+    if (dccd_time_from_civil(2099, 3, 1, 0, 0, 0, 0, &d1, &err) ||
+        dccd_time_from_civil(2099, 3, 2, 0, 0, 0, 0, &d2, &err))
         rc = fail("time", &err);
     if (!rc)
         rc = mk_ohlc(s, d1);
