@@ -24,6 +24,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ops.h"
@@ -106,7 +107,9 @@ static int64_t progress_total(dccd_store *s, const maint_args *a, bool segments)
 {
     dccd_inventory_entry *e = NULL;
     size_t n = 0;
-    if (dccd_store_inventory(s, &e, &n, NULL) != DCCD_OK)
+    /* Only when the bar is drawn: the inventory reads every footer, and
+     * warns about unreadable files that the command reports anyway. */
+    if (!isatty(STDERR_FILENO) || dccd_store_inventory(s, &e, &n, NULL) != DCCD_OK)
         return 0;
     char want_slug[DCCD_SYMBOL_TEXT_MAX] = "";
     if (a->has_ds && dccd_symbol_pair_slug(&a->ds.symbol, want_slug, sizeof want_slug, NULL) != DCCD_OK) {
@@ -311,7 +314,7 @@ int cli_cmd_migrate(cli_ctx *ctx, int argc, char **argv)
             printf("%s: %zu file%s examined, %zu legacy, %zu migrated (%" PRId64 " rows)\n", scope, rep.files,
                    rep.files == 1 ? "" : "s", rep.legacy, rep.migrated, rep.rows);
         if (lrc == DCCD_ECORRUPT)
-            rc = cli_fail(ctx, "some files could not be read", &err);
+            rc = cli_fail(ctx, scope, &err);
     }
     dccd_store_close(s);
     return rc;

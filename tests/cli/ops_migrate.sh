@@ -51,7 +51,8 @@ run 0 last "${R[@]}" --exchange test --pair BTC/USDT --type ohlc --span 1h
 out_is "2020-01-02T23:00:00Z  1578006000000000000"
 
 # an unreadable file is reported and makes the exit status 1, the others are done
-helper write-v2 "$S/test/ohlc/BTC-USDT/1h/2021.parquet" 5
+helper write-v2 "$S/test/ohlc/BTC-USDT/1h/2020.parquet.new" 5
+mv "$S/test/ohlc/BTC-USDT/1h/2020.parquet.new" "$S/test/ohlc/BTC-USDT/1h/2020.parquet"
 echo "garbage" >"$S/test/ohlc/BTC-USDT/1h/2019.parquet"
 run 1 migrate "${R[@]}"
 out_has "test/ohlc/BTC-USDT/1h/2019.parquet: "

@@ -11,6 +11,7 @@ R=(--root "$S")
 
 run 0 verify "${R[@]}"
 grep -Eq "^store $S: 2 files, 2 pending segments, 215 rows checked: no problems\$" "$OUT" || fail "clean summary"
+err_empty
 run 0 verify "${R[@]}" --json
 json_check '
 eq(j.ok, true, "ok"); eq(j.files, 2, "files"); eq(j.segments, 2, "segments");
