@@ -43,4 +43,14 @@ cp "$WORK/trades.orig" "$S/test/trades/BTC-USDT/2099-03-05.parquet"
 run 1 verify "${R[@]}" --exchange test --pair BTC/USDT --type trades
 grep -Eq '^test/trades/BTC-USDT/2099-03-05.parquet: .+' "$OUT" || fail "misplaced file not named"
 out_lacks "test/trades/BTC-USDT/2099-03-01.parquet:"
+
+# on a terminal (a pseudo-terminal from script(1)) a progress bar is drawn on stderr
+if command -v script >/dev/null 2>&1; then
+    script -qec "'$DCCD' verify --root '$S' --exchange test --pair BTC/USDT --type ohlc --span 1m" /dev/null \
+        >"$WORK/tty" 2>&1 || { cat "$WORK/tty"; fail "verify on a terminal"; }
+    grep -aEq 'verify +\[[#.]{30}\] +[0-9]+% [0-9]+/2' "$WORK/tty" || { cat -v "$WORK/tty"; fail "no progress bar on a terminal"; }
+    grep -aq 'no problems' "$WORK/tty" || fail "summary missing on a terminal"
+else
+    echo "note: script(1) not installed; the progress bar on a terminal is not checked"
+fi
 echo "ok: ops_verify"
