@@ -242,6 +242,9 @@ static void test_inventory_matches_loads(void **state)
     mkdirs("binance/candles/BTC-USDT");
     mkdirs("bad name/trades/X-Y");
     mkdirs("binance/ohlc/BTC-USDT/weird");
+    char lnk[700];
+    snprintf(lnk, sizeof lnk, "%s/zzz", root); /* a symlinked exchange pointing at a real one */
+    assert_int_equal(symlink("binance", lnk), 0);
     char p[700];
     snprintf(p, sizeof p, "%s/binance/ohlc/BTC-USDT/weird/2022.parquet", root);
     FILE *fp = fopen(p, "wb");
@@ -422,13 +425,54 @@ static void test_verify_finds_problems(void **state)
     dccd_store_close(s);
 }
 
-static void test_verify_bad_footer_stats(void **state)
+/* Overwrite every copy of the 8 bytes `from` inside the footer of a file
+ * (its last footer-length bytes) with `to`: forged statistics. */
+static int patch_footer(const char *path, int64_t from, int64_t to)
+{
+    FILE *fp = fopen(path, "r+b");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    long size = ftell(fp);
+    uint8_t *buf = malloc((size_t)size);
+    fseek(fp, 0, SEEK_SET);
+    assert_int_equal(fread(buf, 1, (size_t)size, fp), (size_t)size);
+    uint32_t flen = (uint32_t)buf[size - 8] | (uint32_t)buf[size - 7] << 8 | (uint32_t)buf[size - 6] << 16 |
+                    (uint32_t)buf[size - 5] << 24;
+    int hits = 0;
+    for (long i = size - 8 - (long)flen; i + 8 <= size - 8; i++)
+        if (memcmp(buf + i, &from, 8) == 0) {
+            memcpy(buf + i, &to, 8);
+            hits++;
+        }
+    fseek(fp, 0, SEEK_SET);
+    assert_int_equal(fwrite(buf, 1, (size_t)size, fp), (size_t)size);
+    fclose(fp);
+    free(buf);
+    return hits;
+}
+
+static void test_verify_bad_stats_and_keys(void **state)
 {
     (void)state;
     dccd_store *s = open_store(NULL);
-    /* a file whose TS statistics lie: write with statistics, then patch
-     * the data by writing a different file with a forged footer is hard;
-     * instead check the trades key rule and an unreadable file */
+    {
+        dccd_dataset o;
+        mk_ds(&o, "binance", "BTC/USDT", DCCD_OHLC, 60);
+        dccd_table t;
+        make_bars(&t, T2024 + 7 * MIN_NS, MIN_NS, 50, 1.0);
+        save(s, &o, &t);
+        dccd_table_free(&t);
+        char p[700];
+        snprintf(p, sizeof p, "%s/binance/ohlc/BTC-USDT/1m/2024.parquet", root);
+        assert_true(patch_footer(p, T2024 + 7 * MIN_NS, T2024 + 3 * MIN_NS) >= 1);
+        file_log l;
+        memset(&l, 0, sizeof l);
+        dccd_verify_report rep;
+        dccd_error e;
+        assert_int_equal(dccd_store_verify(s, &o, on_file, &l, &rep, &e), DCCD_OK);
+        assert_int_equal(rep.problems, 1);
+        assert_non_null(strstr(l.text, "2024.parquet: row group 0: footer TS statistics"));
+    }
     dccd_dataset d;
     mk_ds(&d, "kraken", "ETH/EUR", DCCD_TRADES, 0);
     dccd_table t;
@@ -565,15 +609,351 @@ static void test_migrate_unreadable_reported(void **state)
     dccd_store_close(s);
 }
 
+
+/* ---- scan and holes against full loads and the seed's fold ---- */
+
+static uint64_t rng_state = 88172645463325252ULL;
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static void assert_same_tables(const dccd_table *a, const dccd_table *b)
+{
+    assert_int_equal(a->nrows, b->nrows);
+    for (int c = 0; c < a->ncols; c++) {
+        const dccd_pq_column *x = &a->cols[c], *y = &b->cols[c];
+        for (size_t i = 0; i < a->nrows; i++) {
+            bool vx = dccd_col_valid(x, i), vy = dccd_col_valid(y, i);
+            if (vx != vy)
+                fail_msg("column %d row %zu: validity %d vs %d", c, i, vx, vy);
+            if (!vx)
+                continue;
+            switch (x->type) {
+            case DCCD_PQ_INT64:
+            case DCCD_PQ_DOUBLE:
+                if (memcmp((const uint8_t *)x->values + 8 * i, (const uint8_t *)y->values + 8 * i, 8) != 0)
+                    fail_msg("column %d row %zu differs", c, i);
+                break;
+            case DCCD_PQ_BOOLEAN:
+                assert_int_equal(((const uint8_t *)x->values)[i], ((const uint8_t *)y->values)[i]);
+                break;
+            default: {
+                int64_t la = x->offsets[i + 1] - x->offsets[i], lb = y->offsets[i + 1] - y->offsets[i];
+                assert_int_equal(la, lb);
+                assert_memory_equal(x->data + x->offsets[i], y->data + y->offsets[i], (size_t)la);
+            }
+            }
+        }
+    }
+}
+
+/* Rows of a type with n rows: TS from t0 in steps of `step` per `per` rows
+ * (ties), values from the generator; tid "k<id>" or null (null_pct). */
+static void gen_rows(dccd_table *t, dccd_data_type type, int64_t t0, int64_t step, size_t per, size_t n, int id0,
+                     int null_pct)
+{
+    assert_int_equal(dccd_table_alloc(t, type, n, NULL), DCCD_OK);
+    int64_t *ts = t->cols[0].values;
+    for (size_t i = 0; i < n; i++)
+        ts[i] = t0 + (int64_t)(i / per) * step;
+    if (type == DCCD_OHLC) {
+        for (size_t i = 0; i < n; i++) {
+            for (int c = OHLC_OPEN; c <= OHLC_QUOTE_VOLUME; c++)
+                ((double *)t->cols[c].values)[i] = (double)(rnd() % 1000) / 8.0;
+            ((int64_t *)t->cols[OHLC_TRADES].values)[i] = (int64_t)(rnd() % 50);
+        }
+        return;
+    }
+    if (type == DCCD_ORDERBOOK) {
+        dccd_pq_column *side = &t->cols[BK_SIDE];
+        side->data = malloc(n * 3 + 1);
+        for (size_t i = 0; i < n; i++) {
+            bool bid = (i % per) < per / 2;
+            memcpy(side->data + 3 * i, bid ? "bid" : "ask", 3);
+            side->offsets[i + 1] = (int64_t)(3 * i + 3);
+            ((double *)t->cols[BK_PRICE].values)[i] = 100.0 + (double)(i % per);
+            ((double *)t->cols[BK_AMOUNT].values)[i] = (double)(rnd() % 100);
+            ((int64_t *)t->cols[BK_COUNT].values)[i] = (int64_t)(rnd() % 9);
+            ((uint8_t *)t->cols[BK_IS_SNAPSHOT].values)[i] = (uint8_t)(rnd() % 2);
+        }
+        return;
+    }
+    dccd_pq_column *side = &t->cols[TR_SIDE], *tid = &t->cols[TR_TID];
+    side->data = malloc(n * 4 + 1);
+    tid->data = malloc(n * 16 + 1);
+    size_t sp = 0, tp = 0;
+    if (null_pct)
+        assert_int_equal(dccd_table_col_validity(t, TR_TID, NULL), DCCD_OK);
+    for (size_t i = 0; i < n; i++) {
+        ((double *)t->cols[TR_PRICE].values)[i] = 100.0 + (double)(rnd() % 3);
+        ((double *)t->cols[TR_AMOUNT].values)[i] = (double)(rnd() % 2 + 1);
+        bool sell = rnd() % 2;
+        memcpy(side->data + sp, sell ? "sell" : "buy", sell ? 4 : 3);
+        sp += sell ? 4 : 3;
+        side->offsets[i + 1] = (int64_t)sp;
+        if (null_pct && (int)(rnd() % 100) < null_pct) {
+            tid->validity[i] = 0;
+        } else {
+            tp += (size_t)sprintf((char *)tid->data + tp, "k%d", id0 + (int)i);
+        }
+        tid->offsets[i + 1] = (int64_t)tp;
+    }
+}
+
+typedef struct chunks {
+    dccd_table *v;
+    size_t n, cap;
+    size_t max_rows;
+} chunks;
+
+static int keep_chunk(void *ctx, const dccd_table *chunk, dccd_error *err)
+{
+    chunks *c = ctx;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 16;
+        c->v = realloc(c->v, c->cap * sizeof *c->v);
+        assert_non_null(c->v);
+    }
+    if (chunk->nrows > c->max_rows)
+        c->max_rows = chunk->nrows;
+    return dccd_table_slice(chunk, 0, chunk->nrows, &c->v[c->n++], err);
+}
+
+static void chunks_concat(chunks *c, dccd_data_type type, dccd_table *out)
+{
+    if (c->n == 0) {
+        dccd_table_init(out, type);
+    } else {
+        const dccd_table **pp = malloc(c->n * sizeof *pp);
+        for (size_t i = 0; i < c->n; i++)
+            pp[i] = &c->v[i];
+        assert_int_equal(dccd_table_concat(pp, c->n, out, NULL), DCCD_OK);
+        free(pp);
+    }
+    for (size_t i = 0; i < c->n; i++)
+        dccd_table_free(&c->v[i]);
+    free(c->v);
+    memset(c, 0, sizeof *c);
+}
+
+static void range_of(const dccd_table *t, int64_t lo, int64_t hi, dccd_table *out)
+{
+    size_t *idx = malloc((t->nrows + 1) * sizeof *idx), k = 0;
+    for (size_t i = 0; i < t->nrows; i++) {
+        int64_t x = ((const int64_t *)t->cols[0].values)[i];
+        if (x >= lo && x <= hi)
+            idx[k++] = i;
+    }
+    assert_int_equal(dccd_table_gather(t, idx, k, out, NULL), DCCD_OK);
+    free(idx);
+}
+
+/* Gaps of a sorted TS list, as holes reports them. */
+static size_t ref_holes(const dccd_table *t, int64_t gap, dccd_interval *out, size_t cap)
+{
+    const int64_t *ts = t->cols[0].values;
+    size_t n = 0;
+    for (size_t i = 1; i < t->nrows; i++)
+        if (ts[i] - ts[i - 1] > gap) {
+            assert_true(n < cap);
+            out[n].start = ts[i - 1];
+            out[n].end = ts[i];
+            n++;
+        }
+    return n;
+}
+
+/* One data type: a period file of many row groups, pending segments that
+ * replace rows (also across row-group boundaries) and add new ones; scans
+ * of several ranges must equal the seed's fold of file + segments, in
+ * chunks of about a row group; holes must equal the gaps of a full load. */
+static void scan_case(dccd_data_type type, int null_pct, bool expect_stream, bool seed_file)
+{
+    teardown(NULL);
+    setup(NULL);
+    dccd_store_options o;
+    dccd_store_options_init(&o);
+    o.row_group_rows = 64;
+    o.durable = false;
+    dccd_store *s;
+    dccd_error e;
+    assert_int_equal(dccd_store_open(root, &o, &s, &e), DCCD_OK);
+    dccd_dataset d;
+    mk_ds(&d, "x", "BTC/USDT", type, type == DCCD_OHLC ? 60 : 0);
+    int64_t t0 = T2024 + 3600 * DCCD_NS;
+    size_t per = type == DCCD_OHLC ? 1 : type == DCCD_ORDERBOOK ? 10 : 3;
+    dccd_table base;
+    gen_rows(&base, type, t0, MIN_NS, per, 1000, 0, 0);
+    /* a gap in the file for holes */
+    for (size_t i = 500; i < base.nrows; i++)
+        ((int64_t *)base.cols[0].values)[i] += 50 * MIN_NS;
+    if (seed_file) {
+        /* as the seed writes it: sorted, de-duplicated, no dccd footer keys */
+        char dsdir[DCCD_REL_MAX], name[64];
+        assert_int_equal(dccd_dataset_dir(&d, dsdir, sizeof dsdir, NULL), DCCD_OK);
+        dccd_period p;
+        assert_int_equal(dccd_period_of_ts(&d, t0, &p, NULL), DCCD_OK);
+        snprintf(name, sizeof name, "%s", p.file);
+        write_raw(s, dsdir, name, &base);
+    } else {
+        save(s, &d, &base); /* a complete period: folded into the file at once */
+    }
+    dccd_table F;
+    assert_int_equal(dccd_store_load(s, &d, DCCD_TS_MIN, DCCD_TS_MAX, &F, &e), DCCD_OK);
+    assert_int_equal(F.nrows, 1000);
+    /* segments: replace a stretch around a row-group boundary, add rows
+     * inside, before, after and in the gap */
+    dccd_table seg[4];
+    gen_rows(&seg[0], type, t0 + (int64_t)(62 / per) * MIN_NS, MIN_NS, per, 4 * per, 0, null_pct); /* across row group 0/1 */
+    gen_rows(&seg[1], type, t0 + 6 * MIN_NS + 7, MIN_NS, per, 5 * per, 5000, null_pct);
+    gen_rows(&seg[2], type, t0 - 30 * MIN_NS, MIN_NS, per, 3 * per, 6000, null_pct);
+    gen_rows(&seg[3], type, t0 + 520 * MIN_NS / (int64_t)per, MIN_NS, per, 6 * per, 7000, null_pct);
+    if (type == DCCD_TRADES && !null_pct) {
+        /* tids of file rows again (replaced wherever they are) */
+        dccd_table_free(&seg[0]);
+        gen_rows(&seg[0], type, t0 + 900 * MIN_NS, MIN_NS, per, 4 * per, 10, 0);
+    }
+    const dccd_table *parts[5] = {&F, &seg[0], &seg[1], &seg[2], &seg[3]};
+    for (int i = 0; i < 4; i++)
+        pend(s, &d, &seg[i]);
+    dccd_table want;
+    assert_int_equal(dccd_merge_fold(parts, 5, &want, &e), DCCD_OK);
+    const int64_t *wts = want.cols[0].values;
+    int64_t ranges[5][2] = {{DCCD_TS_MIN, DCCD_TS_MAX},
+                            {wts[100], wts[400]},
+                            {wts[0] - 1, wts[10]},
+                            {wts[want.nrows - 30], DCCD_TS_MAX},
+                            {t0 + 2 * 86400 * DCCD_NS, DCCD_TS_MAX}};
+    for (int r = 0; r < 5; r++) {
+        chunks c;
+        memset(&c, 0, sizeof c);
+        assert_int_equal(dccd_store_scan(s, &d, ranges[r][0], ranges[r][1], keep_chunk, &c, &e), DCCD_OK);
+        size_t nchunks = c.n, maxr = c.max_rows;
+        dccd_table got, exp;
+        chunks_concat(&c, type, &got);
+        range_of(&want, ranges[r][0], ranges[r][1], &exp);
+        assert_same_tables(&got, &exp);
+        if (r == 0 && expect_stream) {
+            assert_true(nchunks >= 10);       /* row group by row group */
+            assert_true(maxr <= 64 + 6 * per + 64); /* about a row group (+ held-back ties, pending rows) */
+        }
+        dccd_table_free(&got);
+        dccd_table_free(&exp);
+        /* holes = gaps computed from a full load */
+        dccd_table full;
+        assert_int_equal(dccd_store_load(s, &d, ranges[r][0], ranges[r][1], &full, &e), DCCD_OK);
+        dccd_interval ref[64];
+        size_t nref = ref_holes(&full, 5 * MIN_NS, ref, 64);
+        dccd_interval *h;
+        size_t nh;
+        assert_int_equal(dccd_store_holes(s, &d, ranges[r][0], ranges[r][1], 5 * MIN_NS, &h, &nh, &e), DCCD_OK);
+        assert_int_equal(nh, nref);
+        for (size_t i = 0; i < nh; i++)
+            assert_true(h[i].start == ref[i].start && h[i].end == ref[i].end);
+        if (r == 0)
+            assert_true(nh >= 1);
+        free(h);
+        dccd_table_free(&full);
+    }
+    /* after a checkpoint the file alone gives the same rows */
+    assert_int_equal(dccd_store_checkpoint(s, &d, NULL, &e), DCCD_OK);
+    dccd_table after;
+    assert_int_equal(dccd_store_load(s, &d, DCCD_TS_MIN, DCCD_TS_MAX, &after, &e), DCCD_OK);
+    assert_same_tables(&after, &want);
+    dccd_table_free(&after);
+    dccd_table_free(&want);
+    dccd_table_free(&F);
+    dccd_table_free(&base);
+    for (int i = 0; i < 4; i++)
+        dccd_table_free(&seg[i]);
+    dccd_store_close(s);
+}
+
+static void test_scan_ohlc(void **state)
+{
+    (void)state;
+    scan_case(DCCD_OHLC, 0, true, false);
+    scan_case(DCCD_OHLC, 0, true, true);
+}
+
+static void test_scan_book(void **state)
+{
+    (void)state;
+    scan_case(DCCD_ORDERBOOK, 0, true, false);
+}
+
+static void test_scan_trades_tid(void **state)
+{
+    (void)state;
+    scan_case(DCCD_TRADES, 0, true, false);
+    scan_case(DCCD_TRADES, 0, false, true); /* seed file keyed on tid: whole period */
+}
+
+static void test_scan_trades_null_tids(void **state)
+{
+    (void)state;
+    scan_case(DCCD_TRADES, 100, true, false); /* every later tid null: composite key, streamed */
+}
+
+static void test_scan_trades_mixed_tids(void **state)
+{
+    (void)state;
+    scan_case(DCCD_TRADES, 30, false, false); /* the key changes between saves: whole period */
+}
+
+/* Without pending segments, a range reads only the row groups it touches
+ * and streams them: chunks never exceed a row group. */
+static void test_scan_file_only_streams(void **state)
+{
+    (void)state;
+    dccd_store_options o;
+    dccd_store_options_init(&o);
+    o.row_group_rows = 50;
+    o.durable = false;
+    dccd_store *s;
+    dccd_error e;
+    assert_int_equal(dccd_store_open(root, &o, &s, &e), DCCD_OK);
+    dccd_dataset d;
+    mk_ds(&d, "x", "ETH/USDT", DCCD_OHLC, 60);
+    dccd_table t;
+    make_bars(&t, T2024, MIN_NS, 2000, 1.0);
+    save(s, &d, &t);
+    chunks c;
+    memset(&c, 0, sizeof c);
+    assert_int_equal(dccd_store_scan(s, &d, T2024 + 120 * MIN_NS, T2024 + 379 * MIN_NS, keep_chunk, &c, &e),
+                     DCCD_OK);
+    assert_int_equal(c.max_rows, 50);
+    size_t n = c.n;
+    dccd_table got, exp;
+    chunks_concat(&c, DCCD_OHLC, &got);
+    assert_int_equal(n, 6); /* row groups 2..7, the first and last partly */
+    range_of(&t, T2024 + 120 * MIN_NS, T2024 + 379 * MIN_NS, &exp);
+    assert_same_tables(&got, &exp);
+    dccd_table_free(&got);
+    dccd_table_free(&exp);
+    dccd_table_free(&t);
+    dccd_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_inventory_matches_loads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_files_sorted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_finds_problems, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_verify_bad_footer_stats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_bad_stats_and_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_legacy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_unreadable_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scan_ohlc, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scan_book, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scan_trades_tid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scan_trades_null_tids, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scan_trades_mixed_tids, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scan_file_only_streams, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
