@@ -327,6 +327,12 @@ static int64_t bars_in(int64_t a, int64_t b, int64_t span)
     return (int64_t)((d + (uint64_t)sn - 1) / (uint64_t)sn);
 }
 
+/* end - start without overflow (an interval may span more than INT64_MAX ns). */
+static uint64_t interval_len(const dccd_interval *iv)
+{
+    return iv->end > iv->start ? (uint64_t)iv->end - (uint64_t)iv->start : 0;
+}
+
 static void json_intervals(FILE *f, const char *key, const dccd_interval *iv, size_t n, const char *k0,
                            const char *k1)
 {
@@ -337,7 +343,7 @@ static void json_intervals(FILE *f, const char *key, const dccd_interval *iv, si
         json_iso(f, true, iv[i].start);
         fprintf(f, ",\"%s_iso\":", k1);
         json_iso(f, true, iv[i].end);
-        fprintf(f, ",\"duration_ns\":%" PRId64 "}", (int64_t)((uint64_t)iv[i].end - (uint64_t)iv[i].start));
+        fprintf(f, ",\"duration_ns\":%" PRIu64 "}", interval_len(&iv[i]));
     }
     fputs("]", f);
 }
@@ -355,7 +361,8 @@ static int print_interval_table(const cli_ctx *ctx, const dccd_dataset *ds, cons
         char a[DCCD_TIME_TEXT_MAX], b[DCCD_TIME_TEXT_MAX], d[48], bars[32];
         cli_fmt_time(iv[i].start, a, sizeof a);
         cli_fmt_time(iv[i].end, b, sizeof b);
-        ops_fmt_duration((int64_t)((uint64_t)iv[i].end - (uint64_t)iv[i].start), d, sizeof d);
+        uint64_t len = interval_len(&iv[i]);
+        ops_fmt_duration(len > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)len, d, sizeof d);
         int64_t nb = bars_in(iv[i].start, iv[i].end, ds->span);
         if (holes && nb > 0)
             nb--; /* both ends are present bars */
