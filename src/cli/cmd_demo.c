@@ -287,6 +287,8 @@ static bool trade_buf_reserve(trade_buf *b, size_t n)
     size_t cap = b->cap ? b->cap : 1024;
     while (cap < n)
         cap *= 2;
+    if (cap > SIZE_MAX / 32) /* the largest per-row allocation is 20 bytes of tid */
+        return false;
     trade_buf nb = *b;
     void *p;
 #define GROW(field, count)                                            \
