@@ -899,6 +899,13 @@ static int push_interval(dccd_interval **v, size_t *n, size_t *cap, int64_t a, i
 /* Number of distinct TS of a period (OHLC completeness): from the footer's
  * row count when there is nothing pending (the file is de-duplicated on
  * TS), else from the TS columns of the file and segments. */
+static int count_cb(void *ctx, const dccd_table *chunk, dccd_error *err)
+{
+    (void)err;
+    *(int64_t *)ctx += (int64_t)chunk->nrows;
+    return DCCD_OK;
+}
+
 static int period_distinct_ts(dccd_store *s, const dccd_period *p, const period_summary *ps, int64_t *count,
                               dccd_error *err)
 {
@@ -906,13 +913,9 @@ static int period_distinct_ts(dccd_store *s, const dccd_period *p, const period_
         *count = ps->rows;
         return DCCD_OK;
     }
-    dccd_table t;
-    int rc = dccd_period_read_all(s, p, &t, err);
-    if (rc)
-        return rc;
-    *count = (int64_t)t.nrows;
-    dccd_table_free(&t);
-    return DCCD_OK;
+    /* the fold's rows (keyed on TS for OHLC, so distinct), streamed, TS only */
+    *count = 0;
+    return stream_period(s, p, p->start, p->end - 1, true, count_cb, count, err);
 }
 
 int dccd_store_missing_intervals(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_t end,
