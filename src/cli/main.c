@@ -37,7 +37,7 @@ static const cli_command commands[] = {
     {"last", "DATASET", "print the last timestamp of a dataset", cli_cmd_last},
     {"gaps", "DATASET", "missing intervals and internal holes", cli_cmd_gaps},
     {"inventory", "", "every dataset in the store", cli_cmd_inventory},
-    {"provenance", "DATASET|FILE", "print the provenance recorded in footers", cli_cmd_provenance},
+    {"provenance", "DATASET|--file F", "print the provenance recorded in footers", cli_cmd_provenance},
     {"checkpoint", "[DATASET]", "fold pending segments into period files", cli_cmd_checkpoint},
     {"migrate", "[DATASET]", "rewrite legacy v2 files in the v3 schema", cli_cmd_migrate},
     {"verify", "[DATASET]", "check every file of the store", cli_cmd_verify},
