@@ -92,6 +92,7 @@ typedef struct dccd_store_options {
     size_t row_group_rows;        /* target rows per row group; default 131072 */
     int64_t checkpoint_rows;      /* fold a period once it has this many pending rows; default 262144 */
     int64_t checkpoint_age_ns;    /* ... or when its oldest segment is older; default 10 minutes */
+    size_t checkpoint_segments;   /* ... or when it has this many segments (0 = no limit); default 256 */
     bool sync_checkpoint;         /* every save folds at once (seed visibility); default false */
     bool durable;                 /* fsync files and directories; default true */
     dccd_warn_fn warn;            /* warnings (a corrupt file skipped by load); NULL = stderr */

@@ -25,6 +25,7 @@ void dccd_store_options_init(dccd_store_options *o)
     o->row_group_rows = 131072;
     o->checkpoint_rows = 262144;
     o->checkpoint_age_ns = INT64_C(600) * DCCD_NS;
+    o->checkpoint_segments = 256;
     o->durable = true;
 }
 
@@ -226,21 +227,30 @@ static int should_checkpoint(dccd_store *s, const dccd_period *p, const dccd_dat
      * into it would copy the file once per batch of a backfill.) */
     if (ds->type == DCCD_OHLC && last_ts >= p->end - ds->span * DCCD_NS)
         *yes = true;
+    /* many small segments make every reader open many files: bound them */
+    if (s->opts.checkpoint_segments > 0 && n >= s->opts.checkpoint_segments)
+        *yes = true;
     int64_t pending = 0;
     int walfd = -1;
     if (!*yes && dccd_dir_open(s->rootfd, p->waldir, false, &walfd, NULL) == DCCD_OK) {
         struct timespec now;
         clock_gettime(CLOCK_REALTIME, &now);
+        struct stat st;
+        if (fstatat(walfd, segs[0].name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+            int64_t age = ((int64_t)now.tv_sec - (int64_t)st.st_mtim.tv_sec) * DCCD_NS;
+            if (age >= s->opts.checkpoint_age_ns)
+                *yes = true;
+        }
+        /* row counts come from the segment names; only a name without one
+         * (older segments) costs a footer read */
         for (size_t i = 0; i < n && !*yes; i++) {
+            if (segs[i].rows >= 0) {
+                pending += segs[i].rows;
+                continue;
+            }
             int fd = openat(walfd, segs[i].name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
             if (fd < 0)
                 continue;
-            struct stat st;
-            if (i == 0 && fstat(fd, &st) == 0) {
-                int64_t age = ((int64_t)now.tv_sec - (int64_t)st.st_mtim.tv_sec) * DCCD_NS;
-                if (age >= s->opts.checkpoint_age_ns)
-                    *yes = true;
-            }
             dccd_pq_file *f = NULL;
             if (dccd_pq_open_fd(fd, segs[i].name, &f, NULL) == DCCD_OK) {
                 pending += dccd_pq_num_rows(f);

@@ -214,7 +214,8 @@ int dccd_store_write_table(dccd_store *s, int dirfd, const char *name, const cha
 
 typedef struct dccd_segment {
     uint64_t seq;
-    char name[32];   /* "00000000000000000042.seg" */
+    int64_t rows;    /* row count from the name; -1 when the name has none */
+    char name[48];   /* "00000000000000000042-1440.seg" (or legacy "...42.seg") */
 } dccd_segment;
 
 /* List the segments of a period in seq order (*segs malloc'd; none -> 0). */

@@ -3,7 +3,12 @@
  *
  * A segment is a Parquet file in the canonical schema under
  * ROOT/.dccd/wal/<dataset dir>/<period>/, named by a 20-digit sequence
- * number and ".seg" (so no "*.parquet" glob picks it up).  Sequence numbers
+ * number, "-", its row count and ".seg" ("00000000000000000042-1440.seg";
+ * no "*.parquet" glob picks it up).  The row count in the name lets a save
+ * decide whether to checkpoint from one directory listing, without opening
+ * every pending segment's footer; names without it ("SEQ.seg", written
+ * before the count was added) are still read, their count taken from the
+ * footer.  Sequence numbers
  * grow per period: a new segment takes one more than the largest present and
  * than the "dccd.wal_applied" mark of the period file (the highest sequence
  * already folded into it), so a folded segment's number is never reused.
@@ -28,20 +33,38 @@ static int seg_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static bool parse_seg_name(const char *name, uint64_t *seq)
+static bool parse_digits(const char *p, size_t len, uint64_t *out)
 {
-    size_t len = strlen(name);
-    if (len != 24 || strcmp(name + 20, ".seg") != 0)
-        return false;
     uint64_t v = 0;
-    for (int i = 0; i < 20; i++) {
-        if (name[i] < '0' || name[i] > '9')
+    if (len == 0 || len > 20)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] < '0' || p[i] > '9')
             return false;
         if (v > (UINT64_MAX - 9) / 10)
             return false;
-        v = v * 10 + (uint64_t)(name[i] - '0');
+        v = v * 10 + (uint64_t)(p[i] - '0');
     }
-    *seq = v;
+    *out = v;
+    return true;
+}
+
+/* "SEQ.seg" or "SEQ-ROWS.seg", SEQ exactly 20 digits; *rows -1 when the
+ * name has no count. */
+static bool parse_seg_name(const char *name, uint64_t *seq, int64_t *rows)
+{
+    size_t len = strlen(name);
+    if (len < 24 || len >= sizeof ((dccd_segment *)0)->name || strcmp(name + len - 4, ".seg") != 0)
+        return false;
+    if (!parse_digits(name, 20, seq))
+        return false;
+    *rows = -1;
+    if (len == 24)
+        return true;
+    uint64_t r;
+    if (name[20] != '-' || !parse_digits(name + 21, len - 25, &r) || r > (uint64_t)INT64_MAX)
+        return false;
+    *rows = (int64_t)r;
     return true;
 }
 
@@ -66,7 +89,8 @@ int dccd_wal_list(dccd_store *s, const dccd_period *p, dccd_segment **segs, size
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         uint64_t seq;
-        if (!parse_seg_name(e->d_name, &seq))
+        int64_t rows;
+        if (!parse_seg_name(e->d_name, &seq, &rows))
             continue;
         dccd_segment *ns = dccd_array_grow(*segs, &cap, *n, sizeof *ns, 16);
         if (!ns) {
@@ -78,7 +102,8 @@ int dccd_wal_list(dccd_store *s, const dccd_period *p, dccd_segment **segs, size
         }
         *segs = ns;
         (*segs)[*n].seq = seq;
-        memcpy((*segs)[*n].name, e->d_name, 25); /* 24 chars + NUL, checked by parse_seg_name */
+        (*segs)[*n].rows = rows;
+        memcpy((*segs)[*n].name, e->d_name, strlen(e->d_name) + 1); /* length checked by parse_seg_name */
         (*n)++;
     }
     closedir(d);
@@ -154,8 +179,8 @@ int dccd_wal_append(dccd_store *s, const dccd_period *p, const dccd_table *rows,
     int dfd;
     if ((rc = dccd_dir_open(s->rootfd, p->waldir, true, &dfd, err)))
         return rc;
-    char name[32], what[DCCD_REL_MAX + 160], seqtxt[24];
-    snprintf(name, sizeof name, "%020" PRIu64 ".seg", next);
+    char name[sizeof ((dccd_segment *)0)->name], what[DCCD_REL_MAX + 160], seqtxt[24];
+    snprintf(name, sizeof name, "%020" PRIu64 "-%zu.seg", next, rows->nrows);
     snprintf(what, sizeof what, "%s/%s/%s", s->root, p->waldir, name);
     snprintf(seqtxt, sizeof seqtxt, "%" PRIu64, next);
     dccd_pq_kv kv[3];
