@@ -319,6 +319,11 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
     }
     if ((rc = write_period(s, p, f, ncopy, &rows, prov, max_seq, rep, err)))
         goto done;
+    int pfd; /* crash leftovers of period files in this dataset directory */
+    if (dccd_dir_open(s->rootfd, p->dsdir, false, &pfd, NULL) == DCCD_OK) {
+        dccd_remove_stale_temps(pfd, 3600);
+        close(pfd);
+    }
     if (rep) {
         rep->segments += k;
         rep->rows += seg_rows;

@@ -120,7 +120,8 @@ int dccd_atomic_commit(dccd_atomic *a, bool durable, dccd_error *err);
 void dccd_atomic_abort(dccd_atomic *a);
 /* True for names of temporary files written by dccd_atomic_begin. */
 bool dccd_is_temp_name(const char *name);
-/* Remove temporary files in a directory older than age_sec (crash leftovers). */
+/* Remove temporary files (crash leftovers) in a directory: those older than
+ * age_sec, and those whose writer process (the PID in the name) is gone. */
 void dccd_remove_stale_temps(int dirfd, int age_sec);
 
 /* ---- lock.c ------------------------------------------------------------ */
