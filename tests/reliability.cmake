@@ -13,3 +13,8 @@ target_include_directories(reltool PRIVATE ${CMAKE_SOURCE_DIR}/include ${DCCD_RE
 target_compile_options(reltool PRIVATE ${DCCD_WARN})
 find_package(Threads REQUIRED)
 target_link_libraries(reltool PRIVATE dccd_static Threads::Threads)
+
+add_library(dccd_faultshim MODULE ${DCCD_REL_DIR}/faultshim.c)
+target_compile_options(dccd_faultshim PRIVATE ${DCCD_WARN} -Wno-missing-prototypes)
+target_link_libraries(dccd_faultshim PRIVATE ${CMAKE_DL_LIBS})
+set_target_properties(dccd_faultshim PROPERTIES PREFIX "lib")

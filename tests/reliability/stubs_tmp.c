@@ -1,5 +1,4 @@
 #include "rel.h"
-int rel_fault_main(int argc, char **argv) { (void)argc; (void)argv; return 77; }
 int rel_enospc_main(int argc, char **argv) { (void)argc; (void)argv; return 77; }
 int rel_conc_main(int argc, char **argv) { (void)argc; (void)argv; return 77; }
 int rel_paths_main(int argc, char **argv) { (void)argc; (void)argv; return 77; }
