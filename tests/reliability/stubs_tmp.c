@@ -1,3 +1,2 @@
 #include "rel.h"
-int rel_conc_main(int argc, char **argv) { (void)argc; (void)argv; return 77; }
 int rel_mem_main(int argc, char **argv) { (void)argc; (void)argv; return 77; }
