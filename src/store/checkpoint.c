@@ -173,6 +173,22 @@ static int write_period(dccd_store *s, const dccd_period *p, dccd_pq_file *f, in
     return rc;
 }
 
+/* Crash leftovers: temporary files of writers that are gone, in the
+ * period's segment directory and its dataset directory (the caller holds
+ * the period lock). */
+static void remove_dead_temps(dccd_store *s, const dccd_period *p)
+{
+    int fd;
+    if (dccd_dir_open(s->rootfd, p->dsdir, false, &fd, NULL) == DCCD_OK) {
+        dccd_remove_stale_temps(fd, 3600);
+        close(fd);
+    }
+    if (dccd_dir_open(s->rootfd, p->waldir, false, &fd, NULL) == DCCD_OK) {
+        dccd_remove_stale_temps(fd, 3600);
+        close(fd);
+    }
+}
+
 int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_report *rep, dccd_error *err)
 {
     dccd_segment *segs = NULL;
@@ -180,6 +196,8 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
     int rc = dccd_wal_list(s, p, &segs, &nseg, err);
     if (rc || nseg == 0) {
         free(segs);
+        if (!rc)
+            remove_dead_temps(s, p);
         return rc;
     }
     dccd_pq_file *f = NULL;
@@ -319,11 +337,7 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
     }
     if ((rc = write_period(s, p, f, ncopy, &rows, prov, max_seq, rep, err)))
         goto done;
-    int pfd; /* crash leftovers of period files in this dataset directory */
-    if (dccd_dir_open(s->rootfd, p->dsdir, false, &pfd, NULL) == DCCD_OK) {
-        dccd_remove_stale_temps(pfd, 3600);
-        close(pfd);
-    }
+    remove_dead_temps(s, p);
     if (rep) {
         rep->segments += k;
         rep->rows += seg_rows;
