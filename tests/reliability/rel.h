@@ -32,11 +32,17 @@ typedef struct rrow {
     int b;
     char s1[8];
     char s2[40];
+    int tnull;    /* trades: tid is null (s2 empty) */
     uint64_t seq; /* order of arrival (for keep-last) */
 } rrow;
 
+/* Key kinds: a dccd_data_type (its natural key; trades: tid), or the
+ * trades key used when a tid is null: TS, price, amount, side. */
+#define REL_KEY_TRADES_NOTID 100
+
 typedef struct rowset {
     dccd_data_type type;
+    int keykind; /* rs_init: (int)type */
     rrow *r;
     size_t n, cap;
 } rowset;
@@ -44,19 +50,23 @@ typedef struct rowset {
 void rs_init(rowset *s, dccd_data_type type);
 void rs_free(rowset *s);
 rrow *rs_push(rowset *s);
-/* Keep the last row of every natural key, then order by (TS, key). */
+/* Keep the last row of every key (s->keykind), then order canonically. */
 void rs_keep_last(rowset *s);
+/* One save step of the seed applied to acc: acc = dedup_last(acc ++ batch)
+ * then sorted; for trades the key is tid unless a tid in acc ++ batch is
+ * null, then (TS, price, amount, side). */
+void rs_save_step(rowset *acc, const rowset *batch);
 /* Order by (TS, key) without de-dup. */
 void rs_sort(rowset *s);
 /* Number of rows whose key equals the previous row's (after rs_sort). */
 size_t rs_dup_keys(const rowset *s);
 /* Compare two canonically sorted sets; on difference writes a description. */
 bool rs_equal(const rowset *a, const rowset *b, char *why, size_t cap);
-int rs_key_cmp(dccd_data_type t, const rrow *a, const rrow *b);
+int rs_key_cmp(int keykind, const rrow *a, const rrow *b);
 
 /* rowset -> owned dccd_table (no nulls). */
 int rs_to_table(const rowset *s, size_t from, size_t to, dccd_table *t);
-/* Append the rows of a table (nulls are refused: our data never has any). */
+/* Append the rows of a table (nulls are refused except in the trades tid). */
 int rs_from_table(rowset *s, const dccd_table *t, char *why, size_t cap);
 
 /* splitmix64 */

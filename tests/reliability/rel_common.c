@@ -22,6 +22,7 @@ void rs_init(rowset *s, dccd_data_type type)
 {
     memset(s, 0, sizeof *s);
     s->type = type;
+    s->keykind = (int)type;
 }
 
 void rs_free(rowset *s)
@@ -54,14 +55,22 @@ static int cmp_d(double a, double b)
     return a < b ? -1 : a > b;
 }
 
-int rs_key_cmp(dccd_data_type t, const rrow *a, const rrow *b)
+int rs_key_cmp(int kind, const rrow *a, const rrow *b)
 {
     int c;
-    switch (t) {
+    switch (kind) {
     case DCCD_OHLC:
         return a->ts < b->ts ? -1 : a->ts > b->ts;
     case DCCD_TRADES:
+        if (a->tnull != b->tnull)
+            return a->tnull - b->tnull;
         return strcmp(a->s2, b->s2);
+    case REL_KEY_TRADES_NOTID:
+        if (a->ts != b->ts)
+            return a->ts < b->ts ? -1 : 1;
+        if ((c = cmp_d(a->d[0], b->d[0])) || (c = cmp_d(a->d[1], b->d[1])))
+            return c;
+        return strcmp(a->s1, b->s1);
     default:
         if (a->ts != b->ts)
             return a->ts < b->ts ? -1 : 1;
@@ -74,27 +83,36 @@ int rs_key_cmp(dccd_data_type t, const rrow *a, const rrow *b)
 static int cmp_key_seq(const void *x, const void *y, void *ctx)
 {
     const rrow *a = x, *b = y;
-    int c = rs_key_cmp(*(const dccd_data_type *)ctx, a, b);
+    int c = rs_key_cmp(*(const int *)ctx, a, b);
     if (c)
         return c;
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-static int cmp_ts_key(const void *x, const void *y, void *ctx)
+/* canonical order: TS, then every field (a total order on rows) */
+static int cmp_full(const void *x, const void *y, void *ctx)
 {
+    (void)ctx;
     const rrow *a = x, *b = y;
+    int c;
     if (a->ts != b->ts)
         return a->ts < b->ts ? -1 : 1;
-    int c = rs_key_cmp(*(const dccd_data_type *)ctx, a, b);
-    if (c)
+    if (a->tnull != b->tnull)
+        return a->tnull - b->tnull;
+    if ((c = strcmp(a->s2, b->s2)) || (c = strcmp(a->s1, b->s1)))
         return c;
-    return a->seq < b->seq ? -1 : a->seq > b->seq;
+    for (int i = 0; i < 6; i++)
+        if ((c = cmp_d(a->d[i], b->d[i])))
+            return c;
+    if (a->i != b->i)
+        return a->i < b->i ? -1 : 1;
+    return a->b - b->b;
 }
 
 void rs_sort(rowset *s)
 {
     if (s->n > 1)
-        qsort_r(s->r, s->n, sizeof *s->r, cmp_ts_key, &s->type);
+        qsort_r(s->r, s->n, sizeof *s->r, cmp_full, NULL);
 }
 
 void rs_keep_last(rowset *s)
@@ -102,10 +120,10 @@ void rs_keep_last(rowset *s)
     for (size_t i = 0; i < s->n; i++)
         s->r[i].seq = i;
     if (s->n > 1)
-        qsort_r(s->r, s->n, sizeof *s->r, cmp_key_seq, &s->type);
+        qsort_r(s->r, s->n, sizeof *s->r, cmp_key_seq, &s->keykind);
     size_t o = 0;
     for (size_t i = 0; i < s->n; i++) {
-        if (i + 1 < s->n && rs_key_cmp(s->type, &s->r[i], &s->r[i + 1]) == 0)
+        if (i + 1 < s->n && rs_key_cmp(s->keykind, &s->r[i], &s->r[i + 1]) == 0)
             continue; /* a later row has the same key */
         s->r[o++] = s->r[i];
     }
@@ -113,11 +131,30 @@ void rs_keep_last(rowset *s)
     rs_sort(s);
 }
 
+void rs_save_step(rowset *acc, const rowset *batch)
+{
+    for (size_t i = 0; i < batch->n; i++)
+        *rs_push(acc) = batch->r[i];
+    int kind = acc->keykind;
+    if (acc->type == DCCD_TRADES)
+        for (size_t i = 0; i < acc->n; i++)
+            if (acc->r[i].tnull) {
+                acc->keykind = REL_KEY_TRADES_NOTID;
+                break;
+            }
+    rs_keep_last(acc);
+    acc->keykind = kind;
+}
+
 size_t rs_dup_keys(const rowset *s)
 {
     size_t d = 0;
     for (size_t i = 1; i < s->n; i++)
-        d += rs_key_cmp(s->type, &s->r[i - 1], &s->r[i]) == 0 && s->r[i - 1].ts == s->r[i].ts;
+        for (size_t j = i; j-- > 0 && s->r[j].ts == s->r[i].ts;)
+            if (rs_key_cmp(s->keykind, &s->r[j], &s->r[i]) == 0) {
+                d++;
+                break;
+            }
     return d;
 }
 
@@ -132,7 +169,8 @@ static bool row_eq(dccd_data_type t, const rrow *a, const rrow *b)
                 return false;
         return a->i == b->i;
     case DCCD_TRADES:
-        return a->d[0] == b->d[0] && a->d[1] == b->d[1] && !strcmp(a->s1, b->s1) && !strcmp(a->s2, b->s2);
+        return a->d[0] == b->d[0] && a->d[1] == b->d[1] && !strcmp(a->s1, b->s1) && !strcmp(a->s2, b->s2) &&
+               a->tnull == b->tnull;
     default:
         return a->d[0] == b->d[0] && a->d[1] == b->d[1] && !strcmp(a->s1, b->s1) && a->i == b->i && a->b == b->b;
     }
@@ -208,6 +246,17 @@ int rs_to_table(const rowset *s, size_t from, size_t to, dccd_table *t)
             ((double *)t->cols[2].values)[k] = r->d[1];
             if (put_str(&t->cols[3], k, r->s1, &used[3], &cap[3]) || put_str(&t->cols[4], k, r->s2, &used[4], &cap[4]))
                 return -1;
+            if (r->tnull) {
+                dccd_pq_column *tc = &t->cols[4];
+                if (!tc->validity) {
+                    tc->validity = malloc(n);
+                    if (!tc->validity)
+                        return -1;
+                    memset(tc->validity, 1, n);
+                }
+                tc->validity[k] = 0;
+                tc->null_count++;
+            }
             break;
         default:
             if (put_str(&t->cols[1], k, r->s1, &used[1], &cap[1]))
@@ -240,7 +289,7 @@ int rs_from_table(rowset *s, const dccd_table *t, char *why, size_t cap)
     }
     for (int c = 0; c < t->ncols; c++)
         for (size_t k = 0; t->cols[c].validity && k < t->nrows; k++)
-            if (!t->cols[c].validity[k]) {
+            if (!t->cols[c].validity[k] && !(t->type == DCCD_TRADES && c == 4)) {
                 snprintf(why, cap, "unexpected null in column %s row %zu", dccd_schema_col_name(t->type, c), k);
                 return -1;
             }
@@ -256,7 +305,9 @@ int rs_from_table(rowset *s, const dccd_table *t, char *why, size_t cap)
         case DCCD_TRADES:
             r->d[0] = ((const double *)t->cols[1].values)[k];
             r->d[1] = ((const double *)t->cols[2].values)[k];
-            if (get_str(&t->cols[3], k, r->s1, sizeof r->s1) || get_str(&t->cols[4], k, r->s2, sizeof r->s2)) {
+            r->tnull = t->cols[4].validity && !t->cols[4].validity[k];
+            if (get_str(&t->cols[3], k, r->s1, sizeof r->s1) ||
+                (r->tnull ? (r->s2[0] = '\0', 0) : get_str(&t->cols[4], k, r->s2, sizeof r->s2))) {
                 snprintf(why, cap, "bad string at row %zu", k);
                 return -1;
             }

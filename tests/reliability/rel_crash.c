@@ -42,7 +42,11 @@
 #include "rel.h"
 
 #define MAXW 8
-static const dccd_data_type TYPES[3] = {DCCD_OHLC, DCCD_TRADES, DCCD_ORDERBOOK};
+/* the fourth dataset: trades where some tids are null (the seed's key then
+ * changes to TS, price, amount, side: the checkpoint's exact step-by-step
+ * path and the dccd.wal_applied mark are exercised) */
+#define NT 4
+static const dccd_data_type TYPES[NT] = {DCCD_OHLC, DCCD_TRADES, DCCD_ORDERBOOK, DCCD_TRADES};
 
 typedef struct batch {
     int checkpoint; /* 1: explicit checkpoint of the dataset, no rows */
@@ -70,12 +74,28 @@ static void gen_batch(uint64_t seed, int w, uint64_t id, batch *b)
 {
     uint64_t st = seed ^ ((uint64_t)(w + 1) * 0x9E3779B97F4A7C15ull) ^ (id * 0xD1B54A32D192ED03ull);
     b->checkpoint = rel_below(&st, 100) < 8;
-    b->t = (int)rel_below(&st, 3);
+    b->t = (int)rel_below(&st, NT);
     rs_init(&b->rows, TYPES[b->t]);
     if (b->checkpoint)
         return;
     char prefix[16];
     snprintf(prefix, sizeof prefix, "w%d-", w);
+    if (b->t == 3) {
+        char np[16];
+        snprintf(np, sizeof np, "n%d-", w);
+        /* a narrow key range around the day boundary: many overlaps */
+        int s0 = REL_TRADE_KEYS / 2 - 150 + (int)rel_below(&st, 300), len = 1 + (int)rel_below(&st, 60);
+        bool nulls = rel_below(&st, 4) == 0; /* one batch in four has null tids */
+        for (int k = s0; k < s0 + len && k < REL_TRADE_KEYS; k++) {
+            rrow *r = rs_push(&b->rows);
+            rel_trade_row(r, np, k, id);
+            r->d[0] = 100.0 + (double)(id % 3); /* repeats: the null-tid key collides */
+            if (nulls && rel_below(&st, 10) < 3) {
+                r->tnull = 1;
+                r->s2[0] = '\0';
+            }
+        }
+    } else
     switch (TYPES[b->t]) {
     case DCCD_OHLC: {
         int s = (int)rel_below(&st, REL_OHLC_KEYS), len = 1 + (int)rel_below(&st, 40);
@@ -120,12 +140,13 @@ static int open_store(const char *root, bool sync, dccd_store **s)
     return 0;
 }
 
-static int datasets_of(int w, dccd_dataset ds[3])
+static int datasets_of(int w, dccd_dataset ds[NT])
 {
-    char pair[32];
+    char pair[32], npair[32];
     pair_of(w, pair, sizeof pair);
-    for (int t = 0; t < 3; t++)
-        if (rel_dataset(&ds[t], "crash", pair, TYPES[t]))
+    snprintf(npair, sizeof npair, "N%c/USDT", 'A' + w);
+    for (int t = 0; t < NT; t++)
+        if (rel_dataset(&ds[t], "crash", t == 3 ? npair : pair, TYPES[t]))
             return -1;
     return 0;
 }
@@ -133,7 +154,7 @@ static int datasets_of(int w, dccd_dataset ds[3])
 static void writer_run(const char *root, const char *acklog, int w, uint64_t start, uint64_t seed, bool sync)
 {
     dccd_store *s;
-    dccd_dataset ds[3];
+    dccd_dataset ds[NT];
     if (open_store(root, sync, &s) || datasets_of(w, ds))
         _exit(3);
     int fd = open(acklog, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
@@ -212,31 +233,48 @@ typedef struct counters {
 
 /* Check writer w's datasets against its history; resolve `inflight`
  * (0 = none) and push it.  Returns 0 when consistent. */
-static int check_writer(dccd_store *s, uint64_t seed, int w, writer_hist *wh, uint64_t inflight, counters *ct)
+/* The expected content of writer w's dataset t in period p: the seed's
+ * saves replayed one after another (keep-last; for dataset 3 the trades key
+ * may change with null tids, so step by step). */
+static void expected_rows(uint64_t seed, int w, const writer_hist *wh, int t, int p, rowset *out)
 {
-    dccd_dataset ds[3];
-    if (datasets_of(w, ds))
-        return -1;
-    rowset raw[3][2];
-    for (int t = 0; t < 3; t++)
-        for (int p = 0; p < 2; p++)
-            rs_init(&raw[t][p], TYPES[t]);
+    rowset raw;
+    rs_init(&raw, TYPES[t]);
     for (size_t i = 0; i < wh->n; i++) {
+        if (!(wh->h[i].mask & (1u << p)))
+            continue;
         batch b;
         gen_batch(seed, w, wh->h[i].id, &b);
-        for (size_t r = 0; r < b.rows.n; r++) {
-            int p = rel_period_of(TYPES[b.t], b.rows.r[r].ts);
-            if (wh->h[i].mask & (1u << p))
-                *rs_push(&raw[b.t][p]) = b.rows.r[r];
+        if (!b.checkpoint && b.t == t) {
+            rowset part;
+            rs_init(&part, TYPES[t]);
+            for (size_t r = 0; r < b.rows.n; r++)
+                if (rel_period_of(TYPES[t], b.rows.r[r].ts) == p)
+                    *rs_push(t == 3 ? &part : &raw) = b.rows.r[r];
+            if (t == 3 && part.n)
+                rs_save_step(out, &part);
+            rs_free(&part);
         }
         rs_free(&b.rows);
     }
+    if (t != 3)
+        rs_save_step(out, &raw); /* fixed keys: one keep-last over everything */
+    rs_free(&raw);
+}
+
+/* Check writer w's datasets against its history; resolve `inflight`
+ * (0 = none) and push it.  Returns 0 when consistent. */
+static int check_writer(dccd_store *s, uint64_t seed, int w, writer_hist *wh, uint64_t inflight, counters *ct)
+{
+    dccd_dataset ds[NT];
+    if (datasets_of(w, ds))
+        return -1;
     batch fl = {0};
     if (inflight)
         gen_batch(seed, w, inflight, &fl);
     int bad = 0;
     unsigned mask = 0;
-    for (int t = 0; t < 3 && !bad; t++) {
+    for (int t = 0; t < NT && !bad; t++) {
         dccd_table got;
         dccd_error e;
         if (dccd_store_load(s, &ds[t], DCCD_TS_MIN, DCCD_TS_MAX, &got, &e) != DCCD_OK) {
@@ -266,21 +304,22 @@ static int check_writer(dccd_store *s, uint64_t seed, int w, writer_hist *wh, ui
             for (size_t i = 0; i < all.n; i++)
                 if (rel_period_of(TYPES[t], all.r[i].ts) == p)
                     *rs_push(&lp) = all.r[i];
-            for (size_t i = 0; i < raw[t][p].n; i++) {
-                *rs_push(&e0) = raw[t][p].r[i];
-                *rs_push(&e1) = raw[t][p].r[i];
-            }
+            expected_rows(seed, w, wh, t, p, &e0);
+            for (size_t i = 0; i < e0.n; i++)
+                *rs_push(&e1) = e0.r[i];
             bool fl_here = false;
+            rowset flp;
+            rs_init(&flp, TYPES[t]);
             if (inflight && !fl.checkpoint && fl.t == t)
                 for (size_t i = 0; i < fl.rows.n; i++)
                     if (rel_period_of(TYPES[t], fl.rows.r[i].ts) == p) {
-                        *rs_push(&e1) = fl.rows.r[i];
+                        *rs_push(&flp) = fl.rows.r[i];
                         fl_here = true;
                     }
-            rs_keep_last(&e0);
-            rs_keep_last(&e1);
+            rs_save_step(&e1, &flp);
+            rs_free(&flp);
             ct->rows_checked += lp.n;
-            if (rs_dup_keys(&lp)) {
+            if (t != 3 && rs_dup_keys(&lp)) {
                 FAILF("writer %d %s period %d: %zu duplicated keys", w, dccd_data_type_name(TYPES[t]), p,
                       rs_dup_keys(&lp));
                 bad = 1;
@@ -320,29 +359,9 @@ static int check_writer(dccd_store *s, uint64_t seed, int w, writer_hist *wh, ui
             ct->inflight_partial_periods++;
     }
     rs_free(&fl.rows);
-    for (int t = 0; t < 3; t++)
-        for (int p = 0; p < 2; p++)
-            rs_free(&raw[t][p]);
     if (inflight)
         hist_push(wh, inflight, mask);
     return bad ? -1 : 0;
-}
-
-/* The expected content of writer w's dataset TYPES[t] in period p. */
-static void expected_rows(uint64_t seed, int w, const writer_hist *wh, int t, int p, rowset *out)
-{
-    for (size_t i = 0; i < wh->n; i++) {
-        if (!(wh->h[i].mask & (1u << p)))
-            continue;
-        batch b;
-        gen_batch(seed, w, wh->h[i].id, &b);
-        if (!b.checkpoint && b.t == t)
-            for (size_t r = 0; r < b.rows.n; r++)
-                if (rel_period_of(TYPES[t], b.rows.r[r].ts) == p)
-                    *rs_push(out) = b.rows.r[r];
-        rs_free(&b.rows);
-    }
-    rs_keep_last(out);
 }
 
 static int check_inventory(dccd_store *s, size_t files_on_disk)
@@ -474,9 +493,9 @@ int rel_crash_main(int argc, char **argv)
         if (open_store(root, false, &s))
             return 2;
         for (int w = 0; w < nw && !fail; w++) {
-            dccd_dataset ds[3];
+            dccd_dataset ds[NT];
             datasets_of(w, ds);
-            for (int t = 0; t < 3; t++) {
+            for (int t = 0; t < NT; t++) {
                 dccd_error e;
                 for (int p = 0; p < 2 && !fail; p++) {
                     rowset ex;
