@@ -10,7 +10,7 @@
  *   - rows of a shared key set, written by every thread with identical
  *     values (keep-last across writers must still leave one copy).
  * Meanwhile R reader threads in the driver load the datasets again and
- * again: every load must succeed (no decode error from a file or segment
+ * again (every fourth read with dccd_store_scan): every read must succeed (no decode error from a file or segment
  * being replaced), be sorted by TS and hold no duplicate key.  Writers must
  * finish before a deadline (no deadlock).  At the end every expected row is
  * present exactly once and nothing else is.
@@ -161,6 +161,29 @@ typedef struct rthread {
     char why[600];
 } rthread;
 
+typedef struct scan_acc {
+    rowset *rs;
+    int64_t last;
+    int bad;
+    char *why;
+    size_t cap;
+} scan_acc;
+
+static int scan_collect(void *ctx, const dccd_table *chunk, dccd_error *err)
+{
+    (void)err;
+    scan_acc *a = ctx;
+    if (chunk->nrows && ((const int64_t *)chunk->cols[0].values)[0] < a->last) {
+        snprintf(a->why, a->cap, "scan chunks out of TS order");
+        a->bad = 1;
+    }
+    if (chunk->nrows)
+        a->last = ((const int64_t *)chunk->cols[0].values)[chunk->nrows - 1];
+    if (rs_from_table(a->rs, chunk, a->why, a->cap))
+        a->bad = 1;
+    return 0;
+}
+
 static void *reader_thread(void *arg)
 {
     rthread *rt = arg;
@@ -168,15 +191,24 @@ static void *reader_thread(void *arg)
         int t = i % 3;
         dccd_table got;
         dccd_error e;
-        if (dccd_store_load(rt->s, &rt->ds[t], DCCD_TS_MIN, DCCD_TS_MAX, &got, &e) != DCCD_OK) {
-            snprintf(rt->why, sizeof rt->why, "load failed while writers run: %.500s", e.msg);
-            rt->failed = 1;
-            break;
-        }
         rowset rs;
         rs_init(&rs, CT[t]);
-        if (rs_from_table(&rs, &got, rt->why, sizeof rt->why))
+        if (i % 4 == 3) { /* every fourth read streams with scan */
+            scan_acc a = {&rs, INT64_MIN, 0, rt->why, sizeof rt->why};
+            if (dccd_store_scan(rt->s, &rt->ds[t], DCCD_TS_MIN, DCCD_TS_MAX, scan_collect, &a, &e) != DCCD_OK) {
+                snprintf(rt->why, sizeof rt->why, "scan failed while writers run: %.500s", e.msg);
+                rt->failed = 1;
+            }
+            rt->failed |= a.bad;
+            dccd_table_init(&got, CT[t]);
+        } else if (dccd_store_load(rt->s, &rt->ds[t], DCCD_TS_MIN, DCCD_TS_MAX, &got, &e) != DCCD_OK) {
+            snprintf(rt->why, sizeof rt->why, "load failed while writers run: %.500s", e.msg);
             rt->failed = 1;
+            rs_free(&rs);
+            break;
+        } else if (rs_from_table(&rs, &got, rt->why, sizeof rt->why)) {
+            rt->failed = 1;
+        }
         for (size_t k = 1; !rt->failed && k < rs.n; k++)
             if (rs.r[k].ts < rs.r[k - 1].ts) {
                 snprintf(rt->why, sizeof rt->why, "%s load not sorted at row %zu", dccd_data_type_name(CT[t]), k);
