@@ -30,9 +30,12 @@
 typedef void (*arm_fn)(const char *, long, int);
 typedef long (*count_fn)(const char *);
 
+typedef long (*injected_fn)(void);
+
 typedef struct shim {
     arm_fn arm;
-    count_fn count, injected;
+    count_fn count;
+    injected_fn injected;
 } shim;
 
 typedef struct scen {
@@ -151,8 +154,10 @@ static void expected(const scen *sc, rowset e0[2], rowset e1[2])
 }
 
 static int run_op(const char *root, const scen *sc, const dccd_dataset *ds, dccd_error *e, const shim *sh,
-                  const char *cls, long n, int err)
+                  const char *cls, long n, int err, long *injected)
 {
+    if (injected)
+        *injected = 0;
     dccd_store *s;
     if (open_st(root, sc->sync, &s))
         return -1;
@@ -169,8 +174,11 @@ static int run_op(const char *root, const scen *sc, const dccd_dataset *ds, dccd
         rc = save_rows(s, ds, &rs, e);
         rs_free(&rs);
     }
-    if (sh)
+    if (sh) {
+        if (injected)
+            *injected = sh->injected();
         sh->arm(NULL, 0, 0);
+    }
     dccd_store_close(s);
     return rc;
 }
@@ -239,7 +247,7 @@ int rel_fault_main(int argc, char **argv)
     shim sh;
     sh.arm = (arm_fn)dlsym(RTLD_DEFAULT, "dccd_faultshim_arm");
     sh.count = (count_fn)dlsym(RTLD_DEFAULT, "dccd_faultshim_count");
-    sh.injected = (count_fn)dlsym(RTLD_DEFAULT, "dccd_faultshim_injected");
+    sh.injected = (injected_fn)dlsym(RTLD_DEFAULT, "dccd_faultshim_injected");
     if (!sh.arm || !sh.count || !sh.injected) {
         printf("SKIPPED: faultshim not preloaded (LD_PRELOAD=.../libdccd_faultshim.so)\n");
         return REL_SKIP;
@@ -272,7 +280,7 @@ int rel_fault_main(int argc, char **argv)
         for (size_t fi = 0; fi < sizeof fns / sizeof fns[0] && !fail; fi++) {
             /* count the calls of this class made by the operation */
             dccd_error e;
-            if (build_base(root, sc, &ds) || run_op(root, sc, &ds, &e, &sh, fns[fi].cls, 0, 0) != DCCD_OK) {
+            if (build_base(root, sc, &ds) || run_op(root, sc, &ds, &e, &sh, fns[fi].cls, 0, 0, NULL) != DCCD_OK) {
                 FAILF("scenario %s: the operation fails without a fault", sc->name);
                 fail = 1;
                 break;
@@ -298,13 +306,22 @@ int rel_fault_main(int argc, char **argv)
             sh.arm(NULL, 0, 0);
             dccd_store_close(s);
             printf(" %s=%ld", fns[fi].cls, k);
+            if (k == 0 && strcmp(fns[fi].cls, "pwrite") && strcmp(fns[fi].cls, "fdatasync")) {
+                FAILF("scenario %s: no %s call seen: the shim is not interposing", sc->name, fns[fi].cls);
+                fail = 1;
+            }
             for (long n = 1; n <= k && !fail; n += stride) {
                 char ctx[200];
                 snprintf(ctx, sizeof ctx, "scenario %s, call %ld of %ld of %s failing with %s", sc->name, n, k,
                          fns[fi].cls, strerror(fns[fi].err));
                 if (build_base(root, sc, &ds))
                     return 2;
-                int rc = run_op(root, sc, &ds, &e, &sh, fns[fi].cls, n, fns[fi].err);
+                long inj = 0;
+                int rc = run_op(root, sc, &ds, &e, &sh, fns[fi].cls, n, fns[fi].err, &inj);
+                if (inj != 1) {
+                    FAILF("%s: the shim injected %ld faults, not 1 (is it interposing?)", ctx, inj);
+                    fail = 1;
+                }
                 total++;
                 if (rc) {
                     errors++;
@@ -320,7 +337,7 @@ int rel_fault_main(int argc, char **argv)
                 }
                 if (!fail && check_content(root, sc, &ds, e0, e1, rc == DCCD_OK, ctx))
                     fail = 1;
-                if (!fail && run_op(root, sc, &ds, &e, NULL, NULL, 0, 0) != DCCD_OK) {
+                if (!fail && run_op(root, sc, &ds, &e, NULL, NULL, 0, 0, NULL) != DCCD_OK) {
                     FAILF("%s: the retry failed: %s", ctx, e.msg);
                     fail = 1;
                 }
