@@ -82,12 +82,17 @@ static inline uint64_t rel_below(uint64_t *st, uint64_t n)
     return n ? rel_rand(st) % n : 0;
 }
 
-/* Key spaces shared by the drivers: each crosses a period boundary
- * (OHLC: the year 2024/2025; trades and book: the day 2024-06-01/02). */
-#define REL_OHLC_BASE INT64_C(1735682400000000000) /* 2024-12-31T22:00Z */
-#define REL_OHLC_SPLIT INT64_C(1735689600000000000) /* 2025-01-01T00:00Z */
-#define REL_DAY_BASE INT64_C(1717279200000000000)  /* 2024-06-01T22:00Z */
-#define REL_DAY_SPLIT INT64_C(1717286400000000000) /* 2024-06-02T00:00Z */
+/* Key spaces shared by the drivers: each crosses a period boundary.  OHLC
+ * (the year 2099/2100) and trades (the day 2099-06-01/02) lie in the
+ * future, so saves leave pending segments (a period whose end is past is
+ * folded at once by the next save); the order book (the day 2024-06-01/02)
+ * lies in the past and exercises that fold-on-save path. */
+#define REL_OHLC_BASE INT64_C(4102437600000000000)  /* 2099-12-31T22:00Z */
+#define REL_OHLC_SPLIT INT64_C(4102444800000000000) /* 2100-01-01T00:00Z */
+#define REL_DAY_BASE INT64_C(4084034400000000000)   /* 2099-06-01T22:00Z */
+#define REL_DAY_SPLIT INT64_C(4084041600000000000)  /* 2099-06-02T00:00Z */
+#define REL_BOOK_BASE INT64_C(1717279200000000000)  /* 2024-06-01T22:00Z */
+#define REL_BOOK_SPLIT INT64_C(1717286400000000000) /* 2024-06-02T00:00Z */
 #define REL_OHLC_KEYS 240                           /* minutes */
 #define REL_TRADE_KEYS 3000                         /* tids, 4.8 s apart */
 #define REL_BOOK_SNAPS 240                          /* snapshots, a minute apart */

@@ -347,7 +347,7 @@ void rel_trade_row(rrow *r, const char *tidprefix, int k, uint64_t ver)
 
 void rel_book_row(rrow *r, int snap, int bid, int level, uint64_t ver)
 {
-    r->ts = REL_DAY_BASE + (int64_t)snap * 60 * DCCD_NS;
+    r->ts = REL_BOOK_BASE + (int64_t)snap * 60 * DCCD_NS;
     snprintf(r->s1, sizeof r->s1, "%s", bid ? "bid" : "ask");
     r->d[0] = bid ? 1000.0 - level : 1001.0 + level;
     r->d[1] = (double)(ver % 1000) + 0.5;
@@ -359,6 +359,8 @@ int rel_period_of(dccd_data_type t, int64_t ts)
 {
     if (t == DCCD_OHLC)
         return ts >= REL_OHLC_SPLIT;
+    if (t == DCCD_ORDERBOOK)
+        return ts >= REL_BOOK_SPLIT;
     return ts >= REL_DAY_SPLIT;
 }
 

@@ -4,8 +4,10 @@
  *
  * The driver forks W writer processes on one store root.  Writer w saves
  * deterministic pseudo-random batches (batch id -> rows) into its own three
- * datasets (OHLC 1m across the 2024/2025 year boundary, trades and order
- * book across the 2024-06-01/02 day boundary): overlapping key ranges so
+ * datasets (OHLC 1m across the 2099/2100 year boundary, trades across the
+ * 2099-06-01/02 day boundary - future periods, so segments stay pending -
+ * and the order book across 2024-06-01/02 - past periods, folded by every
+ * save - plus trades with null tids, see below): overlapping key ranges so
  * keep-last matters, duplicate keys inside a batch, some explicit
  * checkpoints, and in one spawn out of three sync_checkpoint mode (every
  * save folds the period file).  Only after dccd_store_save (or checkpoint)

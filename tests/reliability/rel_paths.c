@@ -96,7 +96,7 @@ static int save_trades(dccd_store *s, const dccd_dataset *ds, int from, int to, 
     for (int k = from; k < to; k++) {
         rrow *r = rs_push(&rs);
         rel_trade_row(r, "p-", k, ver);
-        r->ts = REL_DAY_BASE + (int64_t)(k % 1000) * DCCD_NS; /* all in 2024-06-01 */
+        r->ts = REL_DAY_BASE + (int64_t)(k % 1000) * DCCD_NS; /* all in 2099-06-01 (future: saves leave segments) */
         r->d[0] = 100.0 + (double)((uint64_t)k * 2654435761u % 100003) / 7.0;
     }
     dccd_table t;
@@ -211,7 +211,7 @@ int rel_paths_main(int argc, char **argv)
         const char *link, *target, *pair;
     } links[] = {
         {"ex/trades/BTC-USDT", "ds", "BTC/USDT"},                   /* dataset directory */
-        {"ex/trades/ETH-USDT/2024-06-01.parquet", "victim.parquet", "ETH/USDT"}, /* period file */
+        {"ex/trades/ETH-USDT/2099-06-01.parquet", "victim.parquet", "ETH/USDT"}, /* period file */
         {".dccd/wal/ex/trades/XRP-USDT", "wal", "XRP/USDT"},        /* WAL directory */
         {".dccd/locks/ex2", "locks", "LTC/USDT"},                   /* lock tree */
     };
@@ -260,7 +260,7 @@ int rel_paths_main(int argc, char **argv)
         fail = 1;
     }
     struct stat st;
-    snprintf(p, sizeof p, "%s/ex/trades/ETH-USDT/2024-06-01.parquet", root);
+    snprintf(p, sizeof p, "%s/ex/trades/ETH-USDT/2099-06-01.parquet", root);
     if (lstat(p, &st) || !S_ISLNK(st.st_mode)) {
         FAILF("the planted period-file symlink was replaced");
         fail = 1;
@@ -432,9 +432,9 @@ int rel_temps_main(int argc, char **argv)
     pid_t dead = dead_pid();
     char pd[1200], wd[1200], f[8][1400];
     snprintf(pd, sizeof pd, "%s/tmp/trades/BTC-USDT", dir);
-    snprintf(wd, sizeof wd, "%s/.dccd/wal/tmp/trades/BTC-USDT/2024-06-01", dir);
-    snprintf(f[0], sizeof f[0], "%s/.2024-06-01.parquet.tmp-%d-00000000deadbeef", pd, (int)dead);
-    snprintf(f[1], sizeof f[1], "%s/.2024-06-01.parquet.tmp-1-00000000000a11fe", pd);
+    snprintf(wd, sizeof wd, "%s/.dccd/wal/tmp/trades/BTC-USDT/2099-06-01", dir);
+    snprintf(f[0], sizeof f[0], "%s/.2099-06-01.parquet.tmp-%d-00000000deadbeef", pd, (int)dead);
+    snprintf(f[1], sizeof f[1], "%s/.2099-06-01.parquet.tmp-1-00000000000a11fe", pd);
     snprintf(f[2], sizeof f[2], "%s/.00000000000000000009.seg.tmp-%d-00000000deadbeef", wd, (int)dead);
     snprintf(f[3], sizeof f[3], "%s/.00000000000000000009.seg.tmp-1-00000000000a11fe", wd);
     for (int i = 0; i < 4; i++)

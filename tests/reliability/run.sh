@@ -41,7 +41,7 @@ if [ "$long" = 1 ]; then
   step mem "$tool" mem --mults 10,100
 else
   step crash env DCCD_REL_TMP=${TMPDIR:-/tmp} "$tool" crash --cycles 20 --writers 2
-  step fault env LD_PRELOAD="$shim" ASAN_OPTIONS=verify_asan_link_order=0 "$tool" fault
+  step fault env LD_PRELOAD="$shim" ASAN_OPTIONS=verify_asan_link_order=0 "$tool" fault --stride 3
   step enospc "$tool" enospc
   step conc "$tool" conc
   step paths "$tool" paths
