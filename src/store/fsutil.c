@@ -145,8 +145,9 @@ static bool temp_writer_dead(const char *name)
     return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
 
-void dccd_remove_stale_temps(int dirfd, int age_sec)
+void dccd_remove_stale_temps(int dirfd, const char *name, int age_sec)
 {
+    size_t nlen = name ? strlen(name) : 0;
     int fd = dup(dirfd);
     if (fd < 0)
         return;
@@ -160,6 +161,8 @@ void dccd_remove_stale_temps(int dirfd, int age_sec)
     while ((e = readdir(d)) != NULL) {
         if (!dccd_is_temp_name(e->d_name))
             continue;
+        if (name && (strncmp(e->d_name + 1, name, nlen) != 0 || strncmp(e->d_name + 1 + nlen, ".tmp-", 5) != 0))
+            continue; /* another file's temporary */
         struct stat st;
         if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
             (now - st.st_mtime >= age_sec || temp_writer_dead(e->d_name)))

@@ -53,8 +53,10 @@ rrow *rs_push(rowset *s);
 /* Keep the last row of every key (s->keykind), then order canonically. */
 void rs_keep_last(rowset *s);
 /* One save step of the seed applied to acc: acc = dedup_last(acc ++ batch)
- * then sorted; for trades the key is tid unless a tid in acc ++ batch is
- * null, then (TS, price, amount, side). */
+ * then a stable sort by TS (rows of equal TS keep their merge order, as
+ * docs/STORE.md defines it; acc must be in that order, not rs_sort's); for
+ * trades the key is tid unless a tid in acc ++ batch is null, then (TS,
+ * price, amount, side). */
 void rs_save_step(rowset *acc, const rowset *batch);
 /* Order by (TS, key) without de-dup. */
 void rs_sort(rowset *s);
@@ -134,6 +136,7 @@ int rel_conc_main(int argc, char **argv);
 int rel_paths_main(int argc, char **argv);
 int rel_mem_main(int argc, char **argv);
 int rel_temps_main(int argc, char **argv);
+int rel_tidkey_main(int argc, char **argv);
 
 #define FAILF(...)                                                                                                     \
     do {                                                                                                               \

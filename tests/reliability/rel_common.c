@@ -131,6 +131,15 @@ void rs_keep_last(rowset *s)
     rs_sort(s);
 }
 
+static int cmp_ts_seq(const void *x, const void *y, void *ctx)
+{
+    (void)ctx;
+    const rrow *a = x, *b = y;
+    if (a->ts != b->ts)
+        return a->ts < b->ts ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
 void rs_save_step(rowset *acc, const rowset *batch)
 {
     for (size_t i = 0; i < batch->n; i++)
@@ -139,11 +148,40 @@ void rs_save_step(rowset *acc, const rowset *batch)
     if (acc->type == DCCD_TRADES)
         for (size_t i = 0; i < acc->n; i++)
             if (acc->r[i].tnull) {
-                acc->keykind = REL_KEY_TRADES_NOTID;
+                kind = REL_KEY_TRADES_NOTID;
                 break;
             }
-    rs_keep_last(acc);
-    acc->keykind = kind;
+    /* keep the last occurrence of every key, at its position (dccd's
+     * stable rule: rows of equal TS keep their merge order), then a stable
+     * sort by TS */
+    size_t n = acc->n;
+    rrow *byk = malloc((n ? n : 1) * sizeof *byk);
+    unsigned char *keep = calloc(n ? n : 1, 1);
+    if (!byk || !keep) {
+        fprintf(stderr, "reltool: out of memory\n");
+        exit(2);
+    }
+    for (size_t i = 0; i < n; i++) {
+        acc->r[i].seq = i;
+        byk[i] = acc->r[i];
+    }
+    if (n > 1)
+        qsort_r(byk, n, sizeof *byk, cmp_key_seq, &kind);
+    for (size_t i = 0; i < n; i++)
+        if (i + 1 == n || rs_key_cmp(kind, &byk[i], &byk[i + 1]) != 0)
+            keep[byk[i].seq] = 1;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++)
+        if (keep[i]) {
+            acc->r[o] = acc->r[i];
+            acc->r[o].seq = o;
+            o++;
+        }
+    acc->n = o;
+    if (o > 1)
+        qsort_r(acc->r, o, sizeof *acc->r, cmp_ts_seq, NULL);
+    free(byk);
+    free(keep);
 }
 
 size_t rs_dup_keys(const rowset *s)

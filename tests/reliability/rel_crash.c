@@ -233,6 +233,74 @@ typedef struct counters {
     size_t inflight_present, inflight_absent, inflight_partial_periods, temps_seen, checks, rows_checked;
 } counters;
 
+/* On a mismatch (DCCD_REL_VERBOSE): the first differing row, and every
+ * batch of the history touching its key, with what it wrote for it. */
+static void debug_history(uint64_t seed, int w, const writer_hist *wh, int t, int p, const rowset *got,
+                          const rowset *want)
+{
+    size_t i = 0;
+    while (i < got->n && i < want->n && !memcmp(&got->r[i].ts, &want->r[i].ts, sizeof got->r[i].ts) &&
+           got->r[i].d[0] == want->r[i].d[0] && got->r[i].d[1] == want->r[i].d[1] &&
+           !strcmp(got->r[i].s1, want->r[i].s1) && !strcmp(got->r[i].s2, want->r[i].s2) &&
+           got->r[i].tnull == want->r[i].tnull)
+        i++;
+    if (i >= got->n || i >= want->n)
+        return;
+    const rrow *g = &got->r[i], *x = &want->r[i];
+    rowset acc;
+    rs_init(&acc, TYPES[t]);
+    for (size_t r = 0; r < got->n; r++)
+        if (got->r[r].ts == g->ts)
+            fprintf(stderr, "  got row: %g %s %s\n", got->r[r].d[0], got->r[r].s1, got->r[r].tnull ? "null" : got->r[r].s2);
+    for (size_t r = 0; r < want->n; r++)
+        if (want->r[r].ts == g->ts)
+            fprintf(stderr, "  want row: %g %s %s\n", want->r[r].d[0], want->r[r].s1, want->r[r].tnull ? "null" : want->r[r].s2);
+    fprintf(stderr, "  got  ts %lld price %g amount %g side %s tid %s%s\n", (long long)g->ts, g->d[0], g->d[1], g->s1,
+            g->s2, g->tnull ? "(null)" : "");
+    fprintf(stderr, "  want ts %lld price %g amount %g side %s tid %s%s\n", (long long)x->ts, x->d[0], x->d[1], x->s1,
+            x->s2, x->tnull ? "(null)" : "");
+    for (size_t h = 0; h < wh->n; h++) {
+        batch b;
+        gen_batch(seed, w, wh->h[h].id, &b);
+        if (!b.checkpoint && b.t == t) {
+            size_t inp = 0, nulls = 0;
+            for (size_t r = 0; r < b.rows.n; r++)
+                if (rel_period_of(TYPES[t], b.rows.r[r].ts) == p) {
+                    inp++;
+                    nulls += b.rows.r[r].tnull;
+                }
+            if (inp && (wh->h[h].mask & (1u << p))) {
+                rowset part;
+                rs_init(&part, TYPES[t]);
+                for (size_t r = 0; r < b.rows.n; r++)
+                    if (rel_period_of(TYPES[t], b.rows.r[r].ts) == p)
+                        *rs_push(&part) = b.rows.r[r];
+                if (t == 3)
+                    rs_save_step(&acc, &part);
+                rs_free(&part);
+                size_t an = 0;
+                for (size_t r = 0; r < acc.n; r++)
+                    an += acc.r[r].tnull;
+                fprintf(stderr, "  [model after it: %zu rows, %zu null tids; at this ts:", acc.n, an);
+                for (size_t r = 0; r < acc.n; r++)
+                    if (acc.r[r].ts == g->ts)
+                        fprintf(stderr, " (%g %s %s)", acc.r[r].d[0], acc.r[r].s1, acc.r[r].tnull ? "null" : acc.r[r].s2);
+                fprintf(stderr, "]\n");
+            }
+            if (inp) {
+                fprintf(stderr, "  batch %llu mask %u: %zu rows in the period, %zu null tids", (unsigned long long)wh->h[h].id, wh->h[h].mask, inp, nulls);
+                for (size_t r = 0; r < b.rows.n; r++)
+                    if (b.rows.r[r].ts == g->ts)
+                        fprintf(stderr, "; row price %g amount %g side %s tid %s", b.rows.r[r].d[0], b.rows.r[r].d[1],
+                                b.rows.r[r].s1, b.rows.r[r].tnull ? "null" : b.rows.r[r].s2);
+                fprintf(stderr, "\n");
+            }
+        }
+        rs_free(&b.rows);
+    }
+    rs_free(&acc);
+}
+
 /* Check writer w's datasets against its history; resolve `inflight`
  * (0 = none) and push it.  Returns 0 when consistent. */
 /* The expected content of writer w's dataset t in period p: the seed's
@@ -320,6 +388,8 @@ static int check_writer(dccd_store *s, uint64_t seed, int w, writer_hist *wh, ui
                     }
             rs_save_step(&e1, &flp);
             rs_free(&flp);
+            rs_sort(&e0);
+            rs_sort(&e1);
             ct->rows_checked += lp.n;
             if (t != 3 && rs_dup_keys(&lp)) {
                 FAILF("writer %d %s period %d: %zu duplicated keys", w, dccd_data_type_name(TYPES[t]), p,
@@ -338,6 +408,8 @@ static int check_writer(dccd_store *s, uint64_t seed, int w, writer_hist *wh, ui
                 FAILF("writer %d %s period %d (in flight: batch %llu%s): not the acknowledged content: %s%s%s", w,
                       dccd_data_type_name(TYPES[t]), p, (unsigned long long)inflight, fl_here ? "" : ", not here",
                       why, fl_here ? "; with the in-flight batch: " : "", why1);
+                if (getenv("DCCD_REL_VERBOSE"))
+                    debug_history(seed, w, wh, t, p, &lp, &e0);
                 bad = 1;
             }
             ct->checks++;

@@ -11,6 +11,7 @@
  *   paths   hostile names and planted symlinks
  *   mem     peak RSS of load and scan over files of 10x / 100x a row group
  *   temps   temporary files left by a crash are cleaned by the next writer
+ *   tidkey  the trades key switching tid -> composite -> tid (known bug)
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,12 +25,12 @@ int main(int argc, char **argv)
         int (*fn)(int, char **);
     } cmds[] = {{"crash", rel_crash_main}, {"fault", rel_fault_main}, {"enospc", rel_enospc_main},
                 {"conc", rel_conc_main},   {"paths", rel_paths_main}, {"mem", rel_mem_main},
-                {"temps", rel_temps_main}};
+                {"temps", rel_temps_main}, {"tidkey", rel_tidkey_main}};
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc >= 2)
         for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
             if (!strcmp(argv[1], cmds[i].name))
                 return cmds[i].fn(argc - 2, argv + 2);
-    fprintf(stderr, "usage: reltool {crash|fault|enospc|conc|paths|mem|temps} [options]\n");
+    fprintf(stderr, "usage: reltool {crash|fault|enospc|conc|paths|mem|temps|tidkey} [options]\n");
     return 2;
 }

@@ -38,6 +38,7 @@ if [ "$long" = 1 ]; then
   step conc "$tool" conc --procs 4 --threads 4 --batches 150 --readers 3 --timeout 400
   step paths "$tool" paths
   step temps "$tool" temps
+  step tidkey "$tool" tidkey
   step mem "$tool" mem --mults 10,100
 else
   step crash env DCCD_REL_TMP=${TMPDIR:-/tmp} "$tool" crash --cycles 20 --writers 2
@@ -46,6 +47,7 @@ else
   step conc "$tool" conc
   step paths "$tool" paths
   step temps "$tool" temps
+  step tidkey "$tool" tidkey
   step mem "$tool" mem --mults 10
 fi
 echo "== reliability: $passed passed, $skipped skipped, $failed failed"
