@@ -45,4 +45,4 @@ dccd_rel_test(conc "DCCD_REL_TMP=${_rel_shm}" conc --procs 3 --threads 3 --batch
 dccd_rel_test(paths "DCCD_REL_TMP=${_rel_shm}" paths)
 dccd_rel_test(temps "DCCD_REL_TMP=${_rel_shm}" temps)
 dccd_rel_test(tidkey "DCCD_REL_TMP=${_rel_shm}" tidkey)
-dccd_rel_test(mem "DCCD_REL_TMP=${_rel_shm}" mem --mults 10)
+dccd_rel_test(mem "DCCD_REL_TMP=${_rel_shm}" mem --mults 10 --scan-limit-mb 6)

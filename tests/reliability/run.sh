@@ -39,7 +39,7 @@ if [ "$long" = 1 ]; then
   step paths "$tool" paths
   step temps "$tool" temps
   step tidkey "$tool" tidkey
-  step mem "$tool" mem --mults 10,100
+  step mem "$tool" mem --mults 10,100 --scan-limit-mb 6
 else
   step crash env DCCD_REL_TMP=${TMPDIR:-/tmp} "$tool" crash --cycles 20 --writers 2
   step fault env LD_PRELOAD="$shim" ASAN_OPTIONS=verify_asan_link_order=0 "$tool" fault --stride 3
@@ -48,7 +48,7 @@ else
   step paths "$tool" paths
   step temps "$tool" temps
   step tidkey "$tool" tidkey
-  step mem "$tool" mem --mults 10
+  step mem "$tool" mem --mults 10 --scan-limit-mb 6
 fi
 echo "== reliability: $passed passed, $skipped skipped, $failed failed"
 [ "$failed" = 0 ]
