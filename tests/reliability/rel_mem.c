@@ -27,6 +27,19 @@
 
 #define MEM_T0 INT64_C(1704067200000000000) /* 2024-01-01T00:00Z */
 
+/* Under AddressSanitizer freed memory stays in a quarantine: RSS figures
+ * are meaningless there, so the limit is reported but not enforced. */
+#if defined(__SANITIZE_ADDRESS__)
+#define REL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define REL_ASAN 1
+#endif
+#endif
+#ifndef REL_ASAN
+#define REL_ASAN 0
+#endif
+
 static int mem_dataset(dccd_dataset *ds)
 {
     dccd_symbol sym;
@@ -213,7 +226,10 @@ int rel_mem_main(int argc, char **argv)
                (double)kb[0] / 1024.0, (double)kb[1] / 1024.0, (double)kb[2] / 1024.0, maxc[2], tb);
         printf("mem:   %dx: scan peak = %.1f row groups, load-all peak = %.1f row groups\n", m,
                (double)kb[2] / 1024.0 / rg_mb, (double)kb[0] / 1024.0 / rg_mb);
-        if (limit > 0 && (double)kb[2] / 1024.0 > limit) {
+        if (limit > 0 && REL_ASAN)
+            printf("mem:   (AddressSanitizer build: RSS includes its quarantine, the %.1f MiB limit is not enforced)\n",
+                   limit);
+        else if (limit > 0 && (double)kb[2] / 1024.0 > limit) {
             FAILF("scan of %dx peaks at %.1f MiB, above the limit %.1f MiB", m, (double)kb[2] / 1024.0, limit);
             fail = 1;
         }
