@@ -536,7 +536,10 @@ int rel_temps_main(int argc, char **argv)
  *   C  t99 with the null row's TS/price/amount/side -> replaces the null
  *      (composite key): 12 rows, no null left, t1 twice
  *   D  t20 later                              -> tid key: t1 once: 12 rows
- * checked after every save (small row groups, so checkpoints copy row
+ * Scenario 1 is the reverse: t5 and t6 share TS, price, amount and side
+ * (kept both under the tid key), then all-null saves switch to the
+ * composite key, which must drop t5.
+ * Checked after every save (small row groups, so checkpoints copy row
  * groups raw) in three modes: sync_checkpoint; a checkpoint after each save
  * but the last, whose segment stays pending (readers fold it), then a
  * checkpoint; and all
@@ -561,6 +564,7 @@ int rel_tidkey_main(int argc, char **argv)
     int fail = 0;
     static const char *const mname[3] = {"sync_checkpoint", "checkpoint after each save, the last pending first",
                                           "all pending, then a checkpoint"};
+    for (int sc = 0; sc < 2; sc++)
     for (int mode = 0; mode < 3; mode++) {
         char dir[512];
         if (rel_tmpdir(dir, sizeof dir, "tidkey"))
@@ -584,16 +588,23 @@ int rel_tidkey_main(int argc, char **argv)
             if (step == 0)
                 for (int i = 0; i < 10; i++) {
                     snprintf(tid, sizeof tid, "t%d", i);
-                    tk_row(&b, tid, i, 100.0);
+                    /* scenario 1: t6 has t5's TS, price, amount and side */
+                    tk_row(&b, tid, sc == 1 && i == 6 ? 5 : i, 100.0);
                 }
-            if (step == 1) {
+            if (sc == 0 && step == 1) {
                 tk_row(&b, "t1", 1, 200.0);
                 tk_row(&b, NULL, 50, 100.0);
             }
-            if (step == 2)
+            if (sc == 0 && step == 2)
                 tk_row(&b, "t99", 50, 100.0);
-            if (step == 3)
+            if (sc == 0 && step == 3)
                 tk_row(&b, "t20", 100, 100.0);
+            if (sc == 1 && step == 1)
+                tk_row(&b, "t30", 30, 100.0); /* tid key: t5 and t6 both stay */
+            if (sc == 1 && step == 2)
+                tk_row(&b, NULL, 200, 100.0); /* composite key: t5 goes */
+            if (sc == 1 && step == 3)
+                tk_row(&b, NULL, 300, 100.0);
             dccd_table t;
             int64_t nw;
             if (step < 4 && (rs_to_table(&b, 0, b.n, &t) || dccd_store_save(s, &ds, &t, NULL, &nw, &e))) {
@@ -623,8 +634,8 @@ int rel_tidkey_main(int argc, char **argv)
             dccd_table_free(&lt);
             rs_sort(&got);
             if (!rs_equal(&got, &want, why, sizeof why)) {
-                FAILF("tidkey (%s): after %s%c the store differs from the seed's step-by-step result: %s",
-                      mname[mode], step == 4 ? "the checkpoint after " : "save ", step == 4 ? 'D' : 'A' + step, why);
+                FAILF("tidkey (scenario %d, %s): after %s%c the store differs from the seed's step-by-step result: %s",
+                      sc, mname[mode], step == 4 ? "the checkpoint after " : "save ", step == 4 ? 'D' : 'A' + step, why);
                 mfail = fail = 1;
             }
             rs_free(&want);
