@@ -242,7 +242,8 @@ static int put_str(dccd_pq_column *c, size_t i, const char *s, size_t *used, siz
         c->data = nd;
         *cap = nc;
     }
-    memcpy(c->data + *used, s, len);
+    if (len)
+        memcpy(c->data + *used, s, len);
     *used += len;
     c->offsets[i + 1] = (int64_t)*used;
     return 0;
@@ -314,7 +315,8 @@ static int get_str(const dccd_pq_column *c, size_t i, char *out, size_t cap)
     int64_t a = c->offsets[i], b = c->offsets[i + 1];
     if (b < a || (size_t)(b - a) >= cap)
         return -1;
-    memcpy(out, c->data + a, (size_t)(b - a));
+    if (b > a)
+        memcpy(out, c->data + a, (size_t)(b - a));
     out[b - a] = '\0';
     return 0;
 }
