@@ -467,7 +467,7 @@ int dccd_store_checkpoint(dccd_store *s, const dccd_dataset *ds, dccd_checkpoint
      * the first error is returned. */
     dccd_ds_ref *refs = NULL;
     size_t n = 0;
-    if ((rc = dccd_store_walk(s, &refs, &n, err)))
+    if ((rc = dccd_store_walk(s, DCCD_LIST_WAL, &refs, &n, err)))
         return rc;
     int first = DCCD_OK;
     for (size_t i = 0; i < n; i++) {

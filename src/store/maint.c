@@ -193,13 +193,13 @@ static int ref_cmp(const void *a, const void *b)
     return c;
 }
 
-int dccd_store_walk(dccd_store *s, dccd_ds_ref **out, size_t *n, dccd_error *err)
+int dccd_store_walk(dccd_store *s, int which, dccd_ds_ref **out, size_t *n, dccd_error *err)
 {
     *out = NULL;
     *n = 0;
     ref_vec rv = {NULL, 0, 0};
-    int rc = walk_tree(s->rootfd, &rv, err);
-    if (!rc) {
+    int rc = (which & DCCD_LIST_FILES) ? walk_tree(s->rootfd, &rv, err) : DCCD_OK;
+    if (!rc && (which & DCCD_LIST_WAL)) {
         int wfd;
         rc = dccd_dir_open(s->rootfd, ".dccd/wal", false, &wfd, err);
         if (rc == DCCD_ENOTFOUND) {
@@ -372,7 +372,7 @@ int dccd_store_inventory(dccd_store *s, dccd_inventory_entry **out, size_t *n, d
     *n = 0;
     dccd_ds_ref *refs;
     size_t nr;
-    int rc = dccd_store_walk(s, &refs, &nr, err);
+    int rc = dccd_store_walk(s, DCCD_LIST_FILES | DCCD_LIST_WAL, &refs, &nr, err);
     if (rc)
         return rc;
     dccd_inventory_entry *v = nr ? dccd_malloc_array(nr, sizeof *v) : NULL;
@@ -754,7 +754,7 @@ int dccd_store_verify(dccd_store *s, const dccd_dataset *ds, dccd_file_fn cb, vo
     }
     dccd_ds_ref *refs;
     size_t n;
-    if ((rc = dccd_store_walk(s, &refs, &n, err)))
+    if ((rc = dccd_store_walk(s, DCCD_LIST_FILES | DCCD_LIST_WAL, &refs, &n, err)))
         return rc;
     for (size_t i = 0; !rc && i < n; i++)
         rc = verify_dataset(&v, refs[i].type, refs[i].dsdir, err);
@@ -1018,7 +1018,7 @@ int dccd_store_migrate(dccd_store *s, const dccd_dataset *ds, bool dry_run, dccd
     } else {
         dccd_ds_ref *refs;
         size_t n;
-        if ((rc = dccd_store_walk(s, &refs, &n, err)))
+        if ((rc = dccd_store_walk(s, DCCD_LIST_FILES | DCCD_LIST_WAL, &refs, &n, err)))
             return rc;
         for (size_t i = 0; !rc && i < n; i++)
             rc = migrate_dataset(&ms, refs[i].type, refs[i].dsdir, err);

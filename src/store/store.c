@@ -220,13 +220,11 @@ static int should_checkpoint(dccd_store *s, const dccd_period *p, const dccd_dat
         free(segs);
         return DCCD_OK;
     }
-    /* the period is complete: its last bar (OHLC) is present, or its end
-     * is in the past (yesterday's trades day, last year's bars) */
+    /* the period is complete: its last bar (OHLC) is present.  (A period
+     * whose end is in the past is folded by the next save to another period
+     * of the dataset, see fold_completed_periods: folding it at every save
+     * into it would copy the file once per batch of a backfill.) */
     if (ds->type == DCCD_OHLC && last_ts >= p->end - ds->span * DCCD_NS)
-        *yes = true;
-    struct timespec tnow;
-    clock_gettime(CLOCK_REALTIME, &tnow);
-    if (p->end <= (int64_t)tnow.tv_sec * DCCD_NS)
         *yes = true;
     int64_t pending = 0;
     int walfd = -1;
@@ -258,14 +256,14 @@ static int should_checkpoint(dccd_store *s, const dccd_period *p, const dccd_dat
     return DCCD_OK;
 }
 
-/* Fold every period of the dataset that still has pending segments and
- * whose end is in the past: once a save goes to today's day file, nothing
- * saves to yesterday's again, and its rows must reach the period file
- * (what external engines read) without waiting for `dccd checkpoint`.
- * The saved periods were handled under their lock already (those left have
- * no segments and cost a directory listing).  Failures are warnings: the
- * rows are durable in the log. */
-static void fold_completed_periods(dccd_store *s, const dccd_dataset *ds)
+/* Fold every period of the dataset that still has pending segments, whose
+ * end is in the past and that this save did not write to (saved[0..nsaved)
+ * period keys): once saves go to today's day file, nothing saves to
+ * yesterday's again, and its rows must reach the period file (what
+ * external engines read) without waiting for `dccd checkpoint`.  A
+ * backfill writing period after period folds each one once, when it moves
+ * on.  Failures are warnings: the rows are durable in the log. */
+static void fold_completed_periods(dccd_store *s, const dccd_dataset *ds, const int64_t *saved, size_t nsaved)
 {
     char dsdir[DCCD_REL_MAX];
     dccd_labels l;
@@ -278,6 +276,11 @@ static void fold_completed_periods(dccd_store *s, const dccd_dataset *ds)
     for (size_t i = 0; i < l.n; i++) {
         dccd_period p;
         if (dccd_period_init_dir(ds->type, dsdir, l.v[i], &p, NULL) != DCCD_OK || p.end > now)
+            continue;
+        bool mine = false;
+        for (size_t k = 0; k < nsaved && !mine; k++)
+            mine = saved[k] == period_key(ds, p.start);
+        if (mine)
             continue;
         dccd_segment *segs = NULL;
         size_t ns = 0;
@@ -313,9 +316,12 @@ int dccd_store_save(dccd_store *s, const dccd_dataset *ds, const dccd_table *bat
     /* group rows by period, keeping their order inside each period */
     int64_t *keys = dccd_malloc_array(n, sizeof *keys);
     size_t *idx = dccd_malloc_array(n, sizeof *idx);
-    if (!keys || !idx) {
+    int64_t *saved = dccd_malloc_array(n, sizeof *saved); /* period keys written */
+    size_t nsaved = 0;
+    if (!keys || !idx || !saved) {
         free(keys);
         free(idx);
+        free(saved);
         return DCCD_ENOMEM_MSG(err);
     }
     bool one_period = true;
@@ -342,6 +348,7 @@ int dccd_store_save(dccd_store *s, const dccd_dataset *ds, const dccd_table *bat
                     max_ts = ts[i];
             }
         done += m;
+        saved[nsaved++] = k;
         dccd_period p;
         if ((rc = dccd_period_of_ts(ds, first_ts, &p, err)))
             break;
@@ -371,7 +378,8 @@ int dccd_store_save(dccd_store *s, const dccd_dataset *ds, const dccd_table *bat
     free(keys);
     free(idx);
     if (!rc)
-        fold_completed_periods(s, ds);
+        fold_completed_periods(s, ds, saved, nsaved);
+    free(saved);
     if (!rc && rows_written)
         *rows_written = (int64_t)n;
     return rc;

@@ -275,8 +275,9 @@ typedef struct dccd_ds_ref {
     dccd_data_type type;
     char dsdir[DCCD_REL_MAX]; /* relative to the root */
 } dccd_ds_ref;
-/* Every dataset having a directory in the data tree or in the write-ahead
- * log, in the seed's inventory order (names compared bytewise). */
-int dccd_store_walk(dccd_store *s, dccd_ds_ref **out, size_t *n, dccd_error *err);
+/* Every dataset having a directory in the data tree (which has
+ * DCCD_LIST_FILES) or in the write-ahead log (DCCD_LIST_WAL), in the seed's
+ * inventory order (names compared bytewise), each listed once. */
+int dccd_store_walk(dccd_store *s, int which, dccd_ds_ref **out, size_t *n, dccd_error *err);
 
 #endif /* DCCD_STORE_INT_H */

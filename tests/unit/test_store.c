@@ -416,8 +416,9 @@ static void test_trades_mixed_null_tids_full_path(void **state)
 }
 
 /* A complete period (its end in the past) is folded on the next save to
- * the dataset: a save into it, or a save into another period (yesterday's
- * day file once today's saves begin). */
+ * another period of the dataset (yesterday's day file once today's saves
+ * begin; a backfill's period once it moves on), not at every save into it
+ * (a backfill in batches would copy the file once per batch). */
 static void test_complete_periods_folded_on_save(void **state)
 {
     (void)state;
@@ -427,20 +428,18 @@ static void test_complete_periods_folded_on_save(void **state)
     dccd_error e;
     dccd_table a;
     const int64_t day1 = INT64_C(1704067200000000000); /* 2024-01-01 */
-    make_trades(&a, day1 + DCCD_NS, 30, 1);
+    for (int i = 0; i < 3; i++) {                       /* a backfill of one past day in batches */
+        make_trades(&a, day1 + DCCD_NS + i * 100 * DCCD_NS, 30, 1 + 30 * i);
+        assert_int_equal(dccd_store_save(s, &ds, &a, NULL, NULL, &e), DCCD_OK);
+        dccd_table_free(&a);
+    }
+    assert_false(exists("kraken/trades/ETH-USDT_PERP/2024-01-01.parquet"));
+    /* it moves on to the next day: the first day is folded, once */
+    make_trades(&a, day1 + DCCD_NS_PER_DAY + DCCD_NS, 12, 100);
     assert_int_equal(dccd_store_save(s, &ds, &a, NULL, NULL, &e), DCCD_OK);
     dccd_table_free(&a);
     assert_true(exists("kraken/trades/ETH-USDT_PERP/2024-01-01.parquet"));
     assert_false(exists(".dccd/wal/kraken/trades/ETH-USDT_PERP/2024-01-01"));
-    /* a segment left in 2024-01-02 from when that day was current */
-    make_trades(&a, day1 + DCCD_NS_PER_DAY + DCCD_NS, 12, 100);
-    dccd_period p;
-    assert_int_equal(dccd_period_of_ts(&ds, day1 + DCCD_NS_PER_DAY, &p, &e), DCCD_OK);
-    dccd_period_lock lk;
-    assert_int_equal(dccd_lock_acquire(s->locks, s->rootfd, p.lockrel, &lk, &e), DCCD_OK);
-    assert_int_equal(dccd_wal_append(s, &p, &a, NULL, &e), DCCD_OK);
-    dccd_lock_release(s->locks, &lk);
-    dccd_table_free(&a);
     assert_false(exists("kraken/trades/ETH-USDT_PERP/2024-01-02.parquet"));
     /* today's save (a day not yet over) stays pending, yesterday's is folded */
     make_trades(&a, T2099 + DCCD_NS, 6, 500);
@@ -451,8 +450,15 @@ static void test_complete_periods_folded_on_save(void **state)
     assert_false(exists("kraken/trades/ETH-USDT_PERP/2099-01-01.parquet"));
     dccd_table got;
     assert_int_equal(dccd_store_load(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &got, &e), DCCD_OK);
-    assert_int_equal(got.nrows, 48);
+    assert_int_equal(got.nrows, 108);
     dccd_table_free(&got);
+    /* the file of the first day holds all three batches */
+    char path[512];
+    snprintf(path, sizeof path, "%s/kraken/trades/ETH-USDT_PERP/2024-01-01.parquet", root);
+    dccd_pq_file *f;
+    assert_int_equal(dccd_pq_open(path, &f, &e), DCCD_OK);
+    assert_int_equal(dccd_pq_num_rows(f), 90);
+    dccd_pq_close(f);
     dccd_store_close(s);
 }
 
