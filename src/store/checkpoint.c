@@ -146,9 +146,28 @@ static size_t table_tid_nulls(const dccd_table *t)
     return n;
 }
 
+/* Is the trades period file f known to hold each key of mode `which`
+ * ("tid" / "composite") once?  Recorded by the checkpoint that wrote it
+ * (dccd.unique_keys); unknown for other files.  The trades key of the seed
+ * changes with null tids, so a file written under one key may hold
+ * duplicates under the other: raw row-group copies under a key are only
+ * right when the file is unique under it. */
+static bool file_unique_under(dccd_pq_file *f, const char *which)
+{
+    const char *v = dccd_pq_kv_get(f, DCCD_UNIQUE_KEYS_KEY);
+    if (!v)
+        return false;
+    size_t n = strlen(which);
+    for (const char *q = v; (q = strstr(q, which)) != NULL; q += n)
+        if ((q == v || q[-1] == ',') && (q[n] == '\0' || q[n] == ','))
+            return true;
+    return false;
+}
+
 /* Write the new period file: row groups [0, ncopy) of f raw, then rows. */
 static int write_period(dccd_store *s, const dccd_period *p, dccd_pq_file *f, int ncopy, const dccd_table *rows,
-                        const char *prov_json, uint64_t applied, dccd_checkpoint_report *rep, dccd_error *err)
+                        const char *prov_json, uint64_t applied, const char *unique, dccd_checkpoint_report *rep,
+                        dccd_error *err)
 {
     int dfd;
     int rc = dccd_dir_open(s->rootfd, p->dsdir, true, &dfd, err);
@@ -157,12 +176,14 @@ static int write_period(dccd_store *s, const dccd_period *p, dccd_pq_file *f, in
     char what[DCCD_REL_MAX + 160], seqtxt[24];
     snprintf(what, sizeof what, "%s/%s/%s", s->root, p->dsdir, p->file);
     snprintf(seqtxt, sizeof seqtxt, "%" PRIu64, applied);
-    dccd_pq_kv kv[3];
+    dccd_pq_kv kv[4];
     size_t nkv = 0;
     kv[nkv++] = (dccd_pq_kv){DCCD_SCHEMA_VERSION_KEY, "3"};
     kv[nkv++] = (dccd_pq_kv){DCCD_WAL_APPLIED_KEY, seqtxt};
     if (prov_json)
         kv[nkv++] = (dccd_pq_kv){DCCD_PROVENANCE_KEY, prov_json};
+    if (unique && *unique)
+        kv[nkv++] = (dccd_pq_kv){DCCD_UNIQUE_KEYS_KEY, unique};
     rc = dccd_store_write_table(s, dfd, p->file, what, f, ncopy, rows, kv, nkv, err);
     close(dfd);
     if (!rc && rep) {
@@ -172,6 +193,23 @@ static int write_period(dccd_store *s, const dccd_period *p, dccd_pq_file *f, in
     return rc;
 }
 
+/* Crash leftovers: temporary files of writers that are gone, in the
+ * period's segment directory and (of this period's file only: other
+ * periods' writers hold other locks) its dataset directory.  The caller
+ * holds the period lock. */
+static void remove_dead_temps(dccd_store *s, const dccd_period *p)
+{
+    int fd;
+    if (dccd_dir_open(s->rootfd, p->dsdir, false, &fd, NULL) == DCCD_OK) {
+        dccd_remove_stale_temps(fd, p->file, 3600);
+        close(fd);
+    }
+    if (dccd_dir_open(s->rootfd, p->waldir, false, &fd, NULL) == DCCD_OK) {
+        dccd_remove_stale_temps(fd, NULL, 3600);
+        close(fd);
+    }
+}
+
 int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_report *rep, dccd_error *err)
 {
     dccd_segment *segs = NULL;
@@ -179,6 +217,8 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
     int rc = dccd_wal_list(s, p, &segs, &nseg, err);
     if (rc || nseg == 0) {
         free(segs);
+        if (!rc)
+            remove_dead_temps(s, p);
         return rc;
     }
     dccd_pq_file *f = NULL;
@@ -264,6 +304,10 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
             tid_mode = true;
         else if (!(later_all_null && (fnulls > 0 || snulls > 0)))
             fast = false; /* the key changes between steps: full path */
+        /* copying row groups raw keeps their rows as they are: only right
+         * when the file holds each key of this fold once */
+        if (fast && !file_unique_under(f, tid_mode ? "tid" : "composite"))
+            fast = false;
     }
     if (fast) {
         /* pend = the segments folded among themselves (keys are fixed) */
@@ -316,8 +360,25 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
         if ((rc = dccd_merge_fold(pp, k + 1, &rows, err)))
             goto done;
     }
-    if ((rc = write_period(s, p, f, ncopy, &rows, prov, max_seq, rep, err)))
+    const char *unique = NULL;
+    if (p->type == DCCD_TRADES) {
+        if (fast) {
+            /* copied row groups: unique under this key (checked above) and
+             * disjoint from the folded rows, which the fold made unique */
+            unique = tid_mode ? "tid" : "composite";
+        } else {
+            size_t nd_tid = 1, nd_comp = 1, first_dup;
+            if (table_tid_nulls(&rows) == 0 &&
+                (rc = dccd_table_duplicates(&rows, DCCD_KEY_TID, &nd_tid, &first_dup, err)))
+                goto done;
+            if ((rc = dccd_table_duplicates(&rows, DCCD_KEY_COMPOSITE, &nd_comp, &first_dup, err)))
+                goto done;
+            unique = nd_tid == 0 && nd_comp == 0 ? "tid,composite" : nd_tid == 0 ? "tid" : nd_comp == 0 ? "composite" : NULL;
+        }
+    }
+    if ((rc = write_period(s, p, f, ncopy, &rows, prov, max_seq, unique, rep, err)))
         goto done;
+    remove_dead_temps(s, p);
     if (rep) {
         rep->segments += k;
         rep->rows += seg_rows;
@@ -328,7 +389,7 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
         for (size_t i = 0; i < nseg; i++)
             if (segs[i].seq <= max_seq)
                 unlinkat(wfd, segs[i].name, 0);
-        dccd_remove_stale_temps(wfd, 3600);
+        dccd_remove_stale_temps(wfd, NULL, 3600);
         if (s->opts.durable)
             dccd_fsync(wfd, p->waldir, NULL);
         close(wfd);

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -127,8 +128,26 @@ bool dccd_is_temp_name(const char *name)
     return name[0] == '.' && strstr(name, ".tmp-") != NULL;
 }
 
-void dccd_remove_stale_temps(int dirfd, int age_sec)
+/* The writer of ".NAME.tmp-PID-RANDOM" is known to be gone: PID is not
+ * this process and no process has it (kill(pid, 0) fails with ESRCH).  A
+ * reused PID only delays the cleanup; EPERM means the process exists. */
+static bool temp_writer_dead(const char *name)
 {
+    const char *t = strstr(name, ".tmp-");
+    if (!t)
+        return false;
+    long pid = 0;
+    const char *p = t + 5;
+    for (; *p >= '0' && *p <= '9' && pid < 100000000L; p++)
+        pid = pid * 10 + (*p - '0');
+    if (*p != '-' || pid <= 0 || pid >= 100000000L || (pid_t)pid == getpid())
+        return false;
+    return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+void dccd_remove_stale_temps(int dirfd, const char *name, int age_sec)
+{
+    size_t nlen = name ? strlen(name) : 0;
     int fd = dup(dirfd);
     if (fd < 0)
         return;
@@ -142,9 +161,11 @@ void dccd_remove_stale_temps(int dirfd, int age_sec)
     while ((e = readdir(d)) != NULL) {
         if (!dccd_is_temp_name(e->d_name))
             continue;
+        if (name && (strncmp(e->d_name + 1, name, nlen) != 0 || strncmp(e->d_name + 1 + nlen, ".tmp-", 5) != 0))
+            continue; /* another file's temporary */
         struct stat st;
         if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
-            now - st.st_mtime >= age_sec)
+            (now - st.st_mtime >= age_sec || temp_writer_dead(e->d_name)))
             unlinkat(dirfd, e->d_name, 0);
     }
     closedir(d);

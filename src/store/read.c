@@ -187,6 +187,9 @@ static int period_rows(dccd_store *s, const dccd_period *p, bool lenient, bool f
         while (first < got && segs[first].seq <= applied)
             first++;
         if (!rc && !vanished) {
+            /* the file's rows take the slot of the last skipped segment */
+            if (first > 0)
+                dccd_table_free(&parts[first]);
             if (f) {
                 rc = read_file_rows(f, p->type, filter && first == got, lo, hi, &parts[first], err);
                 if (rc && lenient && rc != DCCD_ENOMEM) {

@@ -153,8 +153,10 @@ int dccd_atomic_commit(dccd_atomic *a, bool durable, dccd_error *err);
 void dccd_atomic_abort(dccd_atomic *a);
 /* True for names of temporary files written by dccd_atomic_begin. */
 bool dccd_is_temp_name(const char *name);
-/* Remove temporary files in a directory older than age_sec (crash leftovers). */
-void dccd_remove_stale_temps(int dirfd, int age_sec);
+/* Remove temporary files (crash leftovers) in a directory - only those of
+ * the file `name` when it is not NULL: those older than age_sec, and those
+ * whose writer process (the PID in the name) is gone. */
+void dccd_remove_stale_temps(int dirfd, const char *name, int age_sec);
 
 /* ---- lock.c ------------------------------------------------------------ */
 
@@ -230,6 +232,9 @@ int dccd_wal_read(dccd_store *s, const dccd_period *p, const dccd_segment *seg, 
 /* Seq recorded in a period file as folded ("dccd.wal_applied"), 0 if none. */
 uint64_t dccd_wal_applied(dccd_pq_file *f);
 #define DCCD_WAL_APPLIED_KEY "dccd.wal_applied"
+/* Trades period files written by a checkpoint: the keys ("tid",
+ * "composite", comma-separated) under which every row is unique. */
+#define DCCD_UNIQUE_KEYS_KEY "dccd.unique_keys"
 #define DCCD_SCHEMA_VERSION_KEY "dccd.schema_version"
 
 /* Open a period file for reading without following symlinks: *f NULL and

@@ -179,6 +179,7 @@ int dccd_wal_append(dccd_store *s, const dccd_period *p, const dccd_table *rows,
     int dfd;
     if ((rc = dccd_dir_open(s->rootfd, p->waldir, true, &dfd, err)))
         return rc;
+    dccd_remove_stale_temps(dfd, NULL, 3600); /* segments of crashed writers (we hold the period lock) */
     char name[sizeof ((dccd_segment *)0)->name], what[DCCD_REL_MAX + 160], seqtxt[24];
     snprintf(name, sizeof name, "%020" PRIu64 "-%zu.seg", next, rows->nrows);
     snprintf(what, sizeof what, "%s/%s/%s", s->root, p->waldir, name);
