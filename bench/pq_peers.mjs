@@ -47,7 +47,12 @@ if (engine === 'polars') {
   }
   emit({ op: 'decode', codec: decodeOnly ? fileBy.split(':')[1] : codec, file_by: decodeOnly ? fileBy.split(':')[0] : 'polars', rows, ms });
 } else if (engine === 'duckdb') {
-  const { duck } = await import('../tests/interop/peers.mjs');
+  // resolved from tests/interop (its node_modules), without peers.mjs, which
+  // also loads hyparquet's WebAssembly (not wanted under the memory cap)
+  const { createRequire } = await import('node:module');
+  const { pathToFileURL } = await import('node:url');
+  const req = createRequire(new URL('../tests/interop/package.json', import.meta.url));
+  const duck = await import(pathToFileURL(req.resolve('@duckdb/node-api')).href);
   const inst = await duck.DuckDBInstance.create(':memory:', { threads: '1' });
   const con = await inst.connect();
   await con.run('SET threads=1');

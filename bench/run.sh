@@ -51,7 +51,11 @@ if ! command -v node >/dev/null || [ ! -d "$repo/tests/interop/node_modules/node
   have_node=0
   echo "bench: npm peers not installed (tests/interop/node_modules): peers and the seed port are SKIPPED" >&2
 fi
-NODE=(node --expose-gc)
+# node runs under an address-space cap (BENCH_NODE_VMEM_KB, default 12 GB) so
+# that a leak in a peer cannot take the shared machine down (an early
+# seed-port run without collections grew to 24 GB and was OOM-killed).
+NODE_VMEM=${BENCH_NODE_VMEM_KB:-12000000}
+NODE=(bash -c 'ulimit -v "$0" && exec node --expose-gc "$@"' "$NODE_VMEM")
 
 part() { [[ ",$ONLY," == *",$1,"* ]]; }
 say() { echo "bench: $*" >&2; }

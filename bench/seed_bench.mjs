@@ -39,12 +39,15 @@ const quiet = { log: () => {} };
 // of dead DataFrames piles up (the 365-save run reached 24 GB and was
 // OOM-killed).  Python frees a frame when its last reference goes (the
 // seed's real behaviour); here the collection is outside the timed region.
-const gc = () => {
+// N-API finalizers (which free the native frames) run from the event loop,
+// so the loop must also be given a turn: a synchronous loop never frees.
+const gc = async () => {
   if (!globalThis.gc) throw new Error('run node with --expose-gc');
   globalThis.gc();
+  await new Promise((r) => setImmediate(r));
 };
 
-function runSaves(bench, root, df, cuts, limit, ds) {
+async function runSaves(bench, root, df, cuts, limit, ds) {
   const store = new ParquetStore(root, quiet);
   const n = cuts.length - 1, m = limit > 0 ? Math.min(limit, n) : n;
   const lat = [];
@@ -54,7 +57,7 @@ function runSaves(bench, root, df, cuts, limit, ds) {
     const s = now();
     store.save(ds, b);
     lat.push(now() - s);
-    gc(); // untimed: nodejs-polars frames hold native memory the JS GC does not see
+    await gc(); // untimed: nodejs-polars frames hold native memory the JS GC does not see
   }
   const measured = now() - t0;
   const k = Math.min(60, m);
@@ -70,7 +73,8 @@ function runSaves(bench, root, df, cuts, limit, ds) {
     const mx = xs.reduce((p, v) => p + v, 0) / xs.length, my = ys.reduce((p, v) => p + v, 0) / ys.length;
     let sxy = 0, sxx = 0;
     for (let i = 0; i < xs.length; i++) { sxy += (xs[i] - mx) * (ys[i] - my); sxx += (xs[i] - mx) ** 2; }
-    const b = sxy / sxx, aa = my - b * mx;
+    // a negative slope is noise (prefix too short): then assume a constant cost
+    const b = sxx > 0 && sxy > 0 ? sxy / sxx : 0, aa = my - b * mx;
     let rest = 0;
     for (let i = m; i < n; i++) rest += aa + b * cuts[i];
     const endLat = [];
@@ -91,7 +95,7 @@ if (mode === 'days') {
   const df = pl.readParquet(src, { rechunk: true });
   const cuts = [];
   for (let i = 0; i <= Number(days); i++) cuts.push(i * 1440);
-  runSaves('store_days', root, df, cuts, 0, datasetId(OHLC));
+  await runSaves('store_days', root, df, cuts, 0, datasetId(OHLC));
 } else if (mode === 'minutes') {
   const [root, src, limit] = a;
   const df = pl.readParquet(src, { rechunk: true });
@@ -103,7 +107,7 @@ if (mode === 'days') {
     if (m !== prev) { cuts.push(i); prev = m; }
   }
   cuts.push(ts.length);
-  runSaves('store_minutes', root, df, cuts, Number(limit), datasetId(TRADES));
+  await runSaves('store_minutes', root, df, cuts, Number(limit), datasetId(TRADES));
 } else if (mode === 'inventory') {
   const [root, reps] = a;
   const store = new ParquetStore(root, quiet);
@@ -113,7 +117,7 @@ if (mode === 'days') {
     const t0 = now();
     inv = store.inventory();
     ms.push(now() - t0);
-    gc();
+    await gc();
   }
   emit({ bench: 'inventory', datasets: inv.length, files: inv.reduce((p, d) => p + d.files, 0), ms });
 } else if (mode === 'load') {
@@ -126,7 +130,7 @@ if (mode === 'days') {
     const t0 = now();
     rows = store.load(ds, BigInt(start), BigInt(end)).height;
     ms.push(now() - t0);
-    gc();
+    await gc();
   }
   emit({ bench: 'load_week', rows, ms });
 } else if (mode === 'import') {
