@@ -25,6 +25,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,9 +35,7 @@
 
 #include "store/store_int.h"
 
-/* Does the file have exactly the canonical schema we write (so its row
- * groups can be copied raw)? */
-static bool schema_is_canonical(dccd_pq_file *f, dccd_data_type type)
+bool dccd_schema_is_canonical(dccd_pq_file *f, dccd_data_type type, bool need_optional)
 {
     int n = dccd_schema_ncols(type);
     if (dccd_pq_num_columns(f) != n)
@@ -44,7 +43,7 @@ static bool schema_is_canonical(dccd_pq_file *f, dccd_data_type type)
     for (int c = 0; c < n; c++) {
         const dccd_pq_column_info *ci = dccd_pq_column_info_at(f, c);
         if (strcmp(ci->name, dccd_schema_col_name(type, c)) != 0 || ci->type != dccd_schema_col_type(type, c) ||
-            !ci->optional)
+            (need_optional && !ci->optional))
             return false;
     }
     return true;
@@ -230,7 +229,7 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
 
     /* ---- can the fast path be used? ---- */
     int ncopy = 0;
-    bool fast = f != NULL && k > 0 && schema_is_canonical(f, p->type);
+    bool fast = f != NULL && k > 0 && dccd_schema_is_canonical(f, p->type, true);
     dccd_canon_map m;
     if (fast && (dccd_canon_map_file(f, p->type, &m, NULL) != DCCD_OK || m.legacy))
         fast = false;
@@ -333,6 +332,19 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
         if (s->opts.durable)
             dccd_fsync(wfd, p->waldir, NULL);
         close(wfd);
+        /* an emptied period directory goes too (rmdir fails harmlessly when
+         * something is left); saves create it again under the lock */
+        char parent[sizeof p->waldir];
+        snprintf(parent, sizeof parent, "%s", p->waldir);
+        char *slash = strrchr(parent, '/');
+        int pfd;
+        if (slash) {
+            *slash = '\0';
+            if (dccd_dir_open(s->rootfd, parent, false, &pfd, NULL) == DCCD_OK) {
+                unlinkat(pfd, slash + 1, AT_REMOVEDIR);
+                close(pfd);
+            }
+        }
     }
 done:
     free(lo);
@@ -353,43 +365,61 @@ done:
     return rc;
 }
 
+int dccd_checkpoint_period(dccd_store *s, const dccd_period *p, dccd_checkpoint_report *rep, dccd_error *err)
+{
+    dccd_period_lock lk;
+    int rc = dccd_lock_acquire(s->locks, s->rootfd, p->lockrel, &lk, err);
+    if (rc)
+        return rc;
+    rc = dccd_checkpoint_locked(s, p, rep, err);
+    dccd_lock_release(s->locks, &lk);
+    return rc;
+}
+
+int dccd_checkpoint_dir(dccd_store *s, dccd_data_type type, const char *dsdir, dccd_checkpoint_report *rep,
+                        dccd_error *err)
+{
+    dccd_labels l;
+    int rc = dccd_list_periods(s, type, dsdir, DCCD_LIST_WAL, &l, err);
+    for (size_t i = 0; !rc && i < l.n; i++) {
+        dccd_period p;
+        if ((rc = dccd_period_init_dir(type, dsdir, l.v[i], &p, err)) == DCCD_OK)
+            rc = dccd_checkpoint_period(s, &p, rep, err);
+    }
+    free(l.v);
+    return rc;
+}
+
 int dccd_store_checkpoint(dccd_store *s, const dccd_dataset *ds, dccd_checkpoint_report *rep, dccd_error *err)
 {
     if (rep)
         memset(rep, 0, sizeof *rep);
-    if (!ds)
-        return dccd_err_set(err, DCCD_EUNSUPPORTED, "checkpoint of the whole store: not implemented yet");
-    int rc = dccd_dataset_validate(ds, err);
-    if (rc)
-        return rc;
-    char rel[DCCD_REL_MAX], walrel[DCCD_REL_MAX + 16];
-    if ((rc = dccd_dataset_dir(ds, rel, sizeof rel, err)))
-        return rc;
-    snprintf(walrel, sizeof walrel, ".dccd/wal/%s", rel);
-    int dfd;
-    rc = dccd_dir_open(s->rootfd, walrel, false, &dfd, err);
-    if (rc == DCCD_ENOTFOUND) {
-        dccd_error_clear(err);
-        return DCCD_OK;
+    int rc;
+    if (ds) {
+        char rel[DCCD_REL_MAX];
+        if ((rc = dccd_dataset_validate(ds, err)) || (rc = dccd_dataset_dir(ds, rel, sizeof rel, err)))
+            return rc;
+        return dccd_checkpoint_dir(s, ds->type, rel, rep, err);
     }
-    if (rc)
+    /* the whole store: every dataset with a directory in the log.  A period
+     * that cannot be folded is reported; the others are still folded and
+     * the first error is returned. */
+    dccd_ds_ref *refs = NULL;
+    size_t n = 0;
+    if ((rc = dccd_store_walk(s, &refs, &n, err)))
         return rc;
-    DIR *d = fdopendir(dfd);
-    if (!d) {
-        close(dfd);
-        return dccd_err_errno(err, errno, "list %s", walrel);
+    int first = DCCD_OK;
+    for (size_t i = 0; i < n; i++) {
+        dccd_error e2;
+        int r = dccd_checkpoint_dir(s, refs[i].type, refs[i].dsdir, rep, &e2);
+        if (r) {
+            dccd_store_warn(s, "checkpoint of %s failed: %s", refs[i].dsdir, e2.msg);
+            if (!first) {
+                first = r;
+                dccd_err_set(err, r, "checkpoint of %s: %s", refs[i].dsdir, e2.msg);
+            }
+        }
     }
-    struct dirent *e;
-    while (!rc && (e = readdir(d)) != NULL) {
-        dccd_period p;
-        if (e->d_name[0] == '.' || dccd_period_init(ds, e->d_name, &p, NULL) != DCCD_OK)
-            continue;
-        dccd_period_lock lk;
-        if ((rc = dccd_lock_acquire(s->locks, s->rootfd, p.lockrel, &lk, err)))
-            break;
-        rc = dccd_checkpoint_locked(s, &p, rep, err);
-        dccd_lock_release(s->locks, &lk);
-    }
-    closedir(d);
-    return rc;
+    free(refs);
+    return first;
 }

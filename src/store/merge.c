@@ -27,7 +27,11 @@
 
 #include "store/store_int.h"
 
-typedef enum key_mode { KEY_TS, KEY_BOOK, KEY_TID, KEY_COMPOSITE } key_mode;
+typedef dccd_key_mode key_mode;
+#define KEY_TS DCCD_KEY_TS
+#define KEY_BOOK DCCD_KEY_BOOK
+#define KEY_TID DCCD_KEY_TID
+#define KEY_COMPOSITE DCCD_KEY_COMPOSITE
 
 static inline uint64_t mix64(uint64_t x)
 {
@@ -104,6 +108,9 @@ static uint64_t row_hash(const dccd_table *t, key_mode m, size_t i)
     }
     return 0;
 }
+
+/* Key equality of row i of t and row j of u (tables of one type). */
+static bool row_eq2(const dccd_table *t, size_t i, const dccd_table *u, size_t j, key_mode m);
 
 static bool row_eq(const dccd_table *t, key_mode m, size_t i, size_t j)
 {
@@ -317,4 +324,138 @@ int dccd_merge_fold(const dccd_table *const *parts, size_t k, dccd_table *out, d
     }
     *out = acc;
     return DCCD_OK;
+}
+
+/* ---- keys shared with the readers and verify ---- */
+
+dccd_key_mode dccd_key_mode_of(const dccd_table *t)
+{
+    switch (t->type) {
+    case DCCD_OHLC: return KEY_TS;
+    case DCCD_ORDERBOOK: return KEY_BOOK;
+    case DCCD_TRADES: return trades_mode(t);
+    }
+    return KEY_TS;
+}
+
+int dccd_merge_keyed(const dccd_table *const *parts, size_t k, dccd_key_mode m, dccd_table *out, dccd_error *err)
+{
+    if (k == 0)
+        return dccd_err_set(err, DCCD_EINVAL, "merge of no tables");
+    if (k == 1)
+        return merge_one(parts[0], m, out, err);
+    dccd_table cat;
+    int rc = dccd_table_concat(parts, k, &cat, err);
+    if (rc)
+        return rc;
+    rc = merge_one(&cat, m, out, err);
+    dccd_table_free(&cat);
+    return rc;
+}
+
+int dccd_table_duplicates(const dccd_table *t, dccd_key_mode m, size_t *ndup, size_t *first, dccd_error *err)
+{
+    size_t *keep = NULL, nkeep = 0;
+    int rc = dedup_last(t, m, &keep, &nkeep, err);
+    if (rc)
+        return rc;
+    *ndup = t->nrows - nkeep;
+    *first = SIZE_MAX;
+    /* the first row not kept */
+    for (size_t i = 0, j = 0; i < t->nrows && *ndup; i++) {
+        if (j < nkeep && keep[j] == i) {
+            j++;
+            continue;
+        }
+        *first = i;
+        break;
+    }
+    free(keep);
+    return DCCD_OK;
+}
+
+static bool str_eq2(const dccd_pq_column *a, size_t i, const dccd_pq_column *b, size_t j)
+{
+    bool vi = dccd_col_valid(a, i), vj = dccd_col_valid(b, j);
+    if (!vi || !vj)
+        return vi == vj;
+    int64_t la = a->offsets[i + 1] - a->offsets[i], lb = b->offsets[j + 1] - b->offsets[j];
+    return la == lb && memcmp(a->data + a->offsets[i], b->data + b->offsets[j], (size_t)la) == 0;
+}
+
+static bool i64_eq2(const dccd_pq_column *a, size_t i, const dccd_pq_column *b, size_t j)
+{
+    bool vi = dccd_col_valid(a, i), vj = dccd_col_valid(b, j);
+    if (!vi || !vj)
+        return vi == vj;
+    return ((const int64_t *)a->values)[i] == ((const int64_t *)b->values)[j];
+}
+
+static bool f64_eq2(const dccd_pq_column *a, size_t i, const dccd_pq_column *b, size_t j)
+{
+    bool vi = dccd_col_valid(a, i), vj = dccd_col_valid(b, j);
+    if (!vi || !vj)
+        return vi == vj;
+    return dbl_bits(((const double *)a->values)[i]) == dbl_bits(((const double *)b->values)[j]);
+}
+
+static bool row_eq2(const dccd_table *t, size_t i, const dccd_table *u, size_t j, key_mode m)
+{
+    switch (m) {
+    case KEY_TS: return i64_eq2(&t->cols[0], i, &u->cols[0], j);
+    case KEY_BOOK:
+        return i64_eq2(&t->cols[BK_TS], i, &u->cols[BK_TS], j) &&
+               f64_eq2(&t->cols[BK_PRICE], i, &u->cols[BK_PRICE], j) &&
+               str_eq2(&t->cols[BK_SIDE], i, &u->cols[BK_SIDE], j);
+    case KEY_TID: return str_eq2(&t->cols[TR_TID], i, &u->cols[TR_TID], j);
+    case KEY_COMPOSITE:
+        return i64_eq2(&t->cols[TR_TS], i, &u->cols[TR_TS], j) &&
+               f64_eq2(&t->cols[TR_PRICE], i, &u->cols[TR_PRICE], j) &&
+               f64_eq2(&t->cols[TR_AMOUNT], i, &u->cols[TR_AMOUNT], j) &&
+               str_eq2(&t->cols[TR_SIDE], i, &u->cols[TR_SIDE], j);
+    }
+    return false;
+}
+
+int dccd_key_set_build(dccd_key_set *ks, const dccd_table *t, dccd_key_mode m, dccd_error *err)
+{
+    size_t cap = 16;
+    while (cap < t->nrows * 2 + 2) {
+        if (cap > SIZE_MAX / 4)
+            return dccd_err_set(err, DCCD_ERANGE, "key set: too many rows");
+        cap *= 2;
+    }
+    ks->slots = calloc(cap, sizeof *ks->slots);
+    if (!ks->slots)
+        return DCCD_ENOMEM_MSG(err);
+    ks->mask = cap - 1;
+    ks->t = t;
+    ks->mode = m;
+    for (size_t r = 0; r < t->nrows; r++) {
+        size_t h = (size_t)row_hash(t, m, r) & ks->mask;
+        while (ks->slots[h] && !row_eq(t, m, ks->slots[h] - 1, r))
+            h = (h + 1) & ks->mask;
+        if (!ks->slots[h])
+            ks->slots[h] = r + 1;
+    }
+    return DCCD_OK;
+}
+
+bool dccd_key_set_has(const dccd_key_set *ks, const dccd_table *u, size_t i)
+{
+    if (!ks->slots)
+        return false;
+    size_t h = (size_t)row_hash(u, ks->mode, i) & ks->mask;
+    while (ks->slots[h]) {
+        if (row_eq2(ks->t, ks->slots[h] - 1, u, i, ks->mode))
+            return true;
+        h = (h + 1) & ks->mask;
+    }
+    return false;
+}
+
+void dccd_key_set_free(dccd_key_set *ks)
+{
+    free(ks->slots);
+    ks->slots = NULL;
 }

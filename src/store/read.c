@@ -10,6 +10,10 @@
  * Metadata questions (last_timestamp, missing_intervals) use footers only:
  * row counts and TS statistics of files and segments.
  *
+ * scan streams each period row group by row group (stream_period: pending
+ * segments folded chunk by chunk, see docs/STORE.md "Reading: streaming");
+ * load is a scan collected; holes is the same walk reading only TS.
+ *
  * A period file that cannot be read is skipped with a warning naming it
  * (the seed's load); segments are dccd's own and an unreadable one is an
  * error.
@@ -27,10 +31,7 @@
 
 /* ---- periods of a dataset ---- */
 
-typedef struct period_list {
-    char (*labels)[16];
-    size_t n;
-} period_list;
+typedef dccd_labels period_list;
 
 static int label_cmp(const void *a, const void *b)
 {
@@ -39,31 +40,28 @@ static int label_cmp(const void *a, const void *b)
 
 static int add_label(period_list *l, size_t *cap, const char *label, dccd_error *err)
 {
-    for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->labels[i], label) == 0)
-            return DCCD_OK;
-    char(*nl)[16] = dccd_array_grow(l->labels, cap, l->n, sizeof *nl, 32);
+    char(*nl)[16] = dccd_array_grow(l->v, cap, l->n, sizeof *nl, 32);
     if (!nl)
         return DCCD_ENOMEM_MSG(err);
-    l->labels = nl;
-    snprintf(l->labels[l->n++], 16, "%s", label);
+    l->v = nl;
+    snprintf(l->v[l->n++], 16, "%s", label);
     return DCCD_OK;
 }
 
-/* Every period of ds that has a file or pending segments, sorted. */
-static int list_periods(dccd_store *s, const dccd_dataset *ds, period_list *out, dccd_error *err)
+int dccd_list_periods(dccd_store *s, dccd_data_type type, const char *dsdir, int which, dccd_labels *out,
+                      dccd_error *err)
 {
-    out->labels = NULL;
+    out->v = NULL;
     out->n = 0;
     size_t cap = 0;
-    char rel[DCCD_REL_MAX], walrel[DCCD_REL_MAX + 16];
-    int rc = dccd_dataset_dir(ds, rel, sizeof rel, err);
-    if (rc)
-        return rc;
-    snprintf(walrel, sizeof walrel, ".dccd/wal/%s", rel);
+    char walrel[DCCD_REL_MAX + 16];
+    snprintf(walrel, sizeof walrel, ".dccd/wal/%s", dsdir);
+    int rc = DCCD_OK;
     for (int pass = 0; pass < 2 && !rc; pass++) {
+        if (!(which & (pass ? DCCD_LIST_WAL : DCCD_LIST_FILES)))
+            continue;
         int dfd;
-        rc = dccd_dir_open(s->rootfd, pass ? walrel : rel, false, &dfd, err);
+        rc = dccd_dir_open(s->rootfd, pass ? walrel : dsdir, false, &dfd, err);
         if (rc == DCCD_ENOTFOUND) {
             dccd_error_clear(err);
             rc = DCCD_OK;
@@ -74,7 +72,7 @@ static int list_periods(dccd_store *s, const dccd_dataset *ds, period_list *out,
         DIR *d = fdopendir(dfd);
         if (!d) {
             close(dfd);
-            rc = dccd_err_errno(err, errno, "list %s", rel);
+            rc = dccd_err_errno(err, errno, "list %s", dsdir);
             break;
         }
         struct dirent *e;
@@ -92,21 +90,37 @@ static int list_periods(dccd_store *s, const dccd_dataset *ds, period_list *out,
                 memcpy(label, e->d_name, len + 1);
             }
             int64_t a, b;
-            if (dccd_time_period_range(label, ds->type, &a, &b, NULL) != DCCD_OK)
+            if (dccd_time_period_range(label, type, &a, &b, NULL) != DCCD_OK)
                 continue; /* not a period file of this dataset */
             rc = add_label(out, &cap, label, err);
         }
         closedir(d);
     }
     if (rc) {
-        free(out->labels);
-        out->labels = NULL;
+        free(out->v);
+        out->v = NULL;
         out->n = 0;
         return rc;
     }
-    if (out->n > 1)
-        qsort(out->labels, out->n, sizeof *out->labels, label_cmp);
+    if (out->n > 1) {
+        qsort(out->v, out->n, sizeof *out->v, label_cmp);
+        size_t k = 1; /* a period with a file and segments is listed once */
+        for (size_t i = 1; i < out->n; i++)
+            if (strcmp(out->v[i], out->v[k - 1]) != 0)
+                memmove(out->v[k++], out->v[i], 16);
+        out->n = k;
+    }
     return DCCD_OK;
+}
+
+/* Every period of ds that has a file or pending segments, sorted. */
+static int list_periods(dccd_store *s, const dccd_dataset *ds, period_list *out, dccd_error *err)
+{
+    char rel[DCCD_REL_MAX];
+    int rc = dccd_dataset_dir(ds, rel, sizeof rel, err);
+    if (rc)
+        return rc;
+    return dccd_list_periods(s, ds->type, rel, DCCD_LIST_FILES | DCCD_LIST_WAL, out, err);
 }
 
 /* ---- reading a period ---- */
@@ -278,8 +292,384 @@ static int sort_by_ts(dccd_table *t, dccd_error *err)
     return rc;
 }
 
-int dccd_store_scan(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_t end, dccd_scan_fn cb, void *ctx,
-                    dccd_error *err)
+/* ---- streaming a period row group by row group ----
+ *
+ * A period without pending segments is streamed one row group at a time
+ * (row groups outside the range skipped by their TS statistics): the rows
+ * as stored, as the seed's load gives them.
+ *
+ * With pending segments, the segments are folded among themselves first
+ * (P: keep-last on the fold's key, sorted by TS; small, bounded by the
+ * checkpoint thresholds), then merged into the file's row groups in TS
+ * order.  For the keys that contain TS (OHLC, order book, trades without
+ * tids) every row sharing a key shares its TS, so a chunk that holds every
+ * file row and every P row of its TS values folds exactly on its own: the
+ * rows of a row group's last TS are held back into the next chunk while a
+ * later row group may continue that TS.  For trades keyed on tid, file rows
+ * whose tid occurs in P are dropped (a hash set over P) and the rest merged
+ * by TS; this needs a file without duplicate tids, which is what dccd's
+ * checkpoint writes (the file carries dccd.wal_applied >= 1).  Ties keep
+ * the fold's order: file rows first, then segment rows in save order.
+ *
+ * Anything else (row groups without TS statistics or overlapping, trades
+ * whose key changes between saves, a tid-keyed file not written by a dccd
+ * checkpoint) reads the period whole, as the seed would.
+ */
+
+typedef struct period_src {
+    dccd_table *segs;    /* pending segments beyond the file's wal mark, in order */
+    size_t nseg;
+    dccd_pq_file *f;     /* NULL: no file, or unreadable (warned) */
+    dccd_canon_map m;
+} period_src;
+
+static void period_src_free(period_src *ps)
+{
+    for (size_t i = 0; i < ps->nseg; i++)
+        dccd_table_free(&ps->segs[i]);
+    free(ps->segs);
+    ps->segs = NULL;
+    ps->nseg = 0;
+    if (ps->f)
+        dccd_pq_close(ps->f);
+    ps->f = NULL;
+}
+
+static int period_src_open(dccd_store *s, const dccd_period *p, period_src *ps, dccd_error *err)
+{
+    memset(ps, 0, sizeof *ps);
+    int rc = DCCD_OK;
+    for (int attempt = 0; attempt < 8; attempt++) {
+        period_src_free(ps);
+        dccd_segment *segs = NULL;
+        size_t n = 0;
+        if ((rc = dccd_wal_list(s, p, &segs, &n, err)))
+            return rc;
+        ps->segs = n ? calloc(n, sizeof *ps->segs) : NULL;
+        if (n && !ps->segs) {
+            free(segs);
+            return DCCD_ENOMEM_MSG(err);
+        }
+        bool vanished = false;
+        /* segments first, then the file: a checkpoint in between shows as a
+         * vanished segment (retry) or a file whose mark covers them */
+        for (size_t i = 0; i < n && !rc; i++) {
+            rc = dccd_wal_read(s, p, &segs[i], &ps->segs[i], NULL, err);
+            if (rc == DCCD_ENOTFOUND) {
+                dccd_error_clear(err);
+                rc = DCCD_OK;
+                vanished = true;
+                break;
+            }
+            if (!rc)
+                ps->nseg++;
+        }
+        if (rc || vanished) {
+            free(segs);
+            if (rc)
+                break;
+            continue;
+        }
+        dccd_error fe;
+        int frc = dccd_period_open_file(s, p, &ps->f, &fe);
+        if (!frc && ps->f)
+            frc = dccd_canon_map_file(ps->f, p->type, &ps->m, &fe);
+        if (frc == DCCD_ENOMEM) {
+            free(segs);
+            rc = dccd_err_set(err, frc, "%s", fe.msg);
+            break;
+        }
+        if (frc) {
+            dccd_store_warn(s, "skipping unreadable file: %s", fe.msg);
+            if (ps->f)
+                dccd_pq_close(ps->f);
+            ps->f = NULL;
+        }
+        uint64_t applied = ps->f ? dccd_wal_applied(ps->f) : 0;
+        size_t first = 0;
+        while (first < ps->nseg && segs[first].seq <= applied)
+            first++;
+        for (size_t i = 0; i < first; i++)
+            dccd_table_free(&ps->segs[i]);
+        if (first)
+            memmove(ps->segs, ps->segs + first, (ps->nseg - first) * sizeof *ps->segs);
+        ps->nseg -= first;
+        free(segs);
+        return DCCD_OK;
+    }
+    period_src_free(ps);
+    return rc;
+}
+
+/* The fold's key for file + segments, or false when it is not fixed. */
+static bool fold_mode(const period_src *ps, dccd_data_type type, dccd_key_mode *mode)
+{
+    if (type == DCCD_OHLC) {
+        *mode = DCCD_KEY_TS;
+        return true;
+    }
+    if (type == DCCD_ORDERBOOK) {
+        *mode = DCCD_KEY_BOOK;
+        return true;
+    }
+    int64_t fnull = 0;
+    if (ps->f) {
+        int tc = ps->m.src[TR_TID];
+        for (int rg = 0; rg < dccd_pq_num_row_groups(ps->f); rg++) {
+            if (tc < 0) {
+                fnull += dccd_pq_row_group_rows(ps->f, rg);
+                continue;
+            }
+            dccd_pq_chunk_info ci;
+            if (dccd_pq_chunk(ps->f, rg, tc, &ci, NULL) != DCCD_OK || !ci.stats.has_null_count)
+                return false;
+            fnull += ci.stats.null_count;
+        }
+    }
+    bool no_nulls = fnull == 0, later_all_null = true;
+    for (size_t i = 0; i < ps->nseg; i++) {
+        const dccd_pq_column *c = &ps->segs[i].cols[TR_TID];
+        size_t nn = 0;
+        for (size_t r = 0; r < ps->segs[i].nrows; r++)
+            nn += !dccd_col_valid(c, r);
+        if (nn)
+            no_nulls = false;
+        if (nn != ps->segs[i].nrows)
+            later_all_null = false;
+    }
+    if (no_nulls) {
+        *mode = DCCD_KEY_TID;
+        return true;
+    }
+    if (later_all_null) { /* some null somewhere, every later part all-null */
+        *mode = DCCD_KEY_COMPOSITE;
+        return true;
+    }
+    return false;
+}
+
+typedef struct stream_ctx {
+    dccd_scan_fn cb;
+    void *ctx;
+    bool fold;            /* pending segments: chunks are folded */
+    dccd_key_mode mode;
+} stream_ctx;
+
+static int emit(stream_ctx *sc, dccd_table *frows, const dccd_table *prows, dccd_error *err)
+{
+    if (!sc->fold) {
+        int rc = sort_by_ts(frows, err);
+        return rc || frows->nrows == 0 ? rc : sc->cb(sc->ctx, frows, err);
+    }
+    if (frows->nrows + prows->nrows == 0)
+        return DCCD_OK;
+    const dccd_table *two[2] = {frows, prows};
+    dccd_table out;
+    int rc = dccd_merge_keyed(two, 2, sc->mode, &out, err);
+    if (rc)
+        return rc;
+    if (out.nrows)
+        rc = sc->cb(sc->ctx, &out, err);
+    dccd_table_free(&out);
+    return rc;
+}
+
+/* Index of the first row of a TS-sorted table with TS >= x (from lo). */
+static size_t lower_bound(const dccd_table *t, size_t lo, int64_t x)
+{
+    const int64_t *ts = t->cols[0].values;
+    size_t hi = t->nrows;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ts[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Whole-period fallback: fold (or rows as stored), filter, sort, one chunk. */
+static int period_whole(dccd_store *s, const dccd_period *p, int64_t start, int64_t end, dccd_scan_fn cb,
+                        void *ctx, dccd_error *err)
+{
+    dccd_table t;
+    int rc = period_rows(s, p, true, true, start, end, &t, err);
+    if (rc)
+        return rc;
+    rc = filter_range(&t, start, end, err);
+    if (!rc)
+        rc = sort_by_ts(&t, err);
+    if (!rc && t.nrows)
+        rc = cb(ctx, &t, err);
+    dccd_table_free(&t);
+    return rc;
+}
+
+static int stream_period(dccd_store *s, const dccd_period *p, int64_t start, int64_t end, bool ts_only,
+                         dccd_scan_fn cb, void *ctx, dccd_error *err)
+{
+    period_src ps;
+    int rc = period_src_open(s, p, &ps, err);
+    if (rc)
+        return rc;
+    stream_ctx sc = {cb, ctx, ps.nseg > 0, DCCD_KEY_TS};
+    bool ok = true;
+    if (sc.fold) {
+        ok = fold_mode(&ps, p->type, &sc.mode);
+        if (ok && sc.mode == DCCD_KEY_TID && ps.f && dccd_wal_applied(ps.f) == 0)
+            ok = false; /* not known to be free of duplicate tids */
+    }
+    int nrg = ps.f ? dccd_pq_num_row_groups(ps.f) : 0;
+    int *sel = nrg ? dccd_malloc_array((size_t)nrg, sizeof *sel) : NULL;
+    if (nrg && !sel) {
+        period_src_free(&ps);
+        return DCCD_ENOMEM_MSG(err);
+    }
+    int nsel = 0;
+    int64_t prev_hi = INT64_MIN;
+    for (int rg = 0; ok && rg < nrg; rg++) {
+        if (dccd_pq_row_group_rows(ps.f, rg) == 0)
+            continue;
+        int64_t a, b;
+        if (!dccd_canon_rg_ts_range(ps.f, &ps.m, rg, &a, &b) || a < prev_hi) {
+            ok = false; /* no statistics, or row groups out of order */
+            break;
+        }
+        prev_hi = b;
+        if (b >= start && a <= end)
+            sel[nsel++] = rg;
+    }
+    if (!ok) {
+        free(sel);
+        period_src_free(&ps);
+        return period_whole(s, p, start, end, cb, ctx, err);
+    }
+    /* ts_only is exact for the keys containing TS (a dropped row always
+     * leaves a row with its TS); tid keys need the tid column */
+    bool tsonly = ts_only && !(sc.fold && sc.mode == DCCD_KEY_TID);
+    dccd_table P, carry, rows, cur;
+    dccd_table_init(&P, p->type);
+    dccd_table_init(&carry, p->type);
+    dccd_table_init(&rows, p->type);
+    dccd_table_init(&cur, p->type);
+    dccd_key_set ks = {NULL, 0, NULL, DCCD_KEY_TS};
+    size_t pj = 0, pend = 0;
+    if (sc.fold) {
+        const dccd_table **pp = dccd_malloc_array(ps.nseg, sizeof *pp);
+        if (!pp) {
+            rc = DCCD_ENOMEM_MSG(err);
+            goto done;
+        }
+        for (size_t i = 0; i < ps.nseg; i++)
+            pp[i] = &ps.segs[i];
+        rc = dccd_merge_keyed(pp, ps.nseg, sc.mode, &P, err);
+        free(pp);
+        if (rc)
+            goto done;
+        for (size_t i = 0; i < ps.nseg; i++)
+            dccd_table_free(&ps.segs[i]);
+        if (sc.mode == DCCD_KEY_TID && (rc = dccd_key_set_build(&ks, &P, sc.mode, err)))
+            goto done;
+        pj = lower_bound(&P, 0, start);
+        pend = end == INT64_MAX ? P.nrows : lower_bound(&P, pj, end + 1);
+    }
+    for (int k = 0; k < nsel && !rc; k++) {
+        dccd_error fe;
+        int frc = dccd_canon_read_rg(ps.f, &ps.m, sel[k], tsonly, &rows, &fe);
+        if (frc == DCCD_ENOMEM) {
+            rc = dccd_err_set(err, frc, "%s", fe.msg);
+            break;
+        }
+        if (frc) {
+            dccd_store_warn(s, "skipping the rest of unreadable file: %s", fe.msg);
+            break;
+        }
+        if ((rc = filter_range(&rows, start, end, err)) || (rc = sort_by_ts(&rows, err)))
+            break;
+        if (!sc.fold) {
+            rc = emit(&sc, &rows, &P, err);
+            dccd_table_free(&rows);
+            continue;
+        }
+        if (sc.mode == DCCD_KEY_TID && ks.slots) {
+            /* file rows whose tid a pending save replaces are dropped */
+            size_t *idx = dccd_malloc_array(rows.nrows ? rows.nrows : 1, sizeof *idx), m = 0;
+            if (!idx) {
+                rc = DCCD_ENOMEM_MSG(err);
+                break;
+            }
+            for (size_t i = 0; i < rows.nrows; i++)
+                if (!dccd_key_set_has(&ks, &rows, i))
+                    idx[m++] = i;
+            if (m != rows.nrows) {
+                dccd_table g;
+                if ((rc = dccd_table_gather(&rows, idx, m, &g, err)) == DCCD_OK)
+                    dccd_table_move(&rows, &g);
+            }
+            free(idx);
+            if (rc)
+                break;
+        }
+        if (carry.nrows) {
+            const dccd_table *two[2] = {&carry, &rows};
+            if ((rc = dccd_table_concat(two, 2, &cur, err)))
+                break;
+            dccd_table_free(&carry);
+            dccd_table_free(&rows);
+        } else {
+            dccd_table_free(&carry); /* an empty slice still owns buffers */
+            dccd_table_move(&cur, &rows);
+        }
+        if (cur.nrows == 0)
+            continue;
+        /* hold back the rows of the last TS while a later row group may
+         * continue it; emit the rest with the pending rows before it */
+        bool last = k == nsel - 1;
+        size_t q = cur.nrows;
+        int64_t cut = INT64_MAX;
+        if (!last) {
+            cut = ((const int64_t *)cur.cols[0].values)[cur.nrows - 1];
+            q = lower_bound(&cur, 0, cut);
+        }
+        size_t pe = last ? pend : lower_bound(&P, pj, cut);
+        if (pe > pend)
+            pe = pend;
+        dccd_table f0, p0;
+        dccd_table_init(&f0, p->type);
+        dccd_table_init(&p0, p->type);
+        rc = dccd_table_slice(&cur, 0, q, &f0, err);
+        if (!rc)
+            rc = dccd_table_slice(&cur, q, cur.nrows, &carry, err);
+        if (!rc)
+            rc = dccd_table_slice(&P, pj, pe, &p0, err);
+        if (!rc)
+            rc = emit(&sc, &f0, &p0, err);
+        pj = pe;
+        dccd_table_free(&f0);
+        dccd_table_free(&p0);
+        dccd_table_free(&cur);
+    }
+    if (!rc && sc.fold && (carry.nrows || pj < pend)) {
+        dccd_table p0;
+        if ((rc = dccd_table_slice(&P, pj, pend, &p0, err)) == DCCD_OK) {
+            rc = emit(&sc, &carry, &p0, err);
+            dccd_table_free(&p0);
+        }
+    }
+done:
+    dccd_key_set_free(&ks);
+    dccd_table_free(&P);
+    dccd_table_free(&carry);
+    dccd_table_free(&rows);
+    dccd_table_free(&cur);
+    free(sel);
+    period_src_free(&ps);
+    return rc;
+}
+
+static int scan_impl(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_t end, bool ts_only,
+                     dccd_scan_fn cb, void *ctx, dccd_error *err)
 {
     int rc = dccd_dataset_validate(ds, err);
     if (rc)
@@ -289,22 +679,20 @@ int dccd_store_scan(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_
         return rc;
     for (size_t i = 0; i < pl.n && !rc; i++) {
         dccd_period p;
-        if ((rc = dccd_period_init(ds, pl.labels[i], &p, err)))
+        if ((rc = dccd_period_init(ds, pl.v[i], &p, err)))
             break;
         if (p.end <= start || p.start > end)
             continue; /* skipped by name */
-        dccd_table t;
-        if ((rc = period_rows(s, &p, true, true, start, end, &t, err)))
-            break;
-        rc = filter_range(&t, start, end, err);
-        if (!rc)
-            rc = sort_by_ts(&t, err);
-        if (!rc && t.nrows)
-            rc = cb(ctx, &t, err);
-        dccd_table_free(&t);
+        rc = stream_period(s, &p, start, end, ts_only, cb, ctx, err);
     }
-    free(pl.labels);
+    free(pl.v);
     return rc;
+}
+
+int dccd_store_scan(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_t end, dccd_scan_fn cb, void *ctx,
+                    dccd_error *err)
+{
+    return scan_impl(s, ds, start, end, false, cb, ctx, err);
 }
 
 typedef struct collect_ctx {
@@ -375,20 +763,21 @@ static void summ_ts(period_summary *ps, int64_t a, int64_t b)
     ps->has_ts = true;
 }
 
-/* TS range of a whole file from footers; reads the TS column only of row
- * groups without statistics. */
-static int file_ts_summary(dccd_pq_file *f, dccd_data_type type, period_summary *ps, dccd_error *err)
+int dccd_file_ts_range(dccd_pq_file *f, dccd_data_type type, bool *has, int64_t *lo, int64_t *hi, dccd_error *err)
 {
+    *has = false;
     dccd_canon_map m;
     int rc = dccd_canon_map_file(f, type, &m, err);
     if (rc)
         return rc;
+    period_summary ps;
+    memset(&ps, 0, sizeof ps);
     for (int rg = 0; rg < dccd_pq_num_row_groups(f); rg++) {
         if (dccd_pq_row_group_rows(f, rg) == 0)
             continue;
         int64_t a, b;
         if (dccd_canon_rg_ts_range(f, &m, rg, &a, &b)) {
-            summ_ts(ps, a, b);
+            summ_ts(&ps, a, b);
             continue;
         }
         dccd_table t;
@@ -397,10 +786,24 @@ static int file_ts_summary(dccd_pq_file *f, dccd_data_type type, period_summary 
         const int64_t *ts = t.cols[0].values;
         for (size_t i = 0; i < t.nrows; i++)
             if (dccd_col_valid(&t.cols[0], i))
-                summ_ts(ps, ts[i], ts[i]);
+                summ_ts(&ps, ts[i], ts[i]);
         dccd_table_free(&t);
     }
+    *has = ps.has_ts;
+    *lo = ps.min_ts;
+    *hi = ps.max_ts;
     return DCCD_OK;
+}
+
+/* TS range of a whole file from footers, into ps. */
+static int file_ts_summary(dccd_pq_file *f, dccd_data_type type, period_summary *ps, dccd_error *err)
+{
+    bool has;
+    int64_t a, b;
+    int rc = dccd_file_ts_range(f, type, &has, &a, &b, err);
+    if (!rc && has)
+        summ_ts(ps, a, b);
+    return rc;
 }
 
 static int period_summary_of(dccd_store *s, const dccd_period *p, period_summary *ps, dccd_error *err)
@@ -464,7 +867,7 @@ int dccd_store_last_timestamp(dccd_store *s, const dccd_dataset *ds, bool *found
         return rc;
     for (size_t i = pl.n; i-- > 0 && !*found;) {
         dccd_period p;
-        if ((rc = dccd_period_init(ds, pl.labels[i], &p, err)))
+        if ((rc = dccd_period_init(ds, pl.v[i], &p, err)))
             break;
         period_summary ps;
         dccd_error e2;
@@ -475,7 +878,7 @@ int dccd_store_last_timestamp(dccd_store *s, const dccd_dataset *ds, bool *found
             *ts = ps.max_ts;
         }
     }
-    free(pl.labels);
+    free(pl.v);
     return rc;
 }
 
@@ -602,7 +1005,9 @@ int dccd_store_holes(dccd_store *s, const dccd_dataset *ds, int64_t start, int64
                      dccd_interval **out, size_t *n, dccd_error *err)
 {
     holes_ctx h = {min_gap_ns, 0, false, NULL, 0, 0};
-    int rc = dccd_store_scan(s, ds, start, end, holes_cb, &h, err);
+    /* the TS column only, row groups in range only, merged with pending
+     * segments (see stream_period) */
+    int rc = scan_impl(s, ds, start, end, true, holes_cb, &h, err);
     if (rc) {
         free(h.v);
         return rc;

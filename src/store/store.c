@@ -107,22 +107,33 @@ int dccd_store_directory(dccd_store *s, const dccd_dataset *ds, bool create, cha
     return DCCD_OK;
 }
 
-int dccd_period_init(const dccd_dataset *ds, const char *label, dccd_period *p, dccd_error *err)
+int dccd_period_init_dir(dccd_data_type type, const char *dsdir, const char *label, dccd_period *p,
+                         dccd_error *err)
 {
     memset(p, 0, sizeof *p);
-    int rc = dccd_dataset_dir(ds, p->dsdir, sizeof p->dsdir, err);
-    if (rc)
-        return rc;
+    if (strlen(dsdir) >= sizeof p->dsdir)
+        return dccd_err_set(err, DCCD_EINVAL, "dataset directory too long: %s", dsdir);
+    snprintf(p->dsdir, sizeof p->dsdir, "%s", dsdir);
     if (strlen(label) >= sizeof p->label)
         return dccd_err_set(err, DCCD_EINVAL, "bad period label \"%s\"", label);
-    if ((rc = dccd_time_period_range(label, ds->type, &p->start, &p->end, err)))
+    int rc = dccd_time_period_range(label, type, &p->start, &p->end, err);
+    if (rc)
         return rc;
-    p->type = ds->type;
+    p->type = type;
     snprintf(p->label, sizeof p->label, "%s", label);
     snprintf(p->file, sizeof p->file, "%s.parquet", label);
     snprintf(p->waldir, sizeof p->waldir, ".dccd/wal/%s/%s", p->dsdir, label);
     snprintf(p->lockrel, sizeof p->lockrel, "%s/%s", p->dsdir, label);
     return DCCD_OK;
+}
+
+int dccd_period_init(const dccd_dataset *ds, const char *label, dccd_period *p, dccd_error *err)
+{
+    char dsdir[DCCD_REL_MAX];
+    int rc = dccd_dataset_dir(ds, dsdir, sizeof dsdir, err);
+    if (rc)
+        return rc;
+    return dccd_period_init_dir(ds->type, dsdir, label, p, err);
 }
 
 int dccd_period_of_ts(const dccd_dataset *ds, int64_t ts, dccd_period *p, dccd_error *err)
@@ -209,8 +220,13 @@ static int should_checkpoint(dccd_store *s, const dccd_period *p, const dccd_dat
         free(segs);
         return DCCD_OK;
     }
-    /* the period is complete: its last bar (OHLC) is present */
+    /* the period is complete: its last bar (OHLC) is present, or its end
+     * is in the past (yesterday's trades day, last year's bars) */
     if (ds->type == DCCD_OHLC && last_ts >= p->end - ds->span * DCCD_NS)
+        *yes = true;
+    struct timespec tnow;
+    clock_gettime(CLOCK_REALTIME, &tnow);
+    if (p->end <= (int64_t)tnow.tv_sec * DCCD_NS)
         *yes = true;
     int64_t pending = 0;
     int walfd = -1;
@@ -240,6 +256,41 @@ static int should_checkpoint(dccd_store *s, const dccd_period *p, const dccd_dat
         *yes = true;
     free(segs);
     return DCCD_OK;
+}
+
+/* Fold every period of the dataset that still has pending segments and
+ * whose end is in the past: once a save goes to today's day file, nothing
+ * saves to yesterday's again, and its rows must reach the period file
+ * (what external engines read) without waiting for `dccd checkpoint`.
+ * The saved periods were handled under their lock already (those left have
+ * no segments and cost a directory listing).  Failures are warnings: the
+ * rows are durable in the log. */
+static void fold_completed_periods(dccd_store *s, const dccd_dataset *ds)
+{
+    char dsdir[DCCD_REL_MAX];
+    dccd_labels l;
+    if (dccd_dataset_dir(ds, dsdir, sizeof dsdir, NULL) != DCCD_OK ||
+        dccd_list_periods(s, ds->type, dsdir, DCCD_LIST_WAL, &l, NULL) != DCCD_OK)
+        return;
+    struct timespec tnow;
+    clock_gettime(CLOCK_REALTIME, &tnow);
+    int64_t now = (int64_t)tnow.tv_sec * DCCD_NS;
+    for (size_t i = 0; i < l.n; i++) {
+        dccd_period p;
+        if (dccd_period_init_dir(ds->type, dsdir, l.v[i], &p, NULL) != DCCD_OK || p.end > now)
+            continue;
+        dccd_segment *segs = NULL;
+        size_t ns = 0;
+        if (dccd_wal_list(s, &p, &segs, &ns, NULL) != DCCD_OK)
+            continue;
+        free(segs);
+        if (ns == 0)
+            continue;
+        dccd_error cerr;
+        if (dccd_checkpoint_period(s, &p, NULL, &cerr) != DCCD_OK)
+            dccd_store_warn(s, "checkpoint of %s/%s deferred: %s", p.dsdir, p.file, cerr.msg);
+    }
+    free(l.v);
 }
 
 int dccd_store_save(dccd_store *s, const dccd_dataset *ds, const dccd_table *batch, const dccd_provenance *prov,
@@ -319,6 +370,8 @@ int dccd_store_save(dccd_store *s, const dccd_dataset *ds, const dccd_table *bat
     }
     free(keys);
     free(idx);
+    if (!rc)
+        fold_completed_periods(s, ds);
     if (!rc && rows_written)
         *rows_written = (int64_t)n;
     return rc;

@@ -13,8 +13,10 @@
  *   lock.c      period locks: striped in-process mutexes + flock
  *   wal.c       pending segments: list, write, read, delete
  *   checkpoint.c folding segments into period files (raw row-group copies)
- *   read.c      load, scan, last_timestamp, missing_intervals, holes
- *   inventory.c inventory from footers
+ *   read.c      load, scan, last_timestamp, missing_intervals, holes,
+ *               listing the periods of a dataset directory
+ *   maint.c     inventory from footers, list_files, verify, migrate, the
+ *               walk over every dataset of the store
  *   store.c     open/close/options/save
  */
 #ifndef DCCD_STORE_INT_H
@@ -67,6 +69,29 @@ int dccd_merge_fold(const dccd_table *const *parts, size_t k, dccd_table *out, d
 /* True when ts[] is non-decreasing. */
 bool dccd_ts_sorted(const int64_t *ts, size_t n);
 
+/* The natural key of a merge (the seed's _dedup_subset). */
+typedef enum dccd_key_mode { DCCD_KEY_TS, DCCD_KEY_BOOK, DCCD_KEY_TID, DCCD_KEY_COMPOSITE } dccd_key_mode;
+/* The key the seed uses for one frame t (trades: tid when no tid is null). */
+dccd_key_mode dccd_key_mode_of(const dccd_table *t);
+/* One seed merge step over concat(parts) with a given key: keep-last
+ * de-dup, then a stable sort by TS.  New owned table. */
+int dccd_merge_keyed(const dccd_table *const *parts, size_t k, dccd_key_mode m, dccd_table *out, dccd_error *err);
+/* Rows of t whose key (mode m) occurs again later in t: *ndup of them, the
+ * first such row in *first (SIZE_MAX when none). */
+int dccd_table_duplicates(const dccd_table *t, dccd_key_mode m, size_t *ndup, size_t *first, dccd_error *err);
+
+/* A set of the keys of a table (mode m), for membership of other rows. */
+typedef struct dccd_key_set {
+    size_t *slots;          /* row + 1, 0 = empty */
+    size_t mask;
+    const dccd_table *t;    /* borrowed */
+    dccd_key_mode mode;
+} dccd_key_set;
+int dccd_key_set_build(dccd_key_set *ks, const dccd_table *t, dccd_key_mode m, dccd_error *err);
+/* Does row i of table u (same type) have a key present in the set? */
+bool dccd_key_set_has(const dccd_key_set *ks, const dccd_table *u, size_t i);
+void dccd_key_set_free(dccd_key_set *ks);
+
 /* ---- canon.c ------------------------------------------------------------ */
 
 /* How the columns of one Parquet file map onto a canonical schema. */
@@ -92,6 +117,14 @@ int dccd_canon_read_rgs(dccd_pq_file *f, const dccd_canon_map *m, int from, int 
                         int64_t hi, dccd_table *out, dccd_error *err);
 /* TS range of row group rg from statistics (scaled); false if unknown. */
 bool dccd_canon_rg_ts_range(dccd_pq_file *f, const dccd_canon_map *m, int rg, int64_t *lo, int64_t *hi);
+
+/* Does the file hold exactly the canonical columns (names, physical types,
+ * order)?  With need_optional, every column must also be optional (what
+ * dccd writes, so that its row groups can be copied raw). */
+bool dccd_schema_is_canonical(dccd_pq_file *f, dccd_data_type type, bool need_optional);
+/* TS range of a whole file (canonical ns) from footer statistics; the TS
+ * column is read only for row groups without statistics. */
+int dccd_file_ts_range(dccd_pq_file *f, dccd_data_type type, bool *has, int64_t *lo, int64_t *hi, dccd_error *err);
 
 /* ---- fsutil.c --------------------------------------------------------- */
 
@@ -164,6 +197,10 @@ typedef struct dccd_period {
 } dccd_period;
 
 int dccd_period_init(const dccd_dataset *ds, const char *label, dccd_period *p, dccd_error *err);
+/* Same from a dataset directory relative to the root (maintenance walks
+ * directories whose span label may not parse). */
+int dccd_period_init_dir(dccd_data_type type, const char *dsdir, const char *label, dccd_period *p,
+                         dccd_error *err);
 int dccd_period_of_ts(const dccd_dataset *ds, int64_t ts, dccd_period *p, dccd_error *err);
 void dccd_store_warn(dccd_store *s, const char *fmt, ...) DCCD_PRINTF(2, 3);
 /* Write dirfd/name atomically (temp + fsync + rename) in the canonical
@@ -203,9 +240,38 @@ int dccd_period_open_file(dccd_store *s, const dccd_period *p, dccd_pq_file **f,
  * rows as stored. */
 int dccd_period_read_all(dccd_store *s, const dccd_period *p, dccd_table *out, dccd_error *err);
 
+/* Period labels of a dataset directory, sorted. */
+typedef struct dccd_labels {
+    char (*v)[16];
+    size_t n;
+} dccd_labels;
+#define DCCD_LIST_FILES 1  /* periods having a period file */
+#define DCCD_LIST_WAL 2    /* periods having a segment directory */
+int dccd_list_periods(dccd_store *s, dccd_data_type type, const char *dsdir, int which, dccd_labels *out,
+                      dccd_error *err);
+
 /* ---- checkpoint.c ------------------------------------------------------- */
 
 /* Fold the period's segments into its file (caller holds the lock). */
 int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_report *rep, dccd_error *err);
+/* Take the period lock and fold it. */
+int dccd_checkpoint_period(dccd_store *s, const dccd_period *p, dccd_checkpoint_report *rep, dccd_error *err);
+/* Fold every period of a dataset directory that has pending segments. */
+int dccd_checkpoint_dir(dccd_store *s, dccd_data_type type, const char *dsdir, dccd_checkpoint_report *rep,
+                        dccd_error *err);
+
+/* ---- maint.c ------------------------------------------------------------ */
+
+/* A dataset found by walking the store's directories. */
+typedef struct dccd_ds_ref {
+    char exchange[256];
+    char pair[256];
+    char spandir[256];       /* "" for non-OHLC */
+    dccd_data_type type;
+    char dsdir[DCCD_REL_MAX]; /* relative to the root */
+} dccd_ds_ref;
+/* Every dataset having a directory in the data tree or in the write-ahead
+ * log, in the seed's inventory order (names compared bytewise). */
+int dccd_store_walk(dccd_store *s, dccd_ds_ref **out, size_t *n, dccd_error *err);
 
 #endif /* DCCD_STORE_INT_H */

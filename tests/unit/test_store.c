@@ -22,7 +22,7 @@
 
 #include "store/store_int.h"
 
-#define T2024 INT64_C(1704067200000000000) /* 2024-01-01T00:00:00Z */
+#define T2099 INT64_C(4070908800000000000) /* 2099-01-01T00:00:00Z: a period not yet complete */
 #define MIN_NS (INT64_C(60) * DCCD_NS)
 
 static char root[256];
@@ -115,13 +115,13 @@ static void test_layout_and_roundtrip(void **state)
     dccd_dataset ds;
     ohlc_ds(&ds);
     dccd_table b;
-    make_bars(&b, T2024, 100, 10.0);
+    make_bars(&b, T2099, 100, 10.0);
     int64_t written = 0;
     dccd_error e;
     assert_int_equal(dccd_store_save(s, &ds, &b, NULL, &written, &e), DCCD_OK);
     assert_int_equal(written, 100);
     /* in the log, not yet in the period file */
-    assert_false(exists("binance/ohlc/BTC-USDT/1m/2024.parquet"));
+    assert_false(exists("binance/ohlc/BTC-USDT/1m/2099.parquet"));
     dccd_table got;
     assert_int_equal(dccd_store_load(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &got, &e), DCCD_OK);
     assert_int_equal(got.nrows, 100);
@@ -131,24 +131,24 @@ static void test_layout_and_roundtrip(void **state)
     int64_t last;
     assert_int_equal(dccd_store_last_timestamp(s, &ds, &found, &last, &e), DCCD_OK);
     assert_true(found);
-    assert_true(last == T2024 + 99 * MIN_NS);
+    assert_true(last == T2099 + 99 * MIN_NS);
     dccd_checkpoint_report rep;
     assert_int_equal(dccd_store_checkpoint(s, &ds, &rep, &e), DCCD_OK);
     assert_int_equal(rep.segments, 1);
-    assert_true(exists("binance/ohlc/BTC-USDT/1m/2024.parquet"));
+    assert_true(exists("binance/ohlc/BTC-USDT/1m/2099.parquet"));
     /* the period file reads back with the seed's column names and values */
     dccd_pq_file *f;
     char path[512];
-    snprintf(path, sizeof path, "%s/binance/ohlc/BTC-USDT/1m/2024.parquet", root);
+    snprintf(path, sizeof path, "%s/binance/ohlc/BTC-USDT/1m/2099.parquet", root);
     assert_int_equal(dccd_pq_open(path, &f, &e), DCCD_OK);
     assert_int_equal(dccd_pq_num_rows(f), 100);
     assert_int_equal(dccd_pq_num_columns(f), 8);
     assert_string_equal(dccd_pq_column_info_at(f, 6)->name, "quote_volume");
     assert_non_null(dccd_pq_kv_get(f, "dccd.schema_version"));
     dccd_pq_close(f);
-    assert_int_equal(dccd_store_load(s, &ds, T2024 + 10 * MIN_NS, T2024 + 19 * MIN_NS, &got, &e), DCCD_OK);
+    assert_int_equal(dccd_store_load(s, &ds, T2099 + 10 * MIN_NS, T2099 + 19 * MIN_NS, &got, &e), DCCD_OK);
     assert_int_equal(got.nrows, 10); /* inclusive on both ends */
-    assert_true(((int64_t *)got.cols[0].values)[0] == T2024 + 10 * MIN_NS);
+    assert_true(((int64_t *)got.cols[0].values)[0] == T2099 + 10 * MIN_NS);
     dccd_table_free(&got);
     dccd_table_free(&b);
     dccd_store_close(s);
@@ -162,12 +162,12 @@ static void test_overlap_keeps_last(void **state)
     ohlc_ds(&ds);
     dccd_error e;
     dccd_table a, b, got;
-    make_bars(&a, T2024 + 1000 * MIN_NS, 50, 1.0);
-    make_bars(&b, T2024 + 1040 * MIN_NS, 20, 500.0); /* overlaps the last 10 */
+    make_bars(&a, T2099 + 1000 * MIN_NS, 50, 1.0);
+    make_bars(&b, T2099 + 1040 * MIN_NS, 20, 500.0); /* overlaps the last 10 */
     assert_int_equal(dccd_store_save(s, &ds, &a, NULL, NULL, &e), DCCD_OK);
     assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
     for (int pass = 0; pass < 2; pass++) {
-        assert_int_equal(dccd_store_load(s, &ds, T2024 + 1000 * MIN_NS, T2024 + 2000 * MIN_NS, &got, &e), DCCD_OK);
+        assert_int_equal(dccd_store_load(s, &ds, T2099 + 1000 * MIN_NS, T2099 + 2000 * MIN_NS, &got, &e), DCCD_OK);
         assert_int_equal(got.nrows, 60);
         assert_true(((double *)got.cols[OHLC_CLOSE].values)[39] == 40.0);
         assert_true(((double *)got.cols[OHLC_CLOSE].values)[40] == 500.0); /* the later save wins */
@@ -188,7 +188,7 @@ static void test_append_copies_row_groups_raw(void **state)
     ohlc_ds(&ds);
     dccd_error e;
     dccd_checkpoint_report rep;
-    int64_t t0 = T2024 + 100000 * MIN_NS;
+    int64_t t0 = T2099 + 100000 * MIN_NS;
     for (int i = 0; i < 5; i++) {
         dccd_table b;
         make_bars(&b, t0 + i * 1500 * MIN_NS, 1500, (double)i * 10000);
@@ -216,7 +216,7 @@ static void test_trades_tid_dedup_and_bloom_path(void **state)
     trades_ds(&ds);
     dccd_error e;
     dccd_table a, b, c, got;
-    int64_t t0 = T2024 + 5 * DCCD_NS;
+    int64_t t0 = T2099 + 5 * DCCD_NS;
     make_trades(&a, t0, 3000, 1);
     make_trades(&b, t0 + 2000 * DCCD_NS, 300, 5000); /* new tids, later TS */
     make_trades(&c, t0 + 10 * DCCD_NS, 3, 2);        /* tids 2..4 again: replace */
@@ -257,7 +257,7 @@ static void test_bad_batch_writes_nothing(void **state)
     ds.span = 3600;
     dccd_error e;
     dccd_table b;
-    make_bars(&b, T2024, 10, 1.0);
+    make_bars(&b, T2099, 10, 1.0);
     ((double *)b.cols[OHLC_HIGH].values)[7] = NAN;
     assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_EINVAL);
     assert_non_null(strstr(e.msg, "row 7"));
@@ -267,7 +267,7 @@ static void test_bad_batch_writes_nothing(void **state)
     /* hostile exchange name */
     dccd_dataset bad = ds;
     snprintf(bad.exchange, sizeof bad.exchange, "../../etc");
-    make_bars(&b, T2024, 10, 1.0);
+    make_bars(&b, T2099, 10, 1.0);
     assert_int_equal(dccd_store_save(s, &bad, &b, NULL, NULL, &e), DCCD_EINVAL);
     assert_non_null(strstr(e.msg, "../../etc"));
     dccd_table_free(&b);
@@ -285,14 +285,14 @@ static void test_provenance_kept(void **state)
     dccd_provenance prov;
     assert_int_equal(dccd_provenance_init(&prov, "binance:rest", NULL, &e), DCCD_OK);
     dccd_table b;
-    make_bars(&b, T2024, 10, 1.0);
+    make_bars(&b, T2099, 10, 1.0);
     assert_int_equal(dccd_store_save(s, &ds, &b, &prov, NULL, &e), DCCD_OK);
     dccd_table_free(&b);
-    make_bars(&b, T2024 + 50 * MIN_NS, 10, 1.0);
+    make_bars(&b, T2099 + 50 * MIN_NS, 10, 1.0);
     assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK); /* no provenance: kept */
     dccd_table_free(&b);
     char path[512];
-    snprintf(path, sizeof path, "%s/binance/ohlc/BTC-USDT/5m/2024.parquet", root);
+    snprintf(path, sizeof path, "%s/binance/ohlc/BTC-USDT/5m/2099.parquet", root);
     dccd_provenance got;
     bool found;
     assert_int_equal(dccd_read_provenance(path, &got, &found, &e), DCCD_OK);
@@ -313,7 +313,7 @@ static void test_corrupt_file_skipped_and_never_overwritten(void **state)
     ds.span = 900;
     dccd_error e;
     dccd_table b, got;
-    make_bars(&b, T2024, 10, 1.0);
+    make_bars(&b, T2099, 10, 1.0);
     assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
     dccd_table_free(&b);
     /* a 2023 file of garbage */
@@ -324,7 +324,7 @@ static void test_corrupt_file_skipped_and_never_overwritten(void **state)
     fputs("this is not parquet at all", fp);
     fclose(fp);
     assert_int_equal(dccd_store_load(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &got, &e), DCCD_OK);
-    assert_int_equal(got.nrows, 10); /* the 2024 rows still load */
+    assert_int_equal(got.nrows, 10); /* the 2099 rows still load */
     dccd_table_free(&got);
     /* a save into 2023 must fail and leave the file as it was */
     make_bars(&b, INT64_C(1672531200000000000), 5, 1.0);
@@ -347,10 +347,10 @@ static void test_missing_intervals_seed_contract(void **state)
     ds.span = 3600;
     dccd_error e;
     dccd_table b;
-    /* 2024-01-01 10:00 .. 19:00 hourly */
+    /* 2099-01-01 10:00 .. 19:00 hourly */
     assert_int_equal(dccd_table_alloc(&b, DCCD_OHLC, 10, NULL), DCCD_OK);
     for (int i = 0; i < 10; i++) {
-        ((int64_t *)b.cols[0].values)[i] = T2024 + (10 + i) * INT64_C(3600) * DCCD_NS;
+        ((int64_t *)b.cols[0].values)[i] = T2099 + (10 + i) * INT64_C(3600) * DCCD_NS;
         for (int c = 1; c <= 5; c++)
             ((double *)b.cols[c].values)[i] = 1.0;
     }
@@ -358,11 +358,11 @@ static void test_missing_intervals_seed_contract(void **state)
     dccd_table_free(&b);
     dccd_interval *iv;
     size_t n;
-    int64_t end = T2024 + INT64_C(86400) * DCCD_NS;
-    assert_int_equal(dccd_store_missing_intervals(s, &ds, T2024, end, &iv, &n, &e), DCCD_OK);
+    int64_t end = T2099 + INT64_C(86400) * DCCD_NS;
+    assert_int_equal(dccd_store_missing_intervals(s, &ds, T2099, end, &iv, &n, &e), DCCD_OK);
     assert_int_equal(n, 2);
-    assert_true(iv[0].start == T2024 && iv[0].end == T2024 + 10 * INT64_C(3600) * DCCD_NS);
-    assert_true(iv[1].start == T2024 + 20 * INT64_C(3600) * DCCD_NS && iv[1].end == end);
+    assert_true(iv[0].start == T2099 && iv[0].end == T2099 + 10 * INT64_C(3600) * DCCD_NS);
+    assert_true(iv[1].start == T2099 + 20 * INT64_C(3600) * DCCD_NS && iv[1].end == end);
     free(iv);
     dccd_store_close(s);
 }
@@ -378,7 +378,7 @@ static void test_trades_mixed_null_tids_full_path(void **state)
     trades_ds(&ds);
     dccd_error e;
     dccd_table a, b, want, got;
-    int64_t t0 = T2024 + 7 * DCCD_NS;
+    int64_t t0 = T2099 + 7 * DCCD_NS;
     make_trades(&a, t0, 200, 1);
     make_trades(&b, t0 + 30 * DCCD_NS, 60, 150); /* overlaps a, with nulls below */
     assert_int_equal(dccd_table_col_validity(&b, TR_TID, NULL), DCCD_OK);
@@ -415,6 +415,47 @@ static void test_trades_mixed_null_tids_full_path(void **state)
     dccd_store_close(s);
 }
 
+/* A complete period (its end in the past) is folded on the next save to
+ * the dataset: a save into it, or a save into another period (yesterday's
+ * day file once today's saves begin). */
+static void test_complete_periods_folded_on_save(void **state)
+{
+    (void)state;
+    dccd_store *s = open_store(false);
+    dccd_dataset ds;
+    trades_ds(&ds);
+    dccd_error e;
+    dccd_table a;
+    const int64_t day1 = INT64_C(1704067200000000000); /* 2024-01-01 */
+    make_trades(&a, day1 + DCCD_NS, 30, 1);
+    assert_int_equal(dccd_store_save(s, &ds, &a, NULL, NULL, &e), DCCD_OK);
+    dccd_table_free(&a);
+    assert_true(exists("kraken/trades/ETH-USDT_PERP/2024-01-01.parquet"));
+    assert_false(exists(".dccd/wal/kraken/trades/ETH-USDT_PERP/2024-01-01"));
+    /* a segment left in 2024-01-02 from when that day was current */
+    make_trades(&a, day1 + DCCD_NS_PER_DAY + DCCD_NS, 12, 100);
+    dccd_period p;
+    assert_int_equal(dccd_period_of_ts(&ds, day1 + DCCD_NS_PER_DAY, &p, &e), DCCD_OK);
+    dccd_period_lock lk;
+    assert_int_equal(dccd_lock_acquire(s->locks, s->rootfd, p.lockrel, &lk, &e), DCCD_OK);
+    assert_int_equal(dccd_wal_append(s, &p, &a, NULL, &e), DCCD_OK);
+    dccd_lock_release(s->locks, &lk);
+    dccd_table_free(&a);
+    assert_false(exists("kraken/trades/ETH-USDT_PERP/2024-01-02.parquet"));
+    /* today's save (a day not yet over) stays pending, yesterday's is folded */
+    make_trades(&a, T2099 + DCCD_NS, 6, 500);
+    assert_int_equal(dccd_store_save(s, &ds, &a, NULL, NULL, &e), DCCD_OK);
+    dccd_table_free(&a);
+    assert_true(exists("kraken/trades/ETH-USDT_PERP/2024-01-02.parquet"));
+    assert_false(exists(".dccd/wal/kraken/trades/ETH-USDT_PERP/2024-01-02"));
+    assert_false(exists("kraken/trades/ETH-USDT_PERP/2099-01-01.parquet"));
+    dccd_table got;
+    assert_int_equal(dccd_store_load(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &got, &e), DCCD_OK);
+    assert_int_equal(got.nrows, 48);
+    dccd_table_free(&got);
+    dccd_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -427,6 +468,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_provenance_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupt_file_skipped_and_never_overwritten, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_intervals_seed_contract, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_complete_periods_folded_on_save, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
