@@ -12,14 +12,14 @@
  *   pq-enc SRC CODEC OUT REPS             in-memory columns -> OUT (no fsync,
  *                                         like the peers), REPS times
  *   pq-dec FILE REPS                      FILE -> column arrays, REPS times
- *   store-days ROOT SRC DAYS DURABLE      (2a) one save per day of 1m bars
+ *   store-days ROOT SRC DAYS DURABLE [BENCH]  (2a) one save per day of 1m bars
  *   store-minutes ROOT SRC DURABLE        (2b) one save per minute of trades
  *   store-build-inv ROOT FILES            (2c) a store of FILES period files
  *   store-inventory ROOT REPS             (2c) dccd_store_inventory
  *   store-build-years ROOT SRC            (2c) 5 years of 1m bars, a file per year
  *   store-load ROOT START END REPS        (2c) dccd_store_load of a range
- *   mem-build ROOT N                      (2d) a trades day file of N rows
- *   mem-save ROOT SYNC                    (2d) save 1,440 rows into it in a fresh
+ *   mem-build ROOT N DAY_NS               (2d) a trades day file of N rows
+ *   mem-save ROOT SYNC LABEL DAY_NS       (2d) save 1,440 rows into it in a fresh
  *                                         process; reports VmHWM / VmRSS
  *
  * Timing is CLOCK_MONOTONIC around the measured call(s) only.  Everything
@@ -610,8 +610,8 @@ static int run_saves(const char *bench, const char *root, const mtable *t, const
 
 static int cmd_store_days(int argc, char **argv)
 {
-    if (argc != 6)
-        return fprintf(stderr, "usage: store-days ROOT SRC DAYS DURABLE\n"), 2;
+    if (argc != 6 && argc != 7)
+        return fprintf(stderr, "usage: store-days ROOT SRC DAYS DURABLE [BENCH]\n"), 2;
     dccd_error err = {0};
     mtable t;
     if (load_file(argv[3], DCCD_OHLC, &t, &err))
@@ -626,15 +626,15 @@ static int cmd_store_days(int argc, char **argv)
     dccd_dataset ds;
     if (dataset(DCCD_OHLC, "BTC", &ds, &err))
         return die("dataset", &err);
-    int rc = run_saves("store_days", argv[2], &t, cuts, days, atoi(argv[5]) != 0, &ds);
+    int rc = run_saves(argc == 7 ? argv[6] : "store_days", argv[2], &t, cuts, days, atoi(argv[5]) != 0, &ds);
     free(cuts);
     return rc;
 }
 
 static int cmd_store_minutes(int argc, char **argv)
 {
-    if (argc != 5)
-        return fprintf(stderr, "usage: store-minutes ROOT SRC DURABLE\n"), 2;
+    if (argc != 5 && argc != 6)
+        return fprintf(stderr, "usage: store-minutes ROOT SRC DURABLE [BENCH]\n"), 2;
     dccd_error err = {0};
     mtable t;
     if (load_file(argv[3], DCCD_TRADES, &t, &err))
@@ -650,7 +650,7 @@ static int cmd_store_minutes(int argc, char **argv)
     dccd_dataset ds;
     if (dataset(DCCD_TRADES, "BTC", &ds, &err))
         return die("dataset", &err);
-    int rc = run_saves("store_minutes", argv[2], &t, cuts, n, atoi(argv[4]) != 0, &ds);
+    int rc = run_saves(argc == 6 ? argv[5] : "store_minutes", argv[2], &t, cuts, n, atoi(argv[4]) != 0, &ds);
     free(cuts);
     return rc;
 }
@@ -815,17 +815,17 @@ static long status_kb(const char *key)
     return v;
 }
 
-#define MEM_DAY (INT64_C(1704067200) * DCCD_NS) /* 2024-01-01 */
-
-/* a trades day file of N rows in its first 23 hours (folded at once) */
+/* a trades day file of N rows in the first 23 hours of the day starting
+ * at DAY_NS (folded at once) */
 static int cmd_mem_build(int argc, char **argv)
 {
-    if (argc != 4)
-        return fprintf(stderr, "usage: mem-build ROOT N\n"), 2;
+    if (argc != 5)
+        return fprintf(stderr, "usage: mem-build ROOT N DAY_NS\n"), 2;
     size_t n = strtoull(argv[3], NULL, 10);
+    const int64_t day0 = strtoll(argv[4], NULL, 10);
     dccd_error err = {0};
     mtable t;
-    gen_trades_span(n, 11, MEM_DAY, 23 * 3600 * DCCD_NS, UINT64_C(3000000000), &t);
+    gen_trades_span(n, 11, day0, 23 * 3600 * DCCD_NS, UINT64_C(3000000000), &t);
     dccd_store *s;
     if (open_store(argv[2], false, true, &s, &err))
         return die("open", &err);
@@ -845,12 +845,13 @@ static int cmd_mem_build(int argc, char **argv)
 /* save 1,440 trades (the last hour) into the day; SYNC=1 folds at once */
 static int cmd_mem_save(int argc, char **argv)
 {
-    if (argc != 5)
-        return fprintf(stderr, "usage: mem-save ROOT SYNC LABEL\n"), 2;
+    if (argc != 6)
+        return fprintf(stderr, "usage: mem-save ROOT SYNC LABEL DAY_NS\n"), 2;
+    const int64_t day0 = strtoll(argv[5], NULL, 10);
     bool sync = atoi(argv[3]) != 0;
     dccd_error err = {0};
     mtable t;
-    gen_trades_span(1440, 12, MEM_DAY + 23 * 3600 * DCCD_NS, 3600 * DCCD_NS, UINT64_C(9000000000), &t);
+    gen_trades_span(1440, 12, day0 + 23 * 3600 * DCCD_NS, 3600 * DCCD_NS, UINT64_C(9000000000), &t);
     dccd_store *s;
     if (open_store(argv[2], true, sync, &s, &err))
         return die("open", &err);

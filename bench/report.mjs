@@ -61,7 +61,7 @@ if (pq.length) {
 }
 
 // ------------------------------------------------------------ store
-const saveRow = (bench, label) => {
+const saveRow = (bench, label, seedBench = bench) => {
   const rows = [];
   for (const durable of [true, false]) {
     const d = find((r) => r.bench === bench && r.engine === 'dccd' && r.durable === durable);
@@ -73,7 +73,7 @@ const saveRow = (bench, label) => {
       max: median(d.map((r) => r.max_save_ms)), runs: d.length, ok: d.every((r) => r.loaded_rows === r.rows),
     });
   }
-  const s = find((r) => r.bench === bench && r.engine === 'seed');
+  const s = find((r) => r.bench === seedBench && r.engine === 'seed');
   let seed = null;
   if (s.length) {
     seed = {
@@ -101,8 +101,13 @@ if (find((r) => r.bench?.startsWith('store_') || ['inventory', 'load_week', 'mem
   out.push('', '2. Store vs the seed port (bench/seedport), totals in ms; "vs seed" = seed time / dccd time');
   const a = one((r) => r.bench === 'store_days');
   if (a) out.push('', `(a) 365 daily saves of 1,440 one-minute bars into one year file (${a.rows} rows), checkpoints and a final checkpoint included`, saveRow('store_days', '(a)'));
+  const ab = one((r) => r.bench === 'store_days_backfill');
+  if (ab) out.push('', '(a-backfill) the same saves into a past year (2024): every save folds into the year file at once (store2: a period whose end is past is folded); vs the seed run of (a)',
+    saveRow('store_days_backfill', '(a-backfill)', 'store_days'));
   const b = one((r) => r.bench === 'store_minutes');
   if (b) out.push('', `(b) one day of trades: ${b.rows} trades with string tids in ${b.saves} one-minute saves, checkpoints (default thresholds) and a final checkpoint included`, saveRow('store_minutes', '(b)'));
+  const bs = one((r) => r.bench === 'store_minutes_sparse');
+  if (bs) out.push('', `(b-sparse) a quiet day: ${bs.rows} trades in ${bs.saves} one-minute saves (fewer than checkpoint_rows: no save triggers a checkpoint)`, saveRow('store_minutes_sparse', '(b-sparse)'));
   const q = [['(c)', 'dccd', 'seed port', 'vs seed', 'runs', 'what']];
   for (const bench of ['inventory', 'load_week']) {
     const d = one((r) => r.bench === bench && r.engine === 'dccd'), s = one((r) => r.bench === bench && r.engine === 'seed');

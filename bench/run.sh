@@ -18,6 +18,7 @@
 #                           (2b; the rest is extrapolated; 0 = the whole day)
 #   BENCH_PQ_ROWS=1000000   rows of the Parquet benchmark files
 #   BENCH_TRADES_ROWS=2000000  trades in the day of 2b and of the import
+#   BENCH_SPARSE_ROWS=200000   trades in the quiet day of 2b-sparse (0 = skip)
 #   BENCH_ONLY=pq,store,import  which parts to run (default all)
 #   BENCH_TMP=DIR           work directory (default mktemp -d)
 #   BENCH_RESULTS=FILE      also keep the raw JSON lines there
@@ -35,6 +36,7 @@ SEED_REPS=${BENCH_SEED_REPS:-1}
 SEED_MINUTES=${BENCH_SEED_MINUTES:-240}
 PQ_ROWS=${BENCH_PQ_ROWS:-1000000}
 TRADES_ROWS=${BENCH_TRADES_ROWS:-2000000}
+SPARSE_ROWS=${BENCH_SPARSE_ROWS:-200000}
 ONLY=${BENCH_ONLY:-pq,store,import}
 export POLARS_MAX_THREADS=1
 
@@ -91,8 +93,14 @@ fi
 
 # ---------------------------------------------------------------- 2. store
 if part store; then
+  # Live collection saves into a period that is still open; since store2 a
+  # save into a period whose end is past folds at once (backfill).  So the
+  # live benchmarks (a), (b), (d) date their data in the next calendar year
+  # (an open period whatever today is); (a-backfill) uses 2024.
+  live=$(( $(date -u -d "$(( $(date -u +%Y) + 1 ))-01-01" +%s) * 1000000000 ))
+
   # (a) 365 daily saves of 1,440 one-minute bars into one year file
-  "$B" gen ohlc 525600 3 $T2024 "$tmp/year.src.parquet"
+  "$B" gen ohlc 525600 3 $live "$tmp/year.src.parquet"
   for r in $(seq "$STORE_REPS"); do
     for durable in 1 0; do
       say "store (a) 365 daily saves: dccd durable=$durable run $r"
@@ -102,14 +110,18 @@ if part store; then
   done
   if [ $have_node = 1 ]; then
     for r in $(seq "$SEED_REPS"); do
-      say "store (a) 365 daily saves: seed port run $r (about a minute)"
+      say "store (a) 365 daily saves: seed port run $r (one to two minutes)"
       rm -rf "$tmp/s"
       rec "${NODE[@]}" "$here/seed_bench.mjs" days "$tmp/s" "$tmp/year.src.parquet" 365
     done
   fi
+  "$B" gen ohlc 525600 3 $T2024 "$tmp/year.src.parquet"
+  say "store (a-backfill) the same into 2024 (a past period: every save folds): dccd"
+  rm -rf "$tmp/s"
+  rec "$B" store-days "$tmp/s" "$tmp/year.src.parquet" 365 1 store_days_backfill
 
   # (b) one day of trades saved minute by minute
-  "$B" gen trades "$TRADES_ROWS" 4 $T2024 "$tmp/day.src.parquet"
+  "$B" gen trades "$TRADES_ROWS" 4 $live "$tmp/day.src.parquet"
   for r in $(seq "$STORE_REPS"); do
     for durable in 1 0; do
       say "store (b) 1,440 minute saves of $TRADES_ROWS trades: dccd durable=$durable run $r"
@@ -123,6 +135,19 @@ if part store; then
       rm -rf "$tmp/s"
       rec "${NODE[@]}" "$here/seed_bench.mjs" minutes "$tmp/s" "$tmp/day.src.parquet" "$SEED_MINUTES"
     done
+  fi
+  # (b-sparse) a quiet day: fewer trades than checkpoint_rows, so no save
+  # triggers a checkpoint and the segments pile up until the day is over
+  if [ "$SPARSE_ROWS" -gt 0 ]; then
+    "$B" gen trades "$SPARSE_ROWS" 8 $live "$tmp/day.src.parquet"
+    say "store (b-sparse) 1,440 minute saves of $SPARSE_ROWS trades: dccd (durable) run 1"
+    rm -rf "$tmp/s"
+    rec "$B" store-minutes "$tmp/s" "$tmp/day.src.parquet" 1 store_minutes_sparse
+    if [ $have_node = 1 ]; then
+      say "store (b-sparse) seed port, first $SEED_MINUTES minutes"
+      rm -rf "$tmp/s"
+      rec "${NODE[@]}" "$here/seed_bench.mjs" minutes "$tmp/s" "$tmp/day.src.parquet" "$SEED_MINUTES" store_minutes_sparse
+    fi
   fi
   rm -f "$tmp/day.src.parquet" "$tmp/year.src.parquet"
 
@@ -153,8 +178,8 @@ if part store; then
     for sync in 0 1; do
       say "store (d) peak RSS of a 1,440-row save into a $n-row file (sync checkpoint=$sync)"
       rm -rf "$tmp/s"
-      "$B" mem-build "$tmp/s" $n
-      rec "$B" mem-save "$tmp/s" $sync $n
+      "$B" mem-build "$tmp/s" $n $live
+      rec "$B" mem-save "$tmp/s" $sync $n $live
     done
   done
   rm -rf "$tmp/s"
@@ -179,7 +204,7 @@ if part import; then
         say "import: $type CSV: dccd import run $r"
         rm -rf "$tmp/s"
         t0=$(date +%s%N)
-        "$DCCD" import --root "$tmp/s" --exchange binance --pair BTC/USDT "${dsargs[@]}" "$tmp/$type.csv" >/dev/null
+        "$DCCD" import --checkpoint --root "$tmp/s" --exchange binance --pair BTC/USDT "${dsargs[@]}" "$tmp/$type.csv" >/dev/null
         t1=$(date +%s%N)
         note "{\"bench\":\"import_$type\",\"engine\":\"dccd\",\"ms\":[$(( (t1 - t0) / 1000 )).0e-3]}"
       done

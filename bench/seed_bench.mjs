@@ -6,7 +6,7 @@
 // conversion is timed: only what the seed itself does.
 //
 //   days ROOT SRC DAYS            365 saves of 1,440 one-minute bars (2a)
-//   minutes ROOT SRC LIMIT        one save per minute of a trades day (2b),
+//   minutes ROOT SRC LIMIT [NAME] one save per minute of a trades day (2b),
 //                                 only the first LIMIT minutes (0 = all);
 //                                 the rest is extrapolated (see below)
 //   inventory ROOT REPS           ParquetStore.inventory() (2c)
@@ -97,7 +97,7 @@ if (mode === 'days') {
   for (let i = 0; i <= Number(days); i++) cuts.push(i * 1440);
   await runSaves('store_days', root, df, cuts, 0, datasetId(OHLC));
 } else if (mode === 'minutes') {
-  const [root, src, limit] = a;
+  const [root, src, limit, name] = a;
   const df = pl.readParquet(src, { rechunk: true });
   const ts = df.getColumn('TS').cast(pl.Utf8).toArray();
   const cuts = [0];
@@ -107,7 +107,7 @@ if (mode === 'days') {
     if (m !== prev) { cuts.push(i); prev = m; }
   }
   cuts.push(ts.length);
-  await runSaves('store_minutes', root, df, cuts, Number(limit), datasetId(TRADES));
+  await runSaves(name ?? 'store_minutes', root, df, cuts, Number(limit), datasetId(TRADES));
 } else if (mode === 'inventory') {
   const [root, reps] = a;
   const store = new ParquetStore(root, quiet);
