@@ -594,14 +594,21 @@ static int run_saves(const char *bench, const char *root, const mtable *t, const
     if (dccd_store_load(s, ds, DCCD_TS_MIN, DCCD_TS_MAX, &all, &err))
         return die("load", &err);
     size_t k = nsaves < 60 ? nsaves : 60;
-    double max = 0;
-    for (size_t i = 0; i < nsaves; i++)
+    double max = 0, med = median_of(lat, nsaves), slow_ms = 0;
+    size_t slow = 0; /* saves that folded (checkpointed): > 10x the median */
+    for (size_t i = 0; i < nsaves; i++) {
         max = lat[i] > max ? lat[i] : max;
+        if (lat[i] > 10 * med) {
+            slow++;
+            slow_ms += lat[i];
+        }
+    }
     printf("{\"bench\":\"%s\",\"engine\":\"dccd\",\"durable\":%s,\"saves\":%zu,\"rows\":%zu,\"loaded_rows\":%zu,"
            "\"saves_ms\":%.3f,\"final_checkpoint_ms\":%.3f,\"total_ms\":%.3f,\"first_median_ms\":%.3f,"
-           "\"last_median_ms\":%.3f,\"max_save_ms\":%.3f,\"median_save_ms\":%.3f}\n",
+           "\"last_median_ms\":%.3f,\"max_save_ms\":%.3f,\"median_save_ms\":%.3f,\"slow_saves\":%zu,"
+           "\"slow_saves_ms\":%.3f}\n",
            bench, durable ? "true" : "false", nsaves, t->n, all.nrows, saves_ms, ckpt_ms, saves_ms + ckpt_ms,
-           median_of(lat, k), median_of(lat + nsaves - k, k), max, median_of(lat, nsaves));
+           median_of(lat, k), median_of(lat + nsaves - k, k), max, med, slow, slow_ms);
     dccd_table_free(&all);
     free(lat);
     dccd_store_close(s);

@@ -71,6 +71,7 @@ const saveRow = (bench, label, seedBench = bench) => {
       total: median(d.map((r) => r.total_ms)), first: median(d.map((r) => r.first_median_ms)),
       last: median(d.map((r) => r.last_median_ms)), ckpt: median(d.map((r) => r.final_checkpoint_ms)),
       max: median(d.map((r) => r.max_save_ms)), runs: d.length, ok: d.every((r) => r.loaded_rows === r.rows),
+      slow: d[0].slow_saves === undefined ? '-' : `${median(d.map((r) => r.slow_saves))} / ${fmt(median(d.map((r) => r.slow_saves_ms)))}`,
     });
   }
   const s = find((r) => r.bench === seedBench && r.engine === 'seed');
@@ -84,17 +85,18 @@ const saveRow = (bench, label, seedBench = bench) => {
       measuredSaves: s[0].measured_saves, lastMeasured: median(s.map((r) => r.last_measured_median_ms)),
     };
   }
-  const t = [[label, 'total', 'vs seed', 'save p50 first 60', 'save p50 last 60', 'max save', 'final ckpt', 'runs']];
+  const t = [[label, 'total', 'vs seed', 'save p50 first 60', 'save p50 last 60', 'max save', 'slow saves n / ms', 'final ckpt', 'runs']];
   for (const r of rows) {
-    t.push([r.who + (r.ok ? '' : ' ROWS MISSING'), fmt(r.total), seed ? ratio(seed.total, r.total) : '-', fmt(r.first, 2), fmt(r.last, 2), fmt(r.max), fmt(r.ckpt), r.runs]);
+    t.push([r.who + (r.ok ? '' : ' ROWS MISSING'), fmt(r.total), seed ? ratio(seed.total, r.total) : '-', fmt(r.first, 2), fmt(r.last, 2), fmt(r.max), r.slow, fmt(r.ckpt), r.runs]);
   }
   if (seed) {
-    t.push([seed.who, fmt(seed.total), '', fmt(seed.first, 2), fmt(seed.last, 2) + (seed.extrapolated ? '*' : ''), fmt(seed.max), '-', seed.runs]);
+    t.push([seed.who, fmt(seed.total), '', fmt(seed.first, 2), fmt(seed.last, 2) + (seed.extrapolated ? '*' : ''), fmt(seed.max), '', '-', seed.runs]);
     if (seed.extrapolated) {
-      t.push([`  seed port, measured part only (${seed.measuredSaves} saves)`, fmt(seed.measured), '', '', fmt(seed.lastMeasured, 2), '', '', '']);
+      t.push([`  seed port, measured part only (${seed.measuredSaves} saves)`, fmt(seed.measured), '', '', fmt(seed.lastMeasured, 2), '', '', '', '']);
     }
   }
-  return pad(t) + (seed?.extrapolated ? '\n  * fitted: cost of a seed save = a + b * rows already in the day file (least squares on the measured saves)' : '');
+  return pad(t) + '\n  slow saves: saves over 10x the median save (those that folded segments into the period file), count / total ms'
+    + (seed?.extrapolated ? '\n  * fitted: cost of a seed save = a + b * rows already in the day file (least squares on the measured saves)' : '');
 };
 
 if (find((r) => r.bench?.startsWith('store_') || ['inventory', 'load_week', 'mem_save'].includes(r.bench)).length) {

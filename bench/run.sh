@@ -19,7 +19,8 @@
 #   BENCH_PQ_ROWS=1000000   rows of the Parquet benchmark files
 #   BENCH_TRADES_ROWS=2000000  trades in the day of 2b and of the import
 #   BENCH_SPARSE_ROWS=200000   trades in the quiet day of 2b-sparse (0 = skip)
-#   BENCH_ONLY=pq,store,import  which parts to run (default all)
+#   BENCH_ONLY=pq,save,read,mem,import  which parts to run (default all;
+#                           save = 2a/2b, read = 2c, mem = 2d)
 #   BENCH_TMP=DIR           work directory (default mktemp -d)
 #   BENCH_RESULTS=FILE      also keep the raw JSON lines there
 set -euo pipefail
@@ -37,7 +38,7 @@ SEED_MINUTES=${BENCH_SEED_MINUTES:-240}
 PQ_ROWS=${BENCH_PQ_ROWS:-1000000}
 TRADES_ROWS=${BENCH_TRADES_ROWS:-2000000}
 SPARSE_ROWS=${BENCH_SPARSE_ROWS:-200000}
-ONLY=${BENCH_ONLY:-pq,store,import}
+ONLY=${BENCH_ONLY:-pq,save,read,mem,import}
 export POLARS_MAX_THREADS=1
 
 tmp=${BENCH_TMP:-$(mktemp -d /tmp/dccd-bench.XXXXXX)}
@@ -60,6 +61,18 @@ NODE_VMEM=${BENCH_NODE_VMEM_KB:-12000000}
 NODE=(bash -c 'ulimit -v "$0" && exec node --expose-gc "$@"' "$NODE_VMEM")
 
 part() { [[ ",$ONLY," == *",$1,"* ]]; }
+# A node step, retried (the shared node_modules may be briefly absent while
+# another worktree reinstalls it); a step that still fails is recorded as
+# such and the run goes on.
+rec_node() {
+  local out=$tmp/node.out try
+  for try in 1 2 3; do
+    if "${NODE[@]}" "$@" >"$out"; then cat "$out" >>"$results"; return 0; fi
+    echo "bench: node step failed (try $try): $*" >&2
+    sleep 10
+  done
+  printf '{"bench":"error","text":"node step failed: %s"}\n' "$(basename "$1") $2" >>"$results"
+}
 say() { echo "bench: $*" >&2; }
 rec() { "$@" >>"$results"; }              # run a measuring command, keep its JSON lines
 note() { printf '%s\n' "$1" >>"$results"; } # a JSON line written by this script
@@ -81,7 +94,7 @@ if part pq; then
       if [ $have_node = 1 ]; then
         for peer in polars duckdb; do
           say "Parquet: $data $codec: $peer"
-          rec "${NODE[@]}" "$here/pq_peers.mjs" $peer $data "$src" $codec "$tmp/$data.$peer.$codec.parquet" "$REPS"
+          rec_node "$here/pq_peers.mjs" $peer $data "$src" $codec "$tmp/$data.$peer.$codec.parquet" "$REPS"
           # dccd decoding the peer's file
           rec "$B" pq-dec $data "$tmp/$data.$peer.$codec.parquet" $codec $peer "$REPS"
         done
@@ -92,12 +105,12 @@ if part pq; then
 fi
 
 # ---------------------------------------------------------------- 2. store
-if part store; then
-  # Live collection saves into a period that is still open; since store2 a
-  # save into a period whose end is past folds at once (backfill).  So the
-  # live benchmarks (a), (b), (d) date their data in the next calendar year
-  # (an open period whatever today is); (a-backfill) uses 2024.
-  live=$(( $(date -u -d "$(( $(date -u +%Y) + 1 ))-01-01" +%s) * 1000000000 ))
+# Live collection saves into a period that is still open; since store2 a
+# save into a period whose end is past folds at once (backfill).  So the
+# live benchmarks (a), (b), (d) date their data in the next calendar year
+# (an open period whatever today is); (a-backfill) uses 2024.
+live=$(( $(date -u -d "$(( $(date -u +%Y) + 1 ))-01-01" +%s) * 1000000000 ))
+if part save; then
 
   # (a) 365 daily saves of 1,440 one-minute bars into one year file
   "$B" gen ohlc 525600 3 $live "$tmp/year.src.parquet"
@@ -112,7 +125,7 @@ if part store; then
     for r in $(seq "$SEED_REPS"); do
       say "store (a) 365 daily saves: seed port run $r (one to two minutes)"
       rm -rf "$tmp/s"
-      rec "${NODE[@]}" "$here/seed_bench.mjs" days "$tmp/s" "$tmp/year.src.parquet" 365
+      rec_node "$here/seed_bench.mjs" days "$tmp/s" "$tmp/year.src.parquet" 365
     done
   fi
   "$B" gen ohlc 525600 3 $T2024 "$tmp/year.src.parquet"
@@ -133,7 +146,7 @@ if part store; then
     for r in $(seq "$SEED_REPS"); do
       say "store (b) minute saves: seed port, first $SEED_MINUTES minutes (0 = all), run $r"
       rm -rf "$tmp/s"
-      rec "${NODE[@]}" "$here/seed_bench.mjs" minutes "$tmp/s" "$tmp/day.src.parquet" "$SEED_MINUTES"
+      rec_node "$here/seed_bench.mjs" minutes "$tmp/s" "$tmp/day.src.parquet" "$SEED_MINUTES"
     done
   fi
   # (b-sparse) a quiet day: fewer trades than checkpoint_rows, so no save
@@ -146,11 +159,13 @@ if part store; then
     if [ $have_node = 1 ]; then
       say "store (b-sparse) seed port, first $SEED_MINUTES minutes"
       rm -rf "$tmp/s"
-      rec "${NODE[@]}" "$here/seed_bench.mjs" minutes "$tmp/s" "$tmp/day.src.parquet" "$SEED_MINUTES" store_minutes_sparse
+      rec_node "$here/seed_bench.mjs" minutes "$tmp/s" "$tmp/day.src.parquet" "$SEED_MINUTES" store_minutes_sparse
     fi
   fi
   rm -f "$tmp/day.src.parquet" "$tmp/year.src.parquet"
+fi
 
+if part read; then
   # (c) inventory of a store of 1,000 files; one week out of five years
   say "store (c) building a store of 1,000 trade-day files"
   rm -rf "$tmp/s"
@@ -158,7 +173,7 @@ if part store; then
   rec "$B" store-inventory "$tmp/s" "$REPS"
   if [ $have_node = 1 ]; then
     say "store (c) inventory: seed port"
-    rec "${NODE[@]}" "$here/seed_bench.mjs" inventory "$tmp/s" "$REPS"
+    rec_node "$here/seed_bench.mjs" inventory "$tmp/s" "$REPS"
   fi
   say "store (c) building five years of one-minute bars"
   rm -rf "$tmp/s"
@@ -170,9 +185,12 @@ if part store; then
   rec "$B" store-load "$tmp/s" $wk0 $wk1 "$REPS"
   if [ $have_node = 1 ]; then
     say "store (c) one-week load: seed port"
-    rec "${NODE[@]}" "$here/seed_bench.mjs" load "$tmp/s" $wk0 $wk1 "$REPS"
+    rec_node "$here/seed_bench.mjs" load "$tmp/s" $wk0 $wk1 "$REPS"
   fi
 
+fi
+
+if part mem; then
   # (d) peak memory of a save into a small and a large period file
   for n in 10000 1000000; do
     for sync in 0 1; do
@@ -212,7 +230,7 @@ if part import; then
         for r in $(seq "$SEED_REPS"); do
           say "import: $type CSV: seed port run $r"
           rm -rf "$tmp/s"
-          rec "${NODE[@]}" "$here/seed_bench.mjs" import "$tmp/s" "$tmp/$type.csv" $type
+          rec_node "$here/seed_bench.mjs" import "$tmp/s" "$tmp/$type.csv" $type
         done
       fi
     done
