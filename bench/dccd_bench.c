@@ -635,6 +635,7 @@ static int cmd_store_days(int argc, char **argv)
         return die("dataset", &err);
     int rc = run_saves(argc == 7 ? argv[6] : "store_days", argv[2], &t, cuts, days, atoi(argv[5]) != 0, &ds);
     free(cuts);
+    mtable_free(&t);
     return rc;
 }
 
@@ -659,6 +660,7 @@ static int cmd_store_minutes(int argc, char **argv)
         return die("dataset", &err);
     int rc = run_saves(argc == 6 ? argv[5] : "store_minutes", argv[2], &t, cuts, n, atoi(argv[4]) != 0, &ds);
     free(cuts);
+    mtable_free(&t);
     return rc;
 }
 
