@@ -113,6 +113,7 @@ if (find((r) => r.bench?.startsWith('store_') || ['inventory', 'load_week', 'mem
   const q = [['(c)', 'dccd', 'seed port', 'vs seed', 'runs', 'what']];
   for (const bench of ['inventory', 'load_week']) {
     const d = one((r) => r.bench === bench && r.engine === 'dccd'), s = one((r) => r.bench === bench && r.engine === 'seed');
+    if (!d && !s) continue;
     if (d?.skipped) {
       q.push([bench, 'SKIPPED', s ? fmt(median(s.ms)) : '-', '-', '-', d.skipped]);
       continue;
