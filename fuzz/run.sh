@@ -5,7 +5,7 @@
 # For each target: a fresh corpus directory BUILD_DIR/fuzz-run/TARGET/corpus
 # (new inputs go there), a seed directory generated now (never stored in the
 # repository): the Apache parquet-testing files ($PARQUET_TEST_DATA, default
-# ../shared/parquet-testing: data/*.parquet and bad_data/*, up to 1 MiB
+# ../shared/parquet-testing: data/*.parquet and bad_data/*, up to 128 KiB
 # each) and small files from our own writer (seedgen), their footers and
 # page headers, encoder outputs, CSV / JSON-lines and domain texts.  Each
 # target runs with -max_total_time=SECONDS -rss_limit_mb=2048 -timeout=10
@@ -28,7 +28,7 @@ build=$(cd "$build" && pwd)
 bin=$build/fuzz
 work=$build/fuzz-run
 
-targets=${DCCD_FUZZ_TARGETS:-fuzz_reader fuzz_footer fuzz_pages fuzz_domain fuzz_textin}
+targets=${DCCD_FUZZ_TARGETS:-fuzz_reader fuzz_canon fuzz_footer fuzz_pages fuzz_domain fuzz_textin}
 present=()
 for t in $targets; do
   [ -x "$bin/$t" ] && present+=("$t")
@@ -41,6 +41,12 @@ for t in $targets; do
   [ -x "$bin/$t" ] || echo "fuzz: $t not built (see the cmake output), not run"
 done
 
+# one run per build directory at a time (the work directory is recreated)
+exec 9>"$build/.fuzz-run.lock"
+if ! flock -n 9; then
+  echo "fuzz: another fuzz/run.sh is using $build" >&2
+  exit 1
+fi
 pqdata=${PARQUET_TEST_DATA:-$src/../shared/parquet-testing}
 rm -rf "$work"
 mkdir -p "$work/seeds-parquet" "$work/seeds-footer" "$work/seeds-pages" "$work/seeds-text" "$work/seeds-domain"
@@ -51,7 +57,7 @@ if [ -d "$pqdata/data" ]; then
   for f in "$pqdata"/data/*.parquet "$pqdata"/bad_data/*; do
     [ -f "$f" ] || continue
     case "$f" in *.md) continue ;; esac
-    [ "$(stat -c %s "$f")" -le 1048576 ] && cp "$f" "$work/seeds-parquet/pt-$(basename "$f")"
+    [ "$(stat -c %s "$f")" -le 131072 ] && cp "$f" "$work/seeds-parquet/pt-$(basename "$f")"
   done
 else
   echo "fuzz: parquet-testing corpus absent ($pqdata): generated seeds only"
@@ -63,7 +69,7 @@ fi
 
 seeds_for() {
   case $1 in
-    fuzz_reader) echo "$work/seeds-parquet" ;;
+    fuzz_reader|fuzz_canon) echo "$work/seeds-parquet" ;;
     fuzz_footer) echo "$work/seeds-footer" ;;
     fuzz_pages) echo "$work/seeds-pages" ;;
     fuzz_textin) echo "$work/seeds-text" ;;
@@ -72,7 +78,7 @@ seeds_for() {
 }
 dict_for() {
   case $1 in
-    fuzz_reader|fuzz_footer|fuzz_pages) echo "$here/parquet.dict" ;;
+    fuzz_reader|fuzz_canon|fuzz_footer|fuzz_pages) echo "$here/parquet.dict" ;;
     fuzz_textin) echo "$here/text.dict" ;;
     fuzz_domain) echo "$here/domain.dict" ;;
   esac

@@ -5,7 +5,8 @@
  *   seedgen parquet DIR          small files from our writer: every codec,
  *                                data page v1 and v2, dictionary and
  *                                delta encodings, nulls, several pages
- *                                and row groups, bloom filters, CRCs
+ *                                and row groups, bloom filters, CRCs;
+ *                                and one canonical store file per data type
  *   seedgen footer DIR FILE...   the footer bytes of each Parquet FILE
  *   seedgen pages DIR FILE...    inputs for fuzz_pages: encoder outputs
  *                                behind each mode's selector bytes, and
@@ -158,6 +159,90 @@ static int gen_parquet(const char *dir)
                     cols[c].null_count = nulls;
                 }
             rc = dccd_pq_writer_write(w, cols, ROWS, &err);
+            if (rc == DCCD_OK)
+                rc = dccd_pq_writer_close(w, &err);
+            else
+                dccd_pq_writer_abort(w);
+        }
+        if (rc != DCCD_OK) {
+            fprintf(stderr, "seedgen: %s: %s\n", path, err.msg);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Canonical store files, one per data type: TS required (duplicates, not
+ * sorted), every other canonical column optional with some nulls. */
+static int gen_canonical(const char *dir)
+{
+    enum { N = 200 };
+    int64_t ts[N], i64[N];
+    double dv[N];
+    uint8_t valid[N];
+    int64_t offs[N + 1];
+    char sdata[N * 8];
+    size_t sd = 0, nulls = 0;
+    offs[0] = 0;
+    for (int i = 0; i < N; i++) {
+        ts[i] = INT64_C(1709251200000000000) + (int64_t)((i * 37) % 150) * INT64_C(60000000000);
+        i64[i] = i;
+        dv[i] = 100.0 + i;
+        valid[i] = (uint8_t)(i % 9 != 4);
+        nulls += !valid[i];
+        int l = snprintf(sdata + sd, 8, "%s", i % 2 ? "sell" : "buy");
+        sd += (size_t)l;
+        offs[i + 1] = (int64_t)sd;
+    }
+    for (int type = 0; type < 3; type++) {
+        int nc = dccd_schema_ncols((dccd_data_type)type);
+        dccd_pq_field fields[DCCD_MAX_COLS];
+        dccd_pq_column cols[DCCD_MAX_COLS];
+        memset(fields, 0, sizeof fields);
+        memset(cols, 0, sizeof cols);
+        for (int c = 0; c < nc; c++) {
+            dccd_pq_type t = dccd_schema_col_type((dccd_data_type)type, c);
+            fields[c].name = dccd_schema_col_name((dccd_data_type)type, c);
+            fields[c].type = t;
+            fields[c].optional = c > 0;
+            fields[c].bloom_filter = t == DCCD_PQ_BYTE_ARRAY;
+            if (c == 0) {
+                fields[c].logical = DCCD_PQ_LOG_TIMESTAMP;
+                fields[c].unit = DCCD_PQ_NANOS;
+                fields[c].utc = true;
+            }
+            cols[c].type = t;
+            cols[c].n = N;
+            if (t == DCCD_PQ_BYTE_ARRAY) {
+                cols[c].offsets = offs;
+                cols[c].data = (uint8_t *)sdata;
+                fields[c].logical = DCCD_PQ_LOG_STRING;
+            } else if (t == DCCD_PQ_INT64) {
+                cols[c].values = c == 0 ? ts : i64;
+            } else if (t == DCCD_PQ_DOUBLE) {
+                cols[c].values = dv;
+            } else if (t == DCCD_PQ_BOOLEAN) {
+                cols[c].values = valid;  /* any 0/1 bytes */
+            } else {
+                fprintf(stderr, "seedgen: canonical column type %d not handled\n", (int)t);
+                return 1;
+            }
+            if (c > 0) {
+                cols[c].validity = valid;
+                cols[c].null_count = nulls;
+            }
+        }
+        dccd_pq_write_options o;
+        dccd_pq_write_options_init(&o);
+        o.row_group_rows = 120;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/canon-%d.parquet", dir, type);
+        remove(path);
+        dccd_error err = {0};
+        dccd_pq_writer *w = NULL;
+        int rc = dccd_pq_writer_open(path, fields, nc, &o, &w, &err);
+        if (rc == DCCD_OK) {
+            rc = dccd_pq_writer_write(w, cols, N, &err);
             if (rc == DCCD_OK)
                 rc = dccd_pq_writer_close(w, &err);
             else
@@ -408,7 +493,7 @@ int main(int argc, char **argv)
     }
     const char *what = argv[1], *dir = argv[2];
     if (strcmp(what, "parquet") == 0)
-        return gen_parquet(dir);
+        return gen_parquet(dir) || gen_canonical(dir);
     if (strcmp(what, "footer") == 0)
         return gen_footer(dir, argc - 3, argv + 3);
     if (strcmp(what, "pages") == 0)
