@@ -40,6 +40,8 @@ int cli_textin_take(cli_textin *in, dccd_table *out, dccd_error *err);
 /* Totals since open: data lines read, and lines rejected under skip_bad. */
 int64_t cli_textin_lines(const cli_textin *in);
 int64_t cli_textin_rejected(const cli_textin *in);
+/* Message of the last line rejected under skip_bad ("" when none). */
+const char *cli_textin_last_error(const cli_textin *in);
 void cli_textin_close(cli_textin *in);
 
 #endif /* DCCD_CLI_TEXTIN_H */
