@@ -6,7 +6,7 @@
 #   ./dev.sh test     install what is missing, then the whole test suite:
 #                     gcc build (-Werror) + CTest; clang build with ASan+UBSan
 #                     + CTest; the core tests under valgrind; a short libFuzzer
-#                     run (clang, build-fuzz/, DCCD_FUZZ_SECONDS per target, 8)
+#                     run (clang, build-fuzz/, DCCD_FUZZ_SECONDS per target, 6)
 #   ./dev.sh build    build only (build/)
 #   ./dev.sh torture  the long reliability suite (minutes), then every fuzz
 #                     target for DCCD_FUZZ_SECONDS (default 120) each
@@ -43,7 +43,7 @@ case "$cmd" in
     echo "== core tests under valgrind" >&2
     bash scripts/valgrind-core.sh build
     echo "== libFuzzer targets, short run (fuzz/README.md)" >&2
-    bash fuzz/ci.sh build-fuzz "${DCCD_FUZZ_SECONDS:-8}"
+    bash fuzz/ci.sh build-fuzz "${DCCD_FUZZ_SECONDS:-6}"
     ;;
   torture)
     bash scripts/setup.sh

@@ -11,7 +11,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-fuzz}
-secs=${2:-8}
+secs=${2:-6}
 jobs=${DCCD_JOBS:-2}
 
 probe=$(mktemp -d)

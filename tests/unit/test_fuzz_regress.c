@@ -94,7 +94,7 @@ static void case_ts_min_gt_max(const input *in)
     dccd_pq_file *f = NULL;
     assert_int_equal(dccd_pq_open_mem(in->p, in->n, "canon-ts-stats-min-gt-max", &f, &e), DCCD_OK);
     assert_int_equal(dccd_pq_num_row_groups(f), 3);
-    int64_t mn, mx;
+    int64_t mn = 0, mx = 0;
     assert_true(dccd_pq_stat_min_i64(f, 2, 0, &mn) && dccd_pq_stat_max_i64(f, 2, 0, &mx));
     assert_true(mn > mx);  /* the hostile part */
     dccd_canon_map m;
