@@ -7,7 +7,7 @@
 # repository): the Apache parquet-testing files ($PARQUET_TEST_DATA, default
 # ../shared/parquet-testing: data/*.parquet and bad_data/*, up to 128 KiB
 # each) and small files from our own writer (seedgen), their footers and
-# page headers, encoder outputs, CSV / JSON-lines and domain texts.  Each
+# page headers and column chunks, encoder outputs, CSV / JSON-lines and domain texts.  Each
 # target runs with -max_total_time=SECONDS -rss_limit_mb=2048 -timeout=10
 # and its dictionary (fuzz/*.dict).
 #
@@ -28,7 +28,7 @@ build=$(cd "$build" && pwd)
 bin=$build/fuzz
 work=$build/fuzz-run
 
-targets=${DCCD_FUZZ_TARGETS:-fuzz_reader fuzz_canon fuzz_footer fuzz_pages fuzz_domain fuzz_textin}
+targets=${DCCD_FUZZ_TARGETS:-fuzz_reader fuzz_chunk fuzz_canon fuzz_footer fuzz_pages fuzz_domain fuzz_textin}
 present=()
 for t in $targets; do
   [ -x "$bin/$t" ] && present+=("$t")
@@ -49,7 +49,8 @@ if ! flock -n 9; then
 fi
 pqdata=${PARQUET_TEST_DATA:-$src/../shared/parquet-testing}
 rm -rf "$work"
-mkdir -p "$work/seeds-parquet" "$work/seeds-footer" "$work/seeds-pages" "$work/seeds-text" "$work/seeds-domain"
+mkdir -p "$work/seeds-parquet" "$work/seeds-chunk" "$work/seeds-footer" "$work/seeds-pages" "$work/seeds-text" \
+  "$work/seeds-domain"
 
 # ---- seeds ------------------------------------------------------------------
 "$bin/seedgen" parquet "$work/seeds-parquet" || { echo "fuzz: seedgen parquet failed"; exit 1; }
@@ -64,12 +65,14 @@ else
 fi
 "$bin/seedgen" footer "$work/seeds-footer" "$work"/seeds-parquet/* || exit 1
 "$bin/seedgen" pages "$work/seeds-pages" "$work"/seeds-parquet/gen-* || exit 1
+"$bin/seedgen" chunks "$work/seeds-chunk" "$work"/seeds-parquet/* || exit 1
 "$bin/seedgen" text "$work/seeds-text" || exit 1
 "$bin/seedgen" domain "$work/seeds-domain" || exit 1
 
 seeds_for() {
   case $1 in
     fuzz_reader|fuzz_canon) echo "$work/seeds-parquet" ;;
+    fuzz_chunk) echo "$work/seeds-chunk" ;;
     fuzz_footer) echo "$work/seeds-footer" ;;
     fuzz_pages) echo "$work/seeds-pages" ;;
     fuzz_textin) echo "$work/seeds-text" ;;
@@ -78,7 +81,7 @@ seeds_for() {
 }
 dict_for() {
   case $1 in
-    fuzz_reader|fuzz_canon|fuzz_footer|fuzz_pages) echo "$here/parquet.dict" ;;
+    fuzz_reader|fuzz_chunk|fuzz_canon|fuzz_footer|fuzz_pages) echo "$here/parquet.dict" ;;
     fuzz_textin) echo "$here/text.dict" ;;
     fuzz_domain) echo "$here/domain.dict" ;;
   esac

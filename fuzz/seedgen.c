@@ -11,6 +11,8 @@
  *   seedgen pages DIR FILE...    inputs for fuzz_pages: encoder outputs
  *                                behind each mode's selector bytes, and
  *                                the page headers of each FILE
+ *   seedgen chunks DIR FILE...   inputs for fuzz_chunk: the column chunks
+ *                                of each FILE's first row group
  *   seedgen text DIR             CSV and JSON-lines inputs for fuzz_textin
  *   seedgen domain DIR           time, symbol, dataset, span, period and
  *                                provenance texts for fuzz_domain
@@ -385,6 +387,47 @@ static int gen_pages(const char *dir, int nfiles, char **files)
     return 0;
 }
 
+/* Inputs for fuzz_chunk: each column chunk of the first row group of
+ * each FILE behind fuzz_chunk's parameter bytes. */
+static int gen_chunks(const char *dir, int nfiles, char **files)
+{
+    dccd_error err = {0};
+    for (int i = 0; i < nfiles; i++) {
+        size_t len;
+        uint8_t *b = slurp(files[i], &len);
+        if (!b)
+            continue;
+        dccd_pq_file *f = NULL;
+        if (dccd_pq_open_mem(b, len, files[i], &f, &err) == DCCD_OK && dccd_pq_num_row_groups(f) > 0 &&
+            dccd_pq_row_group_rows(f, 0) <= 65535) {
+            for (int c = 0; c < dccd_pq_num_columns(f); c++) {
+                const dccd_pq_column_info *ci = dccd_pq_column_info_at(f, c);
+                dccd_pq_chunk_info k;
+                if (dccd_pq_chunk(f, 0, c, &k, &err) != DCCD_OK || k.file_offset < 0 ||
+                    k.total_compressed_size < 0 || (uint64_t)k.file_offset > len ||
+                    (uint64_t)k.total_compressed_size > len - (uint64_t)k.file_offset)
+                    continue;
+                int64_t rows = dccd_pq_row_group_rows(f, 0);
+                uint8_t hdr[6] = {(uint8_t)ci->type,
+                                  (uint8_t)((ci->optional ? 1 : 0) | (k.dictionary_page_offset >= 0 ? 2 : 0)),
+                                  (uint8_t)k.codec, (uint8_t)rows, (uint8_t)(rows >> 8),
+                                  (uint8_t)(ci->type_length > 0 ? ci->type_length - 1 : 0)};
+                char name[512];
+                snprintf(name, sizeof name, "chunk-%s-%d", base_name(files[i]), c);
+                if (put_seed(dir, name, hdr, 6, b + k.file_offset, (size_t)k.total_compressed_size)) {
+                    dccd_pq_close(f);
+                    free(b);
+                    return 1;
+                }
+            }
+        }
+        if (f)
+            dccd_pq_close(f);
+        free(b);
+    }
+    return 0;
+}
+
 /* ---- text --------------------------------------------------------------- */
 
 static const char *sample(dccd_pq_type t, const char *name, int row, int iso, char *buf, size_t cap)
@@ -488,7 +531,7 @@ static int gen_domain(const char *dir)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: seedgen {parquet|footer|pages|text|domain} DIR [FILE...]\n");
+        fprintf(stderr, "usage: seedgen {parquet|footer|pages|chunks|text|domain} DIR [FILE...]\n");
         return 1;
     }
     const char *what = argv[1], *dir = argv[2];
@@ -498,6 +541,8 @@ int main(int argc, char **argv)
         return gen_footer(dir, argc - 3, argv + 3);
     if (strcmp(what, "pages") == 0)
         return gen_pages(dir, argc - 3, argv + 3);
+    if (strcmp(what, "chunks") == 0)
+        return gen_chunks(dir, argc - 3, argv + 3);
     if (strcmp(what, "text") == 0)
         return gen_text(dir);
     if (strcmp(what, "domain") == 0)
