@@ -5,9 +5,11 @@
 #                     ./data (a synthetic sample store), printing its inventory
 #   ./dev.sh test     install what is missing, then the whole test suite:
 #                     gcc build (-Werror) + CTest; clang build with ASan+UBSan
-#                     + CTest; the core tests under valgrind
+#                     + CTest; the core tests under valgrind; a short libFuzzer
+#                     run (clang, build-fuzz/, DCCD_FUZZ_SECONDS per target, 6)
 #   ./dev.sh build    build only (build/)
-#   ./dev.sh torture  the long reliability suite (minutes)
+#   ./dev.sh torture  the long reliability suite (minutes), then every fuzz
+#                     target for DCCD_FUZZ_SECONDS (default 120) each
 #   ./dev.sh bench    the benchmarks (bench/), figures on stdout
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -40,11 +42,15 @@ case "$cmd" in
        ctest --output-on-failure -j"$jobs" -LE no-asan)
     echo "== core tests under valgrind" >&2
     bash scripts/valgrind-core.sh build
+    echo "== libFuzzer targets, short run (fuzz/README.md)" >&2
+    bash fuzz/ci.sh build-fuzz "${DCCD_FUZZ_SECONDS:-6}"
     ;;
   torture)
     bash scripts/setup.sh
     build build
     DCCD_TORTURE=1 bash tests/reliability/run.sh build
+    echo "== libFuzzer targets, long run" >&2
+    bash fuzz/ci.sh build-fuzz "${DCCD_FUZZ_SECONDS:-120}"
     ;;
   bench)
     bash scripts/setup.sh

@@ -2,6 +2,9 @@
 # scripts/setup.sh - install what dccd needs on a Debian machine, idempotently.
 #
 #   apt packages: compilers, cmake, codec and test libraries, valgrind, node/npm
+#                 (libclang-rt-dev pulls libclang-rt-<ver>-dev, which holds the
+#                 ASan/UBSan runtimes and libFuzzer, libclang_rt.fuzzer, for
+#                 the fuzz run of ./dev.sh test: fuzz/ci.sh)
 #   npm test peers: tests/interop (nodejs-polars, @duckdb/node-api, hyparquet),
 #                   pinned by tests/interop/package-lock.json
 #

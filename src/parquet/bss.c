@@ -24,6 +24,8 @@ int pq_bss_decode(const uint8_t *src, size_t len, size_t width, size_t n, void *
         return dccd_err_set(err, DCCD_ECORRUPT,
                             "BYTE_STREAM_SPLIT: %zu values of %zu bytes need %zu bytes, the page holds %zu", n,
                             width, dccd_mul_ok(width, n, &need) ? need : (size_t)SIZE_MAX, len);
+    if (n == 0)  /* nothing to do; src may be NULL for an empty page (no pointer arithmetic on it) */
+        return DCCD_OK;
     uint8_t *o = out;
     if (width == 4) {
         const uint8_t *s0 = src, *s1 = src + n, *s2 = src + 2 * n, *s3 = src + 3 * n;

@@ -100,6 +100,8 @@ bool dccd_canon_rg_ts_range(dccd_pq_file *f, const dccd_canon_map *m, int rg, in
     int64_t a, b;
     if (!stat_ts(f, m->src[0], rg, false, &a) || !stat_ts(f, m->src[0], rg, true, &b))
         return false;
+    if (a > b)  /* contradictory statistics (min > max): treat the range as unknown */
+        return false;
     if (m->ts_scale != 1) {
         if (__builtin_mul_overflow(a, m->ts_scale, &a) || __builtin_mul_overflow(b, m->ts_scale, &b))
             return false;
