@@ -415,6 +415,60 @@ static void test_trades_mixed_null_tids_full_path(void **state)
     dccd_store_close(s);
 }
 
+/* Regression (found by tests/diff/run_diff.mjs, seed 101): trades keyed on
+ * tid keep the LAST row of a tid, which may have another TS; the last
+ * timestamp must be the last TS of the rows that remain, not the footers'
+ * bound that still counts the replaced row, with pending segments both
+ * among themselves and over a period file, and after the checkpoint. */
+static void test_trades_last_ts_after_tid_replaced(void **state)
+{
+    (void)state;
+    dccd_dataset ds;
+    trades_ds(&ds);
+    dccd_error e;
+    int64_t t0 = T2024 + 5 * DCCD_NS;
+    for (int mode = 0; mode < 3; mode++) {
+        dccd_store *s = open_store(false);
+        dccd_table a, c, b;
+        make_trades(&a, t0, 4, 1);         /* tids 1..3 at t0, tid 4 at t0 + 1 s */
+        make_trades(&c, t0, 1, 4);         /* tid 4 again, at t0: replaces the last row */
+        make_trades(&b, t0 + 9 * DCCD_NS, 2, 100); /* fresh tids, later */
+        bool found = false;
+        int64_t last = 0;
+        assert_int_equal(dccd_store_save(s, &ds, &a, NULL, NULL, &e), DCCD_OK);
+        if (mode == 1)
+            assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+        assert_int_equal(dccd_store_last_timestamp(s, &ds, &found, &last, &e), DCCD_OK);
+        assert_true(found);
+        assert_true(last == t0 + DCCD_NS);
+        assert_int_equal(dccd_store_save(s, &ds, &c, NULL, NULL, &e), DCCD_OK);
+        if (mode == 2)
+            assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+        assert_int_equal(dccd_store_last_timestamp(s, &ds, &found, &last, &e), DCCD_OK);
+        assert_true(found);
+        assert_true(last == t0);
+        dccd_interval *iv = NULL;
+        size_t n = 0;
+        assert_int_equal(dccd_store_missing_intervals(s, &ds, T2024, t0 + 100 * DCCD_NS, &iv, &n, &e), DCCD_OK);
+        assert_int_equal(n, 1);
+        assert_true(iv[0].start == t0 + 1 && iv[0].end == t0 + 100 * DCCD_NS);
+        free(iv);
+        /* fresh tids after it: the footers' bound is exact again */
+        assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
+        assert_int_equal(dccd_store_last_timestamp(s, &ds, &found, &last, &e), DCCD_OK);
+        assert_true(last == t0 + 9 * DCCD_NS);
+        assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+        assert_int_equal(dccd_store_last_timestamp(s, &ds, &found, &last, &e), DCCD_OK);
+        assert_true(last == t0 + 9 * DCCD_NS);
+        dccd_table_free(&a);
+        dccd_table_free(&b);
+        dccd_table_free(&c);
+        dccd_store_close(s);
+        teardown(NULL);
+        setup(NULL);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +477,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_append_copies_row_groups_raw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trades_tid_dedup_and_bloom_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trades_mixed_null_tids_full_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trades_last_ts_after_tid_replaced, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_batch_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_provenance_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupt_file_skipped_and_never_overwritten, setup, teardown),
