@@ -308,6 +308,12 @@ function sequence(seq, salt = 0) {
       push(sv);
     }
   }
+  // sometimes a whole year of weekly bars at once: 2023 becomes complete (missing skips it)
+  if (g.chance(0.3)) {
+    const recs = [];
+    for (let w = 0n; w < 53n; w++) recs.push(ohlcBar(g, Y2023 + w * WEEK + (salt ? 3600n * NS : 0n)));
+    push({ op: 'save', ds: D.o2, columns: toColumns('ohlc', recs) });
+  }
   const nops = g.int(18, 40);
   for (let i = 0; i < nops; i++) {
     const k = g.pick(['o1', 'o1', 'o2', 'tr', 'tr', 'tr', 'bk', 'bk', 'lg', 'ls']);
