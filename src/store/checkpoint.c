@@ -259,11 +259,17 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
             if (nn != sparts[i].nrows)
                 later_all_null = false;
         }
+        /* Composite key throughout only if the file holds a null tid (so its
+         * last merge was on the composite key already) and every segment is
+         * all-null.  A file without nulls was de-duplicated on tid: the
+         * composite merge can collapse rows anywhere in it (the seed's
+         * unique() runs over the whole merged frame), so no row group may be
+         * copied raw. */
         if (!known)
             fast = false;
         else if (fnulls == 0 && snulls == 0)
             tid_mode = true;
-        else if (!(later_all_null && (fnulls > 0 || snulls > 0)))
+        else if (!(later_all_null && fnulls > 0))
             fast = false; /* the key changes between steps: full path */
     }
     if (fast) {

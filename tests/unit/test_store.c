@@ -469,6 +469,45 @@ static void test_trades_last_ts_after_tid_replaced(void **state)
     }
 }
 
+/* Regression (found by tests/diff/run_diff.mjs, seed 205): a period file
+ * without null tids (last de-duplicated on tid) and a pending save whose
+ * tids are all null: the seed's merge then de-duplicates the WHOLE merged
+ * frame on (TS, price, amount, side), collapsing distinct trades of the file
+ * that agree on those columns.  The checkpoint must not copy the file's row
+ * groups raw in that case. */
+static void test_trades_key_switch_to_composite_checkpoint(void **state)
+{
+    (void)state;
+    dccd_store *s = open_store(false);
+    dccd_dataset ds;
+    trades_ds(&ds);
+    dccd_error e;
+    int64_t t0 = T2024 + 5 * DCCD_NS;
+    dccd_table a, b, got;
+    /* 600 trades, 3 per TS, sides buy/sell/buy or sell/buy/sell, one price:
+     * one composite duplicate per TS, distinct tids */
+    make_trades(&a, t0, 600, 1);
+    for (size_t i = 0; i < a.nrows; i++)
+        ((double *)a.cols[TR_PRICE].values)[i] = 100.0;
+    make_trades(&b, t0 + 1000 * DCCD_NS, 1, 9000);
+    assert_int_equal(dccd_table_col_validity(&b, TR_TID, &e), DCCD_OK);
+    b.cols[TR_TID].validity[0] = 0;
+    b.cols[TR_TID].null_count = 1;
+    b.cols[TR_TID].offsets[1] = 0;
+    assert_int_equal(dccd_store_save(s, &ds, &a, NULL, NULL, &e), DCCD_OK);
+    assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+    assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
+    for (int pass = 0; pass < 2; pass++) {
+        assert_int_equal(dccd_store_load(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &got, &e), DCCD_OK);
+        assert_int_equal(got.nrows, 401); /* 200 TS x 2 distinct (side) + the new trade */
+        dccd_table_free(&got);
+        assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+    }
+    dccd_table_free(&a);
+    dccd_table_free(&b);
+    dccd_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -478,6 +517,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_trades_tid_dedup_and_bloom_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trades_mixed_null_tids_full_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trades_last_ts_after_tid_replaced, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trades_key_switch_to_composite_checkpoint, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_batch_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_provenance_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupt_file_skipped_and_never_overwritten, setup, teardown),
