@@ -12,7 +12,7 @@
 // implementation runs all of them.  Each sequence mixes, over four datasets
 // (OHLC 1m, OHLC 1w, trades, order book) plus two legacy v2 OHLC datasets:
 // appends, overlapping merges, duplicate keys inside one batch, many trades
-// sharing one TS, null tids (per sequence: never, mixed or always), batches
+// sharing one TS, null tids (per sequence: never, mixed, always, or per batch), batches
 // spanning year (OHLC) and day (trades, book) boundaries, empty batches,
 // records and columns forms, pair spellings (btc-usdt, XBT_USDT), -0.0,
 // int64 beyond 2^53, range loads whose ends hit stored TS exactly (+-1),
@@ -197,6 +197,7 @@ function toColumns(type, recs) {
 function saveOp(g, st, ds, which, tidMode) {
   const n = g.chance(0.06) ? 0 : g.int(1, g.chance(0.2) ? 40 : 10);
   const overlap = g.chance(0.3);
+  if (tidMode === 'switch') tidMode = g.chance(0.5) ? 'all' : 'none';
   let recs = [];
   if (ds.type === 'ohlc') {
     for (let i = 0; i < n; i++) recs.push(ohlcBar(g, nextTs(g, st, which, overlap)));
@@ -287,7 +288,8 @@ function tsOfSave(op) {
 function sequence(seq, salt = 0) {
   const g = makeRng(seq * 7919 + salt);
   const D = datasets(seq);
-  const tidMode = g.pick(['all', 'all', 'mixed', 'none', 'mixed']);
+  // tids: always, never, sometimes null; or 'switch': each batch all with or all without
+  const tidMode = g.pick(['all', 'all', 'mixed', 'none', 'mixed', 'switch', 'switch']);
   const st = genState(g);
   // phase C: mostly append after what phase A stored
   if (salt) for (const k of Object.keys(st.cur)) st.cur[k] += (STEP[k] ?? 1000000n) * BigInt(g.int(10, 40));
