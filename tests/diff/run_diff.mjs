@@ -7,6 +7,9 @@
 //   node tests/diff/run_diff.mjs --dccd-ops BUILD/tests/dccd_ops --work DIR
 //        [--seeds N] [--cross M] [--first S] [--seed S] [--keep] [--verbose]
 //
+// Defaults (the CTest entry): 16 sequences from seed 1, the first 3 of them
+// also through phases B and C.  More: --seeds 100 --first 200 --cross 8.
+//
 // Every sequence k (seed S = first + k) is a random script of JSON-lines ops
 // (bench/seedport/README.md) on its own exchange "x<S>", so one process per
 // implementation runs all of them.  Each sequence mixes, over four datasets
@@ -34,7 +37,8 @@
 // through dccd on a copy of the seed's store, through the seed port on a
 // copy of dccd's store, and through each on its own; all must agree, and
 // after a checkpoint the read script is repeated across readers.
-// Phase D (DuckDB): dccd's period files read by DuckDB have the canonical
+// Phase D (DuckDB): dccd's period files (the checkpointed store, first 8
+// sequences) read by DuckDB have the canonical
 // types (TS BIGINT, DOUBLE, VARCHAR, BOOLEAN) and the values polars reads.
 //
 // Legacy v2 files (written here with nodejs-polars: TS, date, time, close,
@@ -70,8 +74,8 @@ const dccdOps = opt('--dccd-ops', path.join(repo, 'build/tests/dccd_ops'));
 const work = path.resolve(opt('--work', path.join(os.tmpdir(), `dccd-diff-${process.pid}`)));
 const single = opt('--seed', null);
 const FIRST = single !== null ? Number(single) : Number(opt('--first', 1));
-const NSEQ = single !== null ? 1 : Number(opt('--seeds', 30));
-const NCROSS = Math.min(NSEQ, Number(opt('--cross', 5)));
+const NSEQ = single !== null ? 1 : Number(opt('--seeds', 16));
+const NCROSS = Math.min(NSEQ, Number(opt('--cross', 3)));
 const keep = argv.includes('--keep');
 const verbose = argv.includes('--verbose');
 if (!fs.existsSync(dccdOps)) {
