@@ -147,9 +147,50 @@ static size_t table_tid_nulls(const dccd_table *t)
     return n;
 }
 
+/* Footer mark of a trades period file whose tids are all non-null and
+ * distinct ("1").  Only such a file may have row groups copied raw under the
+ * tid key: a file without nulls can still hold one tid twice (a composite-key
+ * merge keeps rows that differ in TS, price, amount or side, and may drop
+ * every null-tid row), and the seed's next tid-key merge collapses those. */
+#define TID_UNIQUE_KEY "dccd.tid_unique"
+
+/* *unique: t has no null tid and no tid twice. */
+static int table_tids_unique(const dccd_table *t, bool *unique, dccd_error *err)
+{
+    *unique = false;
+    const dccd_pq_column *c = &t->cols[TR_TID];
+    for (size_t i = 0; i < t->nrows; i++)
+        if (!dccd_col_valid(c, i))
+            return DCCD_OK;
+    tid_set set = {NULL, 0, c};
+    size_t cap = 16;
+    while (cap < 2 * t->nrows + 2)
+        cap *= 2;
+    if (!(set.slots = calloc(cap, sizeof *set.slots)))
+        return DCCD_ENOMEM_MSG(err);
+    set.mask = cap - 1;
+    bool dup = false;
+    for (size_t i = 0; i < t->nrows && !dup; i++) {
+        const uint8_t *v = c->data + c->offsets[i];
+        size_t len = (size_t)(c->offsets[i + 1] - c->offsets[i]);
+        if (tid_set_has(&set, v, len)) {
+            dup = true;
+            break;
+        }
+        size_t h = (size_t)XXH3_64bits(v, len) & set.mask;
+        while (set.slots[h])
+            h = (h + 1) & set.mask;
+        set.slots[h] = i + 1;
+    }
+    free(set.slots);
+    *unique = !dup;
+    return DCCD_OK;
+}
+
 /* Write the new period file: row groups [0, ncopy) of f raw, then rows. */
 static int write_period(dccd_store *s, const dccd_period *p, dccd_pq_file *f, int ncopy, const dccd_table *rows,
-                        const char *prov_json, uint64_t applied, dccd_checkpoint_report *rep, dccd_error *err)
+                        const char *prov_json, uint64_t applied, bool tid_unique, dccd_checkpoint_report *rep,
+                        dccd_error *err)
 {
     int dfd;
     int rc = dccd_dir_open(s->rootfd, p->dsdir, true, &dfd, err);
@@ -158,10 +199,12 @@ static int write_period(dccd_store *s, const dccd_period *p, dccd_pq_file *f, in
     char what[DCCD_REL_MAX + 160], seqtxt[24];
     snprintf(what, sizeof what, "%s/%s/%s", s->root, p->dsdir, p->file);
     snprintf(seqtxt, sizeof seqtxt, "%" PRIu64, applied);
-    dccd_pq_kv kv[3];
+    dccd_pq_kv kv[4];
     size_t nkv = 0;
     kv[nkv++] = (dccd_pq_kv){DCCD_SCHEMA_VERSION_KEY, "3"};
     kv[nkv++] = (dccd_pq_kv){DCCD_WAL_APPLIED_KEY, seqtxt};
+    if (tid_unique)
+        kv[nkv++] = (dccd_pq_kv){TID_UNIQUE_KEY, "1"};
     if (prov_json)
         kv[nkv++] = (dccd_pq_kv){DCCD_PROVENANCE_KEY, prov_json};
     rc = dccd_store_write_table(s, dfd, p->file, what, f, ncopy, rows, kv, nkv, err);
@@ -267,9 +310,13 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
          * copied raw. */
         if (!known)
             fast = false;
-        else if (fnulls == 0 && snulls == 0)
-            tid_mode = true;
-        else if (!(later_all_null && fnulls > 0))
+        else if (fnulls == 0 && snulls == 0) {
+            const char *mark = dccd_pq_kv_get(f, TID_UNIQUE_KEY);
+            if (mark && strcmp(mark, "1") == 0)
+                tid_mode = true;
+            else
+                fast = false; /* the file may hold a tid twice: full path */
+        } else if (!(later_all_null && fnulls > 0))
             fast = false; /* the key changes between steps: full path */
     }
     if (fast) {
@@ -323,7 +370,17 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
         if ((rc = dccd_merge_fold(pp, k + 1, &rows, err)))
             goto done;
     }
-    if ((rc = write_period(s, p, f, ncopy, &rows, prov, max_seq, rep, err)))
+    /* the tid-key fast path keeps the file's mark (its copied row groups
+     * are unique and share no tid with the re-encoded rows); otherwise
+     * check the rows written */
+    bool tid_unique = false;
+    if (p->type == DCCD_TRADES) {
+        if (fast && tid_mode)
+            tid_unique = true;
+        else if (!(fast && ncopy > 0) && (rc = table_tids_unique(&rows, &tid_unique, err)))
+            goto done;
+    }
+    if ((rc = write_period(s, p, f, ncopy, &rows, prov, max_seq, tid_unique, rep, err)))
         goto done;
     if (rep) {
         rep->segments += k;
