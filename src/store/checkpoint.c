@@ -17,8 +17,11 @@
  * row groups) is decoded, folded with the segments and re-encoded.
  *
  * Full path (legacy v2 files, files without TS statistics or with a
- * non-canonical schema, trades whose tid key changes between saves): the
- * whole file is read, folded with the segments and rewritten canonically.
+ * non-canonical schema, trades whose tid key changes between saves, trades
+ * files under the tid key without the "dccd.tid_unique" mark - e.g. written
+ * by the seed - and trades files without a null tid under all-null saves):
+ * the whole file is read, folded with the segments and rewritten
+ * canonically.
  *
  * An unreadable period file stops the checkpoint with an error: it is never
  * replaced by data that could not include its rows.
