@@ -511,10 +511,11 @@ function compare(phase, ops, ref, gotName, got) {
     const { _seq, _i, ...op } = ops[i];
     failedSeqs.add(_seq);
     if (stats.mismatches <= 12) {
-      console.log(`MISMATCH phase ${phase} seed ${_seq} op #${_i} (seed port vs ${gotName}): ${d}`);
+      const where = _seq < 0 ? 'whole store' : `seed ${_seq} op #${_i}`;
+      console.log(`MISMATCH phase ${phase} ${where} (seed port vs ${gotName}): ${d}`);
       console.log(`  op: ${JSON.stringify(op).slice(0, 800)}`);
       if (verbose) console.log(`  ref: ${JSON.stringify(ref[i]).slice(0, 1500)}\n  got: ${JSON.stringify(got[i]).slice(0, 1500)}`);
-      console.log(`  repro: node tests/diff/run_diff.mjs --dccd-ops ${dccdOps} --seed ${_seq} --keep --verbose`);
+      if (_seq >= 0) console.log(`  repro: node tests/diff/run_diff.mjs --dccd-ops ${dccdOps} --seed ${_seq} --keep --verbose`);
     }
   }
 }
