@@ -11,6 +11,8 @@
 //   {"op":"inventory"}                                           -> {"ok":true,"datasets":[...]}
 //   {"op":"year_complete","ds":DS,"year":Y}                      -> {"ok":true,"complete":bool}
 //   {"op":"files","ds":DS}                                       -> {"ok":true,"dir":"rel/path","files":[...]}
+//   {"op":"checkpoint"[,"ds":DS]}                                -> {"ok":true} (a no-op: the seed has no
+//                                                                   write-ahead log; lets one script drive dccd too)
 // DS = {"exchange":"binance","pair":"BTC/USDT","type":"ohlc","span":60}.
 // A failing op gives {"ok":false,"error":"..."} and the script goes on.
 // Nanosecond values are decimal strings in results (numbers accepted in input).
@@ -61,6 +63,8 @@ function run(op) {
       const dir = store.directory(datasetId(op.ds));
       return { dir: path.relative(root, dir), files: fs.readdirSync(dir).filter((n) => n.endsWith('.parquet')).sort() };
     }
+    case 'checkpoint':
+      return {};
     default:
       throw new Error(`unknown op ${op.op}`);
   }

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "store/store_int.h"
 
@@ -861,6 +862,116 @@ static int period_summary_of(dccd_store *s, const dccd_period *p, period_summary
     return rc;
 }
 
+/* Trades keyed on tid (the seed's keep-last on "tid"): a pending row can
+ * replace a stored row with the same tid and ANOTHER TS, so the footers'
+ * max TS of a period with pending segments is then only an upper bound (the
+ * TS of a row that is gone).  *maybe is false when that cannot happen: no
+ * non-null pending tid occurs twice among the pending rows, and none may
+ * occur in the period file (its bloom filters say "absent").  Anything
+ * uncertain (a segment vanished, no bloom filter) gives *maybe true. */
+static int trades_pending_may_replace(dccd_store *s, const dccd_period *p, bool *maybe, dccd_error *err)
+{
+    *maybe = true;
+    dccd_pq_file *f = NULL;
+    int rc = dccd_period_open_file(s, p, &f, err);
+    if (rc)
+        return rc;
+    uint64_t applied = f ? dccd_wal_applied(f) : 0;
+    dccd_segment *segs = NULL;
+    size_t nseg = 0, k = 0;
+    dccd_table *parts = NULL;
+    const dccd_table **pp = NULL;
+    dccd_table all;
+    dccd_table_init(&all, DCCD_TRADES);
+    size_t *slots = NULL;
+    if ((rc = dccd_wal_list(s, p, &segs, &nseg, err)))
+        goto done;
+    parts = calloc(nseg ? nseg : 1, sizeof *parts);
+    pp = calloc(nseg ? nseg : 1, sizeof *pp);
+    if (!parts || !pp) {
+        rc = DCCD_ENOMEM_MSG(err);
+        goto done;
+    }
+    for (size_t i = 0; i < nseg; i++) {
+        if (segs[i].seq <= applied)
+            continue;
+        if ((rc = dccd_wal_read(s, p, &segs[i], &parts[k], NULL, err))) {
+            if (rc == DCCD_ENOTFOUND) { /* folded meanwhile: stay uncertain */
+                dccd_error_clear(err);
+                rc = DCCD_OK;
+            }
+            goto done;
+        }
+        pp[k] = &parts[k];
+        k++;
+    }
+    if (k && (rc = dccd_table_concat(pp, k, &all, err)))
+        goto done;
+    const dccd_pq_column *tid = &all.cols[TR_TID];
+    size_t cap = 16;
+    while (cap < all.nrows * 2 + 2)
+        cap *= 2;
+    if (!(slots = calloc(cap, sizeof *slots))) {
+        rc = DCCD_ENOMEM_MSG(err);
+        goto done;
+    }
+    int fcol = -1;
+    if (f)
+        for (int c = 0; c < dccd_pq_num_columns(f); c++)
+            if (strcmp(dccd_pq_column_info_at(f, c)->name, "tid") == 0)
+                fcol = c;
+    int nrg = f ? dccd_pq_num_row_groups(f) : 0;
+    for (size_t i = 0; i < all.nrows; i++) {
+        if (!dccd_col_valid(tid, i))
+            continue;
+        const uint8_t *v = tid->data + tid->offsets[i];
+        size_t len = (size_t)(tid->offsets[i + 1] - tid->offsets[i]);
+        size_t h = (size_t)XXH3_64bits(v, len) & (cap - 1);
+        for (; slots[h]; h = (h + 1) & (cap - 1)) {
+            size_t r = slots[h] - 1;
+            if ((size_t)(tid->offsets[r + 1] - tid->offsets[r]) == len && memcmp(tid->data + tid->offsets[r], v, len) == 0)
+                goto done; /* a tid twice among the pending rows */
+        }
+        slots[h] = i + 1;
+        for (int rg = 0; rg < nrg; rg++) {
+            if (dccd_pq_row_group_rows(f, rg) == 0)
+                continue;
+            int res = 1;
+            if (fcol < 0 || (rc = dccd_pq_bloom_check(f, rg, fcol, v, len, &res, err)) || res != 0)
+                goto done; /* may be in the file */
+        }
+    }
+    *maybe = false;
+done:
+    free(slots);
+    dccd_table_free(&all);
+    for (size_t i = 0; i < k; i++)
+        dccd_table_free(&parts[i]);
+    free(parts);
+    free(pp);
+    free(segs);
+    if (f)
+        dccd_pq_close(f);
+    return rc;
+}
+
+/* Exact last TS of a trades period whose footers only bound it: fold it. */
+static int period_fold_last(dccd_store *s, const dccd_period *p, bool *found, int64_t *ts, dccd_error *err)
+{
+    dccd_table t;
+    int rc = dccd_period_read_all(s, p, &t, err);
+    if (rc)
+        return rc;
+    const int64_t *v = t.cols[0].values;
+    for (size_t i = 0; i < t.nrows; i++)
+        if (!*found || v[i] > *ts) {
+            *ts = v[i];
+            *found = true;
+        }
+    dccd_table_free(&t);
+    return DCCD_OK;
+}
+
 int dccd_store_last_timestamp(dccd_store *s, const dccd_dataset *ds, bool *found, int64_t *ts, dccd_error *err)
 {
     *found = false;
@@ -878,7 +989,14 @@ int dccd_store_last_timestamp(dccd_store *s, const dccd_dataset *ds, bool *found
         dccd_error e2;
         if (period_summary_of(s, &p, &ps, &e2) != DCCD_OK)
             continue; /* the seed skips unreadable files here */
-        if (ps.has_ts) {
+        bool maybe = false;
+        if (ps.has_ts && p.type == DCCD_TRADES && ps.pending &&
+            trades_pending_may_replace(s, &p, &maybe, &e2) != DCCD_OK)
+            maybe = true;
+        if (maybe) {
+            if (period_fold_last(s, &p, found, ts, &e2) != DCCD_OK)
+                continue; /* unreadable: skipped, as above */
+        } else if (ps.has_ts) {
             *found = true;
             *ts = ps.max_ts;
         }

@@ -462,6 +462,143 @@ static void test_complete_periods_folded_on_save(void **state)
     dccd_store_close(s);
 }
 
+/* Regression (found by tests/diff/run_diff.mjs, seed 101): trades keyed on
+ * tid keep the LAST row of a tid, which may have another TS; the last
+ * timestamp must be the last TS of the rows that remain, not the footers'
+ * bound that still counts the replaced row, with pending segments both
+ * among themselves and over a period file, and after the checkpoint. */
+static void test_trades_last_ts_after_tid_replaced(void **state)
+{
+    (void)state;
+    dccd_dataset ds;
+    trades_ds(&ds);
+    dccd_error e;
+    int64_t t0 = T2099 + 5 * DCCD_NS;
+    for (int mode = 0; mode < 3; mode++) {
+        dccd_store *s = open_store(false);
+        dccd_table a, c, b;
+        make_trades(&a, t0, 4, 1);         /* tids 1..3 at t0, tid 4 at t0 + 1 s */
+        make_trades(&c, t0, 1, 4);         /* tid 4 again, at t0: replaces the last row */
+        make_trades(&b, t0 + 9 * DCCD_NS, 2, 100); /* fresh tids, later */
+        bool found = false;
+        int64_t last = 0;
+        assert_int_equal(dccd_store_save(s, &ds, &a, NULL, NULL, &e), DCCD_OK);
+        if (mode == 1)
+            assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+        assert_int_equal(dccd_store_last_timestamp(s, &ds, &found, &last, &e), DCCD_OK);
+        assert_true(found);
+        assert_true(last == t0 + DCCD_NS);
+        assert_int_equal(dccd_store_save(s, &ds, &c, NULL, NULL, &e), DCCD_OK);
+        if (mode == 2)
+            assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+        assert_int_equal(dccd_store_last_timestamp(s, &ds, &found, &last, &e), DCCD_OK);
+        assert_true(found);
+        assert_true(last == t0);
+        dccd_interval *iv = NULL;
+        size_t n = 0;
+        assert_int_equal(dccd_store_missing_intervals(s, &ds, T2099, t0 + 100 * DCCD_NS, &iv, &n, &e), DCCD_OK);
+        assert_int_equal(n, 1);
+        assert_true(iv[0].start == t0 + 1 && iv[0].end == t0 + 100 * DCCD_NS);
+        free(iv);
+        /* fresh tids after it: the footers' bound is exact again */
+        assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
+        assert_int_equal(dccd_store_last_timestamp(s, &ds, &found, &last, &e), DCCD_OK);
+        assert_true(last == t0 + 9 * DCCD_NS);
+        assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+        assert_int_equal(dccd_store_last_timestamp(s, &ds, &found, &last, &e), DCCD_OK);
+        assert_true(last == t0 + 9 * DCCD_NS);
+        dccd_table_free(&a);
+        dccd_table_free(&b);
+        dccd_table_free(&c);
+        dccd_store_close(s);
+        teardown(NULL);
+        setup(NULL);
+    }
+}
+
+/* Regression (found by tests/diff/run_diff.mjs, seed 205): a period file
+ * without null tids (last de-duplicated on tid) and a pending save whose
+ * tids are all null: the seed's merge then de-duplicates the WHOLE merged
+ * frame on (TS, price, amount, side), collapsing distinct trades of the file
+ * that agree on those columns.  The checkpoint must not copy the file's row
+ * groups raw in that case. */
+static void test_trades_key_switch_to_composite_checkpoint(void **state)
+{
+    (void)state;
+    dccd_store *s = open_store(false);
+    dccd_dataset ds;
+    trades_ds(&ds);
+    dccd_error e;
+    int64_t t0 = T2099 + 5 * DCCD_NS;
+    dccd_table a, b, got;
+    /* 600 trades, 3 per TS, sides buy/sell/buy or sell/buy/sell, one price:
+     * one composite duplicate per TS, distinct tids */
+    make_trades(&a, t0, 600, 1);
+    for (size_t i = 0; i < a.nrows; i++)
+        ((double *)a.cols[TR_PRICE].values)[i] = 100.0;
+    make_trades(&b, t0 + 1000 * DCCD_NS, 1, 9000);
+    assert_int_equal(dccd_table_col_validity(&b, TR_TID, &e), DCCD_OK);
+    b.cols[TR_TID].validity[0] = 0;
+    b.cols[TR_TID].null_count = 1;
+    b.cols[TR_TID].offsets[1] = 0;
+    assert_int_equal(dccd_store_save(s, &ds, &a, NULL, NULL, &e), DCCD_OK);
+    assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+    assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
+    for (int pass = 0; pass < 2; pass++) {
+        assert_int_equal(dccd_store_load(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &got, &e), DCCD_OK);
+        assert_int_equal(got.nrows, 401); /* 200 TS x 2 distinct (side) + the new trade */
+        dccd_table_free(&got);
+        assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+    }
+    dccd_table_free(&a);
+    dccd_table_free(&b);
+    dccd_store_close(s);
+}
+
+/* Regression (found by tests/diff/run_diff.mjs, seed 206): a save whose
+ * null-tid row is replaced on the composite key by a row with a tid leaves a
+ * period file with no null tid but one tid twice; the seed's next merge with
+ * tids everywhere de-duplicates the whole frame on tid and collapses them.
+ * The checkpoint must not copy such a file's row groups raw. */
+static void test_trades_file_with_duplicate_tids_checkpoint(void **state)
+{
+    (void)state;
+    dccd_store *s = open_store(false);
+    dccd_dataset ds;
+    trades_ds(&ds);
+    dccd_error e;
+    int64_t t0 = T2099 + 5 * DCCD_NS;
+    dccd_table a, c, ac, b, got;
+    make_trades(&a, t0, 900, 1); /* 3 per TS, one price: one composite duplicate per TS */
+    for (size_t i = 0; i < a.nrows; i++)
+        ((double *)a.cols[TR_PRICE].values)[i] = 100.0;
+    assert_int_equal(dccd_table_col_validity(&a, TR_TID, &e), DCCD_OK);
+    a.cols[TR_TID].validity[0] = 0; /* replaced by row 2 on the composite key */
+    a.cols[TR_TID].null_count = 1;
+    make_trades(&c, t0 + 600 * DCCD_NS, 1, 5); /* tid "5" again, another TS */
+    const dccd_table *parts[2] = {&a, &c};
+    assert_int_equal(dccd_table_concat(parts, 2, &ac, &e), DCCD_OK);
+    make_trades(&b, t0 + 1000 * DCCD_NS, 2, 5000); /* fresh tids, later */
+    assert_int_equal(dccd_store_save(s, &ds, &ac, NULL, NULL, &e), DCCD_OK);
+    assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+    assert_int_equal(dccd_store_load(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &got, &e), DCCD_OK);
+    assert_int_equal(got.nrows, 601); /* 300 TS x 2 + the second "5"; no null tid left */
+    assert_null(got.cols[TR_TID].validity ? memchr(got.cols[TR_TID].validity, 0, got.nrows) : NULL);
+    dccd_table_free(&got);
+    assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
+    for (int pass = 0; pass < 2; pass++) {
+        assert_int_equal(dccd_store_load(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &got, &e), DCCD_OK);
+        assert_int_equal(got.nrows, 602); /* tid key now: the two "5" collapse */
+        dccd_table_free(&got);
+        assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+    }
+    dccd_table_free(&a);
+    dccd_table_free(&c);
+    dccd_table_free(&ac);
+    dccd_table_free(&b);
+    dccd_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -470,6 +607,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_append_copies_row_groups_raw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trades_tid_dedup_and_bloom_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trades_mixed_null_tids_full_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trades_last_ts_after_tid_replaced, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trades_key_switch_to_composite_checkpoint, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trades_file_with_duplicate_tids_checkpoint, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_batch_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_provenance_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupt_file_skipped_and_never_overwritten, setup, teardown),
