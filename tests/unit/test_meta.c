@@ -1403,10 +1403,12 @@ static void test_corpus_many(void **state)
     printf("decoded %d corpus footers, %d column indexes\n", decoded, indexes);
 }
 
-static void test_footer_decode_cost(void **state)
+static void test_footer_decode_many_row_groups(void **state)
 {
     (void)state;
-    /* 10 row groups x 8 columns: decoding must be cheap */
+    /* 10 row groups x 8 columns decode (repeatedly, from one buffer) into
+     * the same structure; the cost is measured by the inventory benchmark
+     * (bench/), not here */
     sample *s = malloc(sizeof *s);
     assert_non_null(s);
     make_full(s);
@@ -1423,18 +1425,19 @@ static void test_footer_decode_cost(void **state)
     s->m.n_row_groups = 10;
     dccd_buf b = DCCD_BUF_INIT;
     assert_int_equal(pq_encode_file_meta(&b, &s->m, NULL), DCCD_OK);
-    clock_t t0 = clock();
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 20; i++) {
         dccd_arena a;
         dccd_arena_init(&a, 0);
         pq_file_meta m;
         assert_int_equal(pq_decode_file_meta(b.data, b.len, &a, &m, NULL), DCCD_OK);
         assert_int_equal(m.n_row_groups, 10);
+        for (int g = 0; g < 10; g++) {
+            assert_int_equal(m.row_groups[g].n_columns, 8);
+            for (int c = 0; c < 8; c++)
+                assert_int_equal(m.row_groups[g].columns[c].meta_data.num_values, cols[c].meta_data.num_values);
+        }
         dccd_arena_free(&a);
     }
-    double per = (double)(clock() - t0) / CLOCKS_PER_SEC / 200;
-    printf("footer of %zu bytes (10 rg x 8 cols): %.1f us per decode\n", b.len, per * 1e6);
-    assert_true(per < 0.005); /* generous: sanitizer builds are slow */
     dccd_buf_free(&b);
     free(s);
 }
@@ -1456,7 +1459,7 @@ int main(void)
         cmocka_unit_test(test_fuzz),
         cmocka_unit_test(test_corpus_alltypes_plain),
         cmocka_unit_test(test_corpus_many),
-        cmocka_unit_test(test_footer_decode_cost),
+        cmocka_unit_test(test_footer_decode_many_row_groups),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -90,7 +90,7 @@ static size_t list_segments(char names[][64], size_t cap)
     while ((e = readdir(d)) != NULL) {
         size_t len = strlen(e->d_name);
         if (len > 4 && strcmp(e->d_name + len - 4, ".seg") == 0 && n < cap)
-            snprintf(names[n++], 64, "%s", e->d_name);
+            snprintf(names[n++], 64, "%.63s", e->d_name);
     }
     closedir(d);
     qsort(names, n, 64, (int (*)(const void *, const void *))strcmp);
