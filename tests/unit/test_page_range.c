@@ -8,6 +8,8 @@
  *     dictionary and PLAIN strings, v1 and v2 pages, every writable codec,
  *     file read by pread and from memory;
  *   - files without a page index fall back to a full read + slice;
+ *   - corpus files of other writers (PARQUET_TEST_DATA) with an offset
+ *     index: range reads equal slices;
  *   - bad arguments give DCCD_EINVAL; a corrupted offset index gives an
  *     error (or a correct-size result), never a crash (run under ASan).
  */
@@ -18,6 +20,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -139,12 +142,14 @@ static void write_table(const char *path, const table *t, dccd_pq_codec codec, b
         fail_msg("close: %s", err.msg);
 }
 
-static size_t width_of(dccd_pq_type t)
+static size_t width_of(const dccd_pq_column *c)
 {
-    switch (t) {
+    switch (c->type) {
     case DCCD_PQ_BOOLEAN: return 1;
     case DCCD_PQ_INT32: case DCCD_PQ_FLOAT: return 4;
     case DCCD_PQ_INT64: case DCCD_PQ_DOUBLE: return 8;
+    case DCCD_PQ_INT96: return 12;
+    case DCCD_PQ_FIXED_LEN_BYTE_ARRAY: return (size_t)c->type_length;
     default: return 0;
     }
 }
@@ -154,7 +159,7 @@ static void assert_slice(const dccd_pq_column *full, size_t from, const dccd_pq_
 {
     assert_int_equal(part->n, n);
     assert_int_equal(part->type, full->type);
-    size_t w = width_of(full->type), nulls = 0;
+    size_t w = width_of(full), nulls = 0;
     for (size_t i = 0; i < n; i++) {
         int vf = full->validity ? full->validity[from + i] : 1;
         int vp = part->validity ? part->validity[i] : 1;
@@ -419,6 +424,68 @@ static void test_reads_only_range_pages(void **state)
     free(t);
 }
 
+/* Files of other writers (parquet-testing corpus, e.g. parquet-mr's
+ * alltypes_tiny_pages with many pages per chunk): for every chunk that has
+ * an offset index and decodes in full, range reads equal slices. */
+static void test_corpus(void **state)
+{
+    (void)state;
+    const char *dir = getenv("PARQUET_TEST_DATA");
+    if (!dir || !*dir) {
+        printf("SKIPPED: corpus absent\n");
+        skip();
+    }
+    char dpath[600];
+    snprintf(dpath, sizeof dpath, "%s/data", dir);
+    DIR *d = opendir(dpath);
+    if (!d) {
+        printf("SKIPPED: corpus absent\n");
+        skip();
+    }
+    struct dirent *de;
+    size_t chunks = 0;
+    uint64_t seed = 5;
+    while ((de = readdir(d)) != NULL) {
+        size_t l = strlen(de->d_name);
+        if (l < 8 || strcmp(de->d_name + l - 8, ".parquet") != 0)
+            continue;
+        char path[1200];
+        snprintf(path, sizeof path, "%s/%s", dpath, de->d_name);
+        dccd_error err;
+        dccd_pq_file *pf = NULL;
+        if (dccd_pq_open(path, &pf, &err))
+            continue;
+        for (int rg = 0; rg < dccd_pq_num_row_groups(pf); rg++) {
+            int64_t rows = dccd_pq_row_group_rows(pf, rg);
+            for (int col = 0; col < dccd_pq_num_columns(pf); col++) {
+                dccd_pq_chunk_info ci;
+                if (dccd_pq_chunk(pf, rg, col, &ci, &err) || !ci.has_offset_index || rows == 0)
+                    continue;
+                dccd_pq_column full;
+                if (dccd_pq_read_column(pf, rg, col, &full, &err))
+                    continue;
+                for (int k = 0; k < 12; k++) {
+                    int64_t a = (int64_t)(lcg(&seed) % (uint64_t)(rows + 1));
+                    int64_t b = a + (int64_t)(lcg(&seed) % (uint64_t)(rows - a + 1));
+                    dccd_pq_column part;
+                    int rc = dccd_pq_read_column_range(pf, rg, col, a, b, &part, &err);
+                    if (rc)
+                        fail_msg("%s rg %d col %d [%lld, %lld): %s", de->d_name, rg, col, (long long)a,
+                                 (long long)b, err.msg);
+                    assert_slice(&full, (size_t)a, &part, (size_t)(b - a));
+                    dccd_pq_column_free(&part);
+                }
+                dccd_pq_column_free(&full);
+                chunks++;
+            }
+        }
+        dccd_pq_close(pf);
+    }
+    closedir(d);
+    printf("range reads checked on %zu corpus chunks with an offset index\n", chunks);
+    assert_true(chunks > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -427,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_bad_args),
         cmocka_unit_test(test_hostile_offset_index),
         cmocka_unit_test(test_reads_only_range_pages),
+        cmocka_unit_test(test_corpus),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }
