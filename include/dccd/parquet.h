@@ -233,6 +233,14 @@ bool dccd_pq_stat_max_i64(const dccd_pq_file *f, int rg, int col, int64_t *out);
 /* Decode one column chunk of one row group. */
 int dccd_pq_read_column(dccd_pq_file *f, int rg, int col, dccd_pq_column *out, dccd_error *err);
 
+/* Decode rows [row_from, row_to) of one column chunk (0 <= row_from <=
+ * row_to <= rows of the row group); out->n = row_to - row_from.  With an
+ * OffsetIndex only the dictionary page and the data pages overlapping the
+ * range are read and decoded; without one the whole chunk is decoded and
+ * sliced.  Every offset/size of the index is checked against the chunk. */
+int dccd_pq_read_column_range(dccd_pq_file *f, int rg, int col, int64_t row_from, int64_t row_to,
+                              dccd_pq_column *out, dccd_error *err);
+
 /* Bloom filter probe.  *result is set to:
  *   1  the value may be present,
  *   0  the value is certainly absent,
@@ -281,6 +289,9 @@ typedef struct dccd_pq_write_options {
     int compression_level;         /* ZSTD/GZIP level; 0 = codec default */
     size_t row_group_rows;         /* rows per row group; 0 = 1,048,576 */
     size_t page_size;              /* target uncompressed data page bytes; 0 = 1 MiB */
+    size_t page_rows;              /* at most this many rows per data page; 0 = no cap
+                                    * (small pages let readers fetch row ranges through
+                                    * the OffsetIndex: dccd_pq_read_column_range) */
     size_t dictionary_page_limit;  /* dictionary fallback threshold bytes; 0 = 1 MiB */
     bool page_index;               /* write ColumnIndex/OffsetIndex; default on (see init) */
     bool statistics;               /* chunk statistics; default on */

@@ -792,16 +792,15 @@ static int read_pages(rd *r, const uint8_t *buf, size_t len, int *page_no, dccd_
     return DCCD_OK;
 }
 
-int dccd_pq_read_column(dccd_pq_file *f, int rg, int col, dccd_pq_column *out, dccd_error *err)
+/* Validate the chunk of (rg, col) and set up a reader for its n_rows rows;
+ * *start / *clen receive the chunk's byte range. */
+static int rd_begin(dccd_pq_file *f, int rg, int col, rd *r, uint64_t *start, uint64_t *clen, dccd_error *err)
 {
-    if (!f || !out)
-        return dccd_err_set(err, DCCD_EINVAL, "dccd_pq_read_column: NULL argument");
-    memset(out, 0, sizeof *out);
+    memset(r, 0, sizeof *r);
     if (rg < 0 || (size_t)rg >= f->meta.n_row_groups || col < 0 || col >= f->ncols)
         return dccd_err_set(err, DCCD_EINVAL, "%s: row group %d, column %d out of range", f->name, rg, col);
     const dccd_pq_column_info *ci = &f->cols[col];
-    uint64_t start, clen;
-    int rc = pq_chunk_range(f, rg, col, &start, &clen, err);
+    int rc = pq_chunk_range(f, rg, col, start, clen, err);
     if (rc)
         return rc;
     const pq_row_group *g = &f->meta.row_groups[rg];
@@ -815,26 +814,69 @@ int dccd_pq_read_column(dccd_pq_file *f, int rg, int col, dccd_pq_column *out, d
     if (m->codec < 0 || m->codec > DCCD_PQ_LZ4_RAW)
         return dccd_err_set(err, DCCD_EUNSUPPORTED, "%s: row group %d, column '%s': unknown codec %d", f->name, rg,
                             ci->name, (int)m->codec);
-
-    rd r;
-    memset(&r, 0, sizeof r);
-    r.f = f;
-    r.ci = ci;
-    r.codec = (dccd_pq_codec)m->codec;
-    r.optional = ci->optional;
-    r.width = slot_width(ci);
-    r.n_rows = (size_t)g->num_rows;
-    r.page_cap = PAGE_MAX_UNCOMPRESSED;
+    r->f = f;
+    r->ci = ci;
+    r->codec = (dccd_pq_codec)m->codec;
+    r->optional = ci->optional;
+    r->width = slot_width(ci);
+    r->n_rows = (size_t)g->num_rows;
+    r->page_cap = PAGE_MAX_UNCOMPRESSED;
     if (m->total_uncompressed_size > 0) {
         uint64_t cap = (uint64_t)m->total_uncompressed_size;
         if (cap < PAGE_MIN_CAP)
             cap = PAGE_MIN_CAP;
-        if (cap < r.page_cap)
-            r.page_cap = (size_t)cap;
+        if (cap < r->page_cap)
+            r->page_cap = (size_t)cap;
     }
+    if (!r->width && m->total_uncompressed_size > 0 && (uint64_t)m->total_uncompressed_size <= PAGE_MAX_UNCOMPRESSED)
+        r->data_hint = (size_t)m->total_uncompressed_size;
+    return DCCD_OK;
+}
 
-    if (!r.width && m->total_uncompressed_size > 0 && (uint64_t)m->total_uncompressed_size <= PAGE_MAX_UNCOMPRESSED)
-        r.data_hint = (size_t)m->total_uncompressed_size;
+/* Success: hand the reader's buffers over to out; frees r. */
+static int rd_hand_over(rd *r, dccd_pq_column *out, dccd_error *err)
+{
+    const dccd_pq_column_info *ci = r->ci;
+    out->type = ci->type;
+    out->type_length = ci->type_length;
+    out->n = r->n_rows;
+    out->null_count = r->null_count;
+    if (r->width) {
+        out->values = r->values ? (void *)r->values : malloc(1);
+        r->values = NULL;
+    } else {
+        if (!r->offsets) {
+            r->offsets = calloc(1, sizeof(int64_t));
+        }
+        out->offsets = r->offsets;
+        r->offsets = NULL;
+        out->data = r->data.data ? r->data.data : malloc(1);
+        dccd_buf_init(&r->data);
+    }
+    if (r->null_count > 0) {
+        out->validity = r->validity;
+        r->validity = NULL;
+    }
+    bool fixed = r->width != 0;
+    rd_free(r);
+    if ((fixed && !out->values) || (!fixed && (!out->offsets || !out->data))) {
+        dccd_pq_column_free(out);
+        return DCCD_ENOMEM_MSG(err);
+    }
+    return DCCD_OK;
+}
+
+int dccd_pq_read_column(dccd_pq_file *f, int rg, int col, dccd_pq_column *out, dccd_error *err)
+{
+    if (!f || !out)
+        return dccd_err_set(err, DCCD_EINVAL, "dccd_pq_read_column: NULL argument");
+    memset(out, 0, sizeof *out);
+    rd r;
+    uint64_t start, clen;
+    int rc = rd_begin(f, rg, col, &r, &start, &clen, err);
+    if (rc)
+        return rc;
+    const dccd_pq_column_info *ci = r.ci;
 
     const uint8_t *buf;
     uint8_t *owned = NULL;
@@ -863,32 +905,244 @@ int dccd_pq_read_column(dccd_pq_file *f, int rg, int col, dccd_pq_column *out, d
         rd_free(&r);
         return rc;
     }
+    return rd_hand_over(&r, out, err);
+}
 
-    /* Success: hand the buffers over. */
-    out->type = ci->type;
-    out->type_length = ci->type_length;
-    out->n = r.n_rows;
-    out->null_count = r.null_count;
-    if (r.width) {
-        out->values = r.values ? (void *)r.values : malloc(1);
-        r.values = NULL;
+/* ---- row ranges through the OffsetIndex ------------------------------------ */
+
+#define OI_MAX_BYTES (64u * 1024u * 1024u)
+
+/* Keep rows [off, off + n) of a decoded column, in place. */
+static void column_slice(dccd_pq_column *c, size_t width, size_t off, size_t n)
+{
+    if (off == 0 && n == c->n)
+        return;
+    if (width) {
+        memmove(c->values, (uint8_t *)c->values + off * width, n * width);
     } else {
-        if (!r.offsets) {
-            r.offsets = calloc(1, sizeof(int64_t));
+        int64_t base = c->offsets[off];
+        memmove(c->data, c->data + base, (size_t)(c->offsets[off + n] - base));
+        for (size_t i = 0; i <= n; i++)
+            c->offsets[i] = c->offsets[off + i] - base;
+    }
+    if (c->validity) {
+        memmove(c->validity, c->validity + off, n);
+        size_t nulls = 0;
+        for (size_t i = 0; i < n; i++)
+            nulls += c->validity[i] == 0;
+        c->null_count = nulls;
+        if (nulls == 0) {
+            free(c->validity);
+            c->validity = NULL;
         }
-        out->offsets = r.offsets;
-        r.offsets = NULL;
-        out->data = r.data.data ? r.data.data : malloc(1);
-        dccd_buf_init(&r.data);
     }
-    if (r.null_count > 0) {
-        out->validity = r.validity;
-        r.validity = NULL;
-    }
-    rd_free(&r);
-    if ((r.width && !out->values) || (!r.width && (!out->offsets || !out->data))) {
-        dccd_pq_column_free(out);
-        return DCCD_ENOMEM_MSG(err);
+    c->n = n;
+}
+
+/* Decode the pages in front of the first indexed data page: only
+ * dictionary pages (index pages and unknown types are skipped). */
+static int read_prefix(rd *r, const uint8_t *buf, size_t len, dccd_error *err)
+{
+    size_t pos = 0;
+    while (pos < len) {
+        pq_page_header h;
+        size_t consumed = 0;
+        dccd_arena arena;
+        dccd_arena_init(&arena, 16u * 1024u * 1024u);
+        int rc = pq_decode_page_header(buf + pos, len - pos, &arena, &h, &consumed, err);
+        dccd_arena_free(&arena);
+        if (rc)
+            return dccd_err_prefix(err, rc, "page header at chunk offset %zu", pos);
+        if (consumed == 0 || consumed > len - pos)
+            return dccd_err_set(err, DCCD_ECORRUPT, "page header at chunk offset %zu has an invalid size", pos);
+        pos += consumed;
+        if (h.compressed_page_size < 0 || (size_t)h.compressed_page_size > len - pos)
+            return dccd_err_set(err, DCCD_ECORRUPT,
+                                "compressed size %d exceeds the bytes before the first indexed page (%zu left)",
+                                (int)h.compressed_page_size, len - pos);
+        if (h.uncompressed_page_size < 0 || (size_t)h.uncompressed_page_size > r->page_cap)
+            return dccd_err_set(err, DCCD_ECORRUPT, "uncompressed size %d is out of range (limit %zu)",
+                                (int)h.uncompressed_page_size, r->page_cap);
+        size_t comp = (size_t)h.compressed_page_size, uncomp = (size_t)h.uncompressed_page_size;
+        const uint8_t *page = buf + pos;
+        pos += comp;
+        if (h.has_crc) {
+            uint32_t c = pq_crc32(0, page, comp);
+            if (c != (uint32_t)h.crc)
+                return dccd_err_set(err, DCCD_ECORRUPT, "page CRC mismatch (stored %08x, computed %08x)",
+                                    (unsigned)(uint32_t)h.crc, (unsigned)c);
+        }
+        if (h.type == PQ_PAGE_DATA || h.type == PQ_PAGE_DATA_V2)
+            return dccd_err_set(err, DCCD_ECORRUPT,
+                                "data page at chunk offset %zu lies before the first page of the offset index",
+                                pos - comp - consumed);
+        if (h.type != PQ_PAGE_DICTIONARY)
+            continue;
+        if (!h.has_dictionary_page_header)
+            return dccd_err_set(err, DCCD_ECORRUPT, "dictionary page without its header");
+        const uint8_t *p;
+        size_t plen;
+        rc = maybe_decompress(r, page, comp, uncomp, true, &p, &plen, err);
+        if (!rc)
+            rc = read_dict(r, p, plen, h.dictionary_page_header.num_values, h.dictionary_page_header.encoding, err);
+        if (rc)
+            return rc;
     }
     return DCCD_OK;
+}
+
+/* Read and decode the OffsetIndex of (rg, col); ENOTFOUND if there is none.
+ * oi->pages points into *arena. */
+static int load_offset_index(const dccd_pq_file *f, int rg, int col, dccd_arena *arena, pq_offset_index *oi,
+                             dccd_error *err)
+{
+    const pq_column_chunk *cc = &f->meta.row_groups[rg].columns[col];
+    if (!cc->has_offset_index)
+        return DCCD_ENOTFOUND;
+    int64_t off = cc->offset_index_offset;
+    int32_t len = cc->offset_index_length;
+    if (off < 0 || len <= 0 || (uint64_t)off > f->size || (uint64_t)len > f->size - (uint64_t)off ||
+        (uint32_t)len > OI_MAX_BYTES)
+        return dccd_err_set(err, DCCD_ECORRUPT, "offset index range [%lld, +%d) is invalid", (long long)off,
+                            (int)len);
+    uint8_t *blob = malloc((size_t)len);
+    if (!blob)
+        return DCCD_ENOMEM_MSG(err);
+    int rc = pq_file_read_at(f, (uint64_t)off, (size_t)len, blob, err);
+    if (!rc) {
+        dccd_arena_init(arena, (size_t)len * 16u + (1u << 20));
+        rc = pq_decode_offset_index(blob, (size_t)len, arena, oi, err);
+        if (rc) {
+            dccd_arena_free(arena);
+            dccd_err_prefix(err, rc, "offset index");
+        }
+    }
+    free(blob);
+    return rc;
+}
+
+/* Every page location must lie inside the chunk [start, end), in order and
+ * without overlap; first rows must start at 0, increase strictly and stay
+ * below the row count. */
+static int check_offset_index(const pq_offset_index *oi, uint64_t start, uint64_t end, int64_t rows,
+                              dccd_error *err)
+{
+    if (oi->n_pages == 0)
+        return rows == 0 ? DCCD_OK : dccd_err_set(err, DCCD_ECORRUPT, "offset index lists no page for %lld rows",
+                                                  (long long)rows);
+    uint64_t prev_end = start;
+    for (size_t i = 0; i < oi->n_pages; i++) {
+        const pq_page_location *p = &oi->pages[i];
+        if (p->offset < 0 || (uint64_t)p->offset < prev_end || p->compressed_page_size <= 0 ||
+            (uint64_t)p->offset > end || (uint64_t)p->compressed_page_size > end - (uint64_t)p->offset)
+            return dccd_err_set(err, DCCD_ECORRUPT,
+                                "offset index page %zu at [%lld, +%d) is outside the chunk [%llu, %llu) or overlaps "
+                                "the previous page",
+                                i, (long long)p->offset, (int)p->compressed_page_size, (unsigned long long)start,
+                                (unsigned long long)end);
+        if (i == 0 ? p->first_row_index != 0
+                   : p->first_row_index <= oi->pages[i - 1].first_row_index || p->first_row_index >= rows)
+            return dccd_err_set(err, DCCD_ECORRUPT, "offset index page %zu: first row %lld is out of order", i,
+                                (long long)p->first_row_index);
+        prev_end = (uint64_t)p->offset + (uint64_t)p->compressed_page_size;
+    }
+    return DCCD_OK;
+}
+
+int dccd_pq_read_column_range(dccd_pq_file *f, int rg, int col, int64_t row_from, int64_t row_to,
+                              dccd_pq_column *out, dccd_error *err)
+{
+    if (!f || !out)
+        return dccd_err_set(err, DCCD_EINVAL, "dccd_pq_read_column_range: NULL argument");
+    memset(out, 0, sizeof *out);
+    rd r;
+    uint64_t start, clen;
+    int rc = rd_begin(f, rg, col, &r, &start, &clen, err);
+    if (rc)
+        return rc;
+    const dccd_pq_column_info *ci = r.ci;
+    int64_t rows = (int64_t)r.n_rows;
+    if (row_from < 0 || row_to < row_from || row_to > rows)
+        return dccd_err_set(err, DCCD_EINVAL, "%s: row group %d, column '%s': row range [%lld, %lld) is outside [0, %lld)",
+                            f->name, rg, ci->name, (long long)row_from, (long long)row_to, (long long)rows);
+    if (row_from == row_to) {
+        r.n_rows = 0;
+        return rd_hand_over(&r, out, err);
+    }
+
+    dccd_arena arena;
+    pq_offset_index oi;
+    rc = load_offset_index(f, rg, col, &arena, &oi, err);
+    if (rc == DCCD_ENOTFOUND) {
+        /* no page index: decode the whole chunk and slice it */
+        rc = dccd_pq_read_column(f, rg, col, out, err);
+        if (!rc)
+            column_slice(out, r.width, (size_t)row_from, (size_t)(row_to - row_from));
+        return rc;
+    }
+    if (rc)
+        return dccd_err_prefix(err, rc, "%s: row group %d, column '%s'", f->name, rg, ci->name);
+    rc = check_offset_index(&oi, start, start + clen, rows, err);
+    if (rc) {
+        dccd_arena_free(&arena);
+        return dccd_err_prefix(err, rc, "%s: row group %d, column '%s'", f->name, rg, ci->name);
+    }
+
+    /* pages a..b hold the range */
+    size_t a = 0, b = 0;
+    for (size_t i = 0; i < oi.n_pages; i++) {
+        if (oi.pages[i].first_row_index <= row_from)
+            a = i;
+        if (oi.pages[i].first_row_index < row_to)
+            b = i;
+    }
+    int64_t first = oi.pages[a].first_row_index;
+    int64_t last = b + 1 < oi.n_pages ? oi.pages[b + 1].first_row_index : rows;
+    uint64_t pre_len = (uint64_t)oi.pages[0].offset - start;
+    uint64_t dat_off = (uint64_t)oi.pages[a].offset;
+    uint64_t dat_len = (uint64_t)oi.pages[b].offset + (uint64_t)oi.pages[b].compressed_page_size - dat_off;
+    dccd_arena_free(&arena);
+
+    r.n_rows = (size_t)(last - first);
+    if (r.data_hint)
+        r.data_hint = (size_t)((double)r.data_hint * ((double)r.n_rows / (double)rows)) + 64;
+
+    const uint8_t *pre, *dat;
+    uint8_t *owned = NULL;
+    if (f->mem) {
+        pre = f->mem + start;
+        dat = f->mem + dat_off;
+    } else {
+        owned = malloc((size_t)(pre_len + dat_len) ? (size_t)(pre_len + dat_len) : 1);
+        if (!owned)
+            return dccd_err_set(err, DCCD_ENOMEM, "%s: row group %d, column '%s': out of memory for %llu bytes of pages",
+                                f->name, rg, ci->name, (unsigned long long)(pre_len + dat_len));
+        rc = pq_file_read_at(f, start, (size_t)pre_len, owned, err);
+        if (!rc)
+            rc = pq_file_read_at(f, dat_off, (size_t)dat_len, owned + pre_len, err);
+        if (rc) {
+            free(owned);
+            return dccd_err_prefix(err, rc, "row group %d, column '%s'", rg, ci->name);
+        }
+        pre = owned;
+        dat = owned + pre_len;
+    }
+    int page_no = 0;
+    rc = ensure_cap(&r, r.n_rows < INITIAL_ROWS ? r.n_rows : INITIAL_ROWS, err);
+    if (!rc && pre_len)
+        rc = read_prefix(&r, pre, (size_t)pre_len, err);
+    if (!rc) {
+        rc = read_pages(&r, dat, (size_t)dat_len, &page_no, err);
+        page_no += (int)a;
+    }
+    free(owned);
+    if (rc) {
+        dccd_err_prefix(err, rc, "%s: row group %d, column '%s', page %d", f->name, rg, ci->name, page_no);
+        rd_free(&r);
+        return rc;
+    }
+    rc = rd_hand_over(&r, out, err);
+    if (!rc)
+        column_slice(out, r.width, (size_t)(row_from - first), (size_t)(row_to - row_from));
+    return rc;
 }

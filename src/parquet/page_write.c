@@ -7,7 +7,9 @@
  *
  *   - data pages are cut by a value count derived from opts.page_size
  *     (fixed width: page_size / width rows; BYTE_ARRAY: rows until the
- *     PLAIN size reaches page_size);
+ *     PLAIN size reaches page_size), and never more than opts.page_rows
+ *     rows when that is set (small pages make OffsetIndex range reads
+ *     cheap);
  *   - a v1 page body is [4-byte length + RLE definition levels] [values],
  *     compressed as a whole; a v2 page keeps the levels uncompressed and
  *     compresses only the values;
@@ -594,6 +596,11 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
         rows_per_page = 1;
     if (rows_per_page > ((size_t)1 << 30))
         rows_per_page = (size_t)1 << 30;
+    size_t row_cap = w->o.page_rows ? w->o.page_rows : (size_t)1 << 30; /* opts.page_rows */
+    if (row_cap > ((size_t)1 << 30))
+        row_cap = (size_t)1 << 30;
+    if (rows_per_page > row_cap)
+        rows_per_page = row_cap;
 
     size_t total_unc = 0, total_cmp = 0;
     pq_vstat chunk_st = {0};
@@ -603,7 +610,7 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
         /* ---- page boundaries */
         size_t r1, nv = 0;
         if (t == DCCD_PQ_BYTE_ARRAY) {
-            size_t acc = 0, lim = (size_t)1 << 30, r = r0, v = v0;
+            size_t acc = 0, lim = row_cap, r = r0, v = v0;
             while (r < nrows && acc < psz && r - r0 < lim) {
                 if (!defs || defs[r]) {
                     acc += 4 + (size_t)(c->offs[v + 1] - c->offs[v]);

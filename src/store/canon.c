@@ -140,10 +140,13 @@ static int widen(dccd_pq_column *col, dccd_pq_type want, dccd_error *err)
     return DCCD_OK;
 }
 
-int dccd_canon_read_rg(dccd_pq_file *f, const dccd_canon_map *m, int rg, bool ts_only, dccd_table *out,
-                       dccd_error *err)
+/* Rows [from, to) of row group rg as a canonical owned table (the whole
+ * row group through dccd_pq_read_column, a part through the OffsetIndex). */
+static int read_rg_rows(dccd_pq_file *f, const dccd_canon_map *m, int rg, bool ts_only, int64_t from, int64_t to,
+                        dccd_table *out, dccd_error *err)
 {
-    size_t rows = (size_t)dccd_pq_row_group_rows(f, rg);
+    bool whole = from == 0 && to == dccd_pq_row_group_rows(f, rg);
+    size_t rows = (size_t)(to - from);
     dccd_table_init(out, m->type);
     out->nrows = rows;
     int rc = DCCD_OK;
@@ -151,7 +154,9 @@ int dccd_canon_read_rg(dccd_pq_file *f, const dccd_canon_map *m, int rg, bool ts
         dccd_pq_column *col = &out->cols[c];
         dccd_pq_type want = dccd_schema_col_type(m->type, c);
         if (m->src[c] >= 0 && (!ts_only || c == 0)) {
-            if ((rc = dccd_pq_read_column(f, rg, m->src[c], col, err)))
+            rc = whole ? dccd_pq_read_column(f, rg, m->src[c], col, err)
+                       : dccd_pq_read_column_range(f, rg, m->src[c], from, to, col, err);
+            if (rc)
                 goto fail;
             if (col->n != rows) {
                 rc = dccd_err_set(err, DCCD_ECORRUPT, "%s: row group %d: column '%s' has %zu rows, expected %zu",
@@ -190,6 +195,92 @@ fail:
     return rc;
 }
 
+int dccd_canon_read_rg(dccd_pq_file *f, const dccd_canon_map *m, int rg, bool ts_only, dccd_table *out,
+                       dccd_error *err)
+{
+    return read_rg_rows(f, m, rg, ts_only, 0, dccd_pq_row_group_rows(f, rg), out, err);
+}
+
+/* Little-endian INT32/INT64 page bound, scaled to canonical ns. */
+static bool page_ts(const uint8_t *p, size_t len, bool i32, int64_t scale, int64_t *out)
+{
+    int64_t v;
+    if (!p || len != (i32 ? 4u : 8u))
+        return false;
+    if (i32) {
+        uint32_t u = dccd_load_u32le(p);
+        int32_t x;
+        memcpy(&x, &u, 4);
+        v = x;
+    } else {
+        uint64_t u = dccd_load_u64le(p);
+        memcpy(&v, &u, 8);
+    }
+    if (scale != 1 && __builtin_mul_overflow(v, scale, &v))
+        return false;
+    *out = v;
+    return true;
+}
+
+bool dccd_canon_rg_page_rows(dccd_pq_file *f, const dccd_canon_map *m, int rg, int64_t lo, int64_t hi,
+                             int64_t *from, int64_t *to)
+{
+    int col = m->src[0];
+    const dccd_pq_column_info *ci = dccd_pq_column_info_at(f, col);
+    if (!ci || (ci->logical == DCCD_PQ_LOG_INTEGER && !ci->is_signed))
+        return false; /* unsigned order: the index min/max are not signed bounds */
+    bool i32 = ci->type == DCCD_PQ_INT32;
+    dccd_pq_page_info *pi = NULL;
+    size_t np = 0;
+    dccd_error e;
+    if (dccd_pq_page_index(f, rg, col, &pi, &np, &e) != DCCD_OK)
+        return false;
+    int64_t rows = dccd_pq_row_group_rows(f, rg);
+    bool ok = np > 0 && pi[0].first_row == 0;
+    int64_t prev_max = INT64_MIN;
+    size_t first = np, last = 0;
+    bool any = false;
+    for (size_t i = 0; ok && i < np; i++) {
+        int64_t a, b;
+        /* no nulls (a null TS would not be bounded), bounds known, and
+         * sorted: every page's min at or above the previous page's max */
+        if (pi[i].null_page || pi[i].null_count != 0 || !page_ts(pi[i].min, pi[i].min_len, i32, m->ts_scale, &a) ||
+            !page_ts(pi[i].max, pi[i].max_len, i32, m->ts_scale, &b) || a > b || a < prev_max ||
+            (i > 0 && pi[i].first_row <= pi[i - 1].first_row) || pi[i].first_row >= rows) {
+            ok = false;
+            break;
+        }
+        prev_max = b;
+        if (b >= lo && a <= hi) {
+            if (!any)
+                first = i;
+            last = i;
+            any = true;
+        }
+    }
+    if (ok) {
+        if (!any) {
+            *from = *to = 0;
+        } else {
+            *from = pi[first].first_row;
+            *to = last + 1 < np ? pi[last + 1].first_row : rows;
+        }
+    }
+    free(pi);
+    return ok;
+}
+
+int dccd_canon_read_rg_range(dccd_pq_file *f, const dccd_canon_map *m, int rg, bool ts_only, int64_t lo, int64_t hi,
+                             dccd_table *out, dccd_error *err)
+{
+    int64_t a, b, from, to;
+    if (dccd_canon_rg_ts_range(f, m, rg, &a, &b) && a >= lo && b <= hi)
+        return dccd_canon_read_rg(f, m, rg, ts_only, out, err); /* wholly inside */
+    if (!dccd_canon_rg_page_rows(f, m, rg, lo, hi, &from, &to))
+        return dccd_canon_read_rg(f, m, rg, ts_only, out, err);
+    return read_rg_rows(f, m, rg, ts_only, from, to, out, err);
+}
+
 int dccd_canon_read_rgs(dccd_pq_file *f, const dccd_canon_map *m, int from, int to, bool filter, int64_t lo,
                         int64_t hi, dccd_table *out, dccd_error *err)
 {
@@ -207,7 +298,8 @@ int dccd_canon_read_rgs(dccd_pq_file *f, const dccd_canon_map *m, int from, int 
         int64_t a, b;
         if (filter && dccd_canon_rg_ts_range(f, m, rg, &a, &b) && (b < lo || a > hi))
             continue;
-        rc = dccd_canon_read_rg(f, m, rg, false, &parts[k], err);
+        rc = filter ? dccd_canon_read_rg_range(f, m, rg, false, lo, hi, &parts[k], err)
+                    : dccd_canon_read_rg(f, m, rg, false, &parts[k], err);
         if (!rc) {
             pp[k] = &parts[k];
             k++;

@@ -580,7 +580,7 @@ static int stream_period(dccd_store *s, const dccd_period *p, int64_t start, int
     }
     for (int k = 0; k < nsel && !rc; k++) {
         dccd_error fe;
-        int frc = dccd_canon_read_rg(ps.f, &ps.m, sel[k], tsonly, &rows, &fe);
+        int frc = dccd_canon_read_rg_range(ps.f, &ps.m, sel[k], tsonly, start, end, &rows, &fe);
         if (frc == DCCD_ENOMEM) {
             rc = dccd_err_set(err, frc, "%s", fe.msg);
             break;

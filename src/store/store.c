@@ -18,6 +18,9 @@
 
 #include "store/store_int.h"
 
+/* Rows per data page of period files and segments (opts.page_rows). */
+#define DCCD_STORE_PAGE_ROWS 8192
+
 void dccd_store_options_init(dccd_store_options *o)
 {
     memset(o, 0, sizeof *o);
@@ -165,6 +168,9 @@ int dccd_store_write_table(dccd_store *s, int dirfd, const char *name, const cha
     o.codec = s->opts.codec;
     o.compression_level = s->opts.compression_level;
     o.row_group_rows = s->opts.row_group_rows;
+    /* small pages: a range load decodes only the pages its rows are in
+     * (dccd_pq_read_column_range through the OffsetIndex) */
+    o.page_rows = DCCD_STORE_PAGE_ROWS;
     o.kv = kv;
     o.n_kv = nkv;
     o.bloom_fpp = 0.001;

@@ -117,6 +117,18 @@ int dccd_canon_read_rgs(dccd_pq_file *f, const dccd_canon_map *m, int from, int 
                         int64_t hi, dccd_table *out, dccd_error *err);
 /* TS range of row group rg from statistics (scaled); false if unknown. */
 bool dccd_canon_rg_ts_range(dccd_pq_file *f, const dccd_canon_map *m, int rg, int64_t *lo, int64_t *hi);
+/* Rows [*from, *to) of row group rg that may hold TS in [lo, hi], from the
+ * TS ColumnIndex (per-page min/max, scaled); false (caller reads the whole
+ * row group) unless every page has bounds, no nulls, and the pages are
+ * sorted (each min >= the previous max).  *from == *to: no page overlaps. */
+bool dccd_canon_rg_page_rows(dccd_pq_file *f, const dccd_canon_map *m, int rg, int64_t lo, int64_t hi,
+                             int64_t *from, int64_t *to);
+/* Row group rg for a range read of [lo, hi]: the whole row group when it
+ * lies inside the range or its pages are not usable, else only the rows of
+ * the pages overlapping [lo, hi] (a superset of the matching rows: the
+ * caller still filters). */
+int dccd_canon_read_rg_range(dccd_pq_file *f, const dccd_canon_map *m, int rg, bool ts_only, int64_t lo, int64_t hi,
+                             dccd_table *out, dccd_error *err);
 
 /* Does the file hold exactly the canonical columns (names, physical types,
  * order)?  With need_optional, every column must also be optional (what

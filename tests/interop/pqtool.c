@@ -22,6 +22,7 @@
  *         --crc              page CRC32
  *         --rows-per-group N rows per row group
  *         --page-size N      target data page size in bytes
+ *         --page-rows N      at most N rows per data page
  *         --bloom COL        bloom filter on column COL (repeatable)
  *         --no-stats         no chunk statistics
  *         --no-page-index    no column/offset index
@@ -692,7 +693,7 @@ static int usage(void)
     fprintf(stderr,
             "usage: pqtool dump FILE\n"
             "       pqtool write SPEC.json OUT.parquet [--codec X] [--level N] [--delta] [--no-dict] [--v2]\n"
-            "              [--crc] [--rows-per-group N] [--page-size N] [--bloom COL]... [--no-stats]\n"
+            "              [--crc] [--rows-per-group N] [--page-size N] [--page-rows N] [--bloom COL]... [--no-stats]\n"
             "              [--no-page-index] [--required] [--batch N] [--kv KEY=VALUE]...\n");
     return 2;
 }
@@ -741,6 +742,10 @@ static int cmd_write(int argc, char **argv)
         } else if (strcmp(o, "--page-size") == 0) {
             if (parse_size(arg, o, &sz)) goto out;
             a.opts.page_size = sz;
+            i++;
+        } else if (strcmp(o, "--page-rows") == 0) {
+            if (parse_size(arg, o, &sz)) goto out;
+            a.opts.page_rows = sz;
             i++;
         } else if (strcmp(o, "--batch") == 0) {
             if (parse_size(arg, o, &a.batch)) goto out;

@@ -11,7 +11,7 @@
 //         peer's reading, values and types.
 //  write  (needs pqtool) for a matrix of dccd writer options (every codec,
 //         dictionary on/off, delta, data page v2, CRC, small row groups,
-//         small pages, bloom filters, no statistics, REQUIRED columns,
+//         small pages, rows-per-page caps, bloom filters, no statistics, REQUIRED columns,
 //         batched writes) and the OHLC, trades and mixed schemas filled with
 //         hostile values (NaN, -0, +-inf, int64 extremes, nulls, empty and
 //         non-ASCII strings): `pqtool write`, then polars, DuckDB and
@@ -109,6 +109,8 @@ function writeMatrix() {
   m.push(['small_row_groups', ['--rows-per-group', '37'], 'hostile']);
   m.push(['small_pages', ['--page-size', '256'], 'hostile']);
   m.push(['small_pages_v2_delta', ['--page-size', '300', '--v2', '--delta', '--codec', 'zstd'], 'hostile']);
+  m.push(['page_rows', ['--page-rows', '7'], 'hostile']);
+  m.push(['page_rows_v2_delta_nulls', ['--page-rows', '5', '--v2', '--delta', '--codec', 'zstd'], 'nulls']);
   m.push(['bloom', ['@bloom'], 'hostile']);
   m.push(['no_stats_no_index', ['--no-stats', '--no-page-index'], 'hostile']);
   m.push(['required', ['--required'], 'plain']);
