@@ -305,6 +305,9 @@ static int vstat_bytes(dccd_arena *a, dccd_pq_type t, const pq_vstat *s, pq_byte
 
 /* ---- helpers ------------------------------------------------------------ */
 
+/* Largest v1 level prefix put in place in front of a page's values. */
+#define PQ_INPLACE_PRE 64u
+
 static int append_fixed(dccd_buf *b, const uint8_t *src, size_t width, size_t n, dccd_error *err)
 {
     size_t bytes;
@@ -404,6 +407,26 @@ static int emit_page(dccd_pq_writer *w, const char *col, pq_page_header *h, cons
     *page_bytes = hl + cmp;
     *unc_bytes = hl + unc;
     return DCCD_OK;
+}
+
+/* Definition levels of n rows without nulls: what pq_rle_encode_u8 gives
+ * for n 1s (one RLE run from 8 values on), without building the 1s. */
+static int levels_ones(dccd_buf *lb, size_t n, dccd_error *err)
+{
+    uint8_t t[11];
+    size_t k = 0;
+    if (n < 8) {
+        static const uint8_t ones[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+        return pq_rle_encode_u8(lb, ones, n, 1, err);
+    }
+    uint64_t v = (uint64_t)n << 1;
+    while (v >= 0x80) {
+        t[k++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    t[k++] = (uint8_t)v;
+    t[k++] = 1;
+    return dccd_buf_append(lb, t, k, err);
 }
 
 static int push_page(dccd_pq_writer *w, const pq_wpage *p, dccd_error *err)
@@ -558,7 +581,8 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
     const size_t nrows = w->rg_rows;
     const bool opt = c->f.optional;
     const bool v2 = w->o.data_page_v2;
-    const uint8_t *defs = opt ? c->defs.data : NULL;
+    /* defs empty: no null in the row group (see buffer_rows) */
+    const uint8_t *defs = opt && c->defs.len ? c->defs.data : NULL;
     int rc;
 
     bool dict_mode = t == DCCD_PQ_BYTE_ARRAY && !c->f.no_dictionary;
@@ -649,7 +673,7 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
             size_t at = lb->len;
             if (!v2 && (rc = dccd_buf_append_u32le(lb, 0, err)))
                 return rc;
-            if ((rc = pq_rle_encode_u8(lb, defs + r0, prow, 1, err)))
+            if ((rc = defs ? pq_rle_encode_u8(lb, defs + r0, prow, 1, err) : levels_ones(lb, prow, err)))
                 return dccd_err_prefix(err, rc, "column %s", col);
             if (!v2)
                 dccd_store_u32le(lb->data + at, (uint32_t)(lb->len - at - 4));
@@ -658,6 +682,10 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
         /* ---- values */
         int enc = DCCD_PQ_ENC_PLAIN;
         dccd_buf *vb = &w->page;
+        const dccd_buf *body = &w->page;
+        dccd_buf inplace = DCCD_BUF_INIT;
+        uint8_t saved[PQ_INPLACE_PRE];
+        size_t pre = 0;
         if (dict_mode && !fallen) {
             enc = DCCD_PQ_ENC_RLE_DICTIONARY;
             if (nv > w->idx_cap) {
@@ -678,6 +706,21 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
                 fallen = true;
                 plain_from = v0 + nv;
             }
+        } else if (PQ_HOST_LE && c->width > 1 && !delta &&
+                   (!w->page.len || (w->page.len <= PQ_INPLACE_PRE && v0 * c->width >= w->page.len))) {
+            /* PLAIN fixed width: the values are the page bytes already; the
+             * v1 level prefix is put over the previous page's last value
+             * bytes (saved, restored after emit_page) so that the body is
+             * one contiguous range of c->vals, compressed without a copy. */
+            pre = w->page.len;
+            uint8_t *vp = c->vals.data + v0 * c->width - pre;
+            if (pre) {
+                memcpy(saved, vp, pre);
+                memcpy(vp, w->page.data, pre);
+            }
+            inplace.data = vp;
+            inplace.len = inplace.cap = pre + nv * c->width;
+            body = &inplace;
         } else {
             switch (t) {
             case DCCD_PQ_BOOLEAN: rc = pq_plain_encode_bool(vb, c->vals.data + v0, nv, err); break;
@@ -729,7 +772,10 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
         }
         pg.offset = (int64_t)w->chunk.len;
         size_t pb, ub;
-        if ((rc = emit_page(w, col, &h, v2 ? &w->lv : NULL, &w->page, &w->chunk, &pb, &ub, err)))
+        rc = emit_page(w, col, &h, v2 ? &w->lv : NULL, body, &w->chunk, &pb, &ub, err);
+        if (pre)
+            memcpy(inplace.data, saved, pre);
+        if (rc)
             return rc;
         if ((rc = check_i32(pb, "page", col, err)))
             return rc;

@@ -434,30 +434,45 @@ static int buffer_rows(pq_wcol *c, const dccd_pq_column *in, size_t r0, size_t n
 {
     int rc;
     const uint8_t *valid = c->f.optional ? in->validity : NULL;
-    if (c->f.optional) {
-        uint8_t *d;
-        if ((rc = dccd_buf_extend(&c->defs, n, &d, err)))
+    size_t nvalid = n;
+    if (valid) {
+        nvalid = 0;
+        for (size_t i = 0; i < n; i++)
+            nvalid += valid[r0 + i] != 0;
+        if (nvalid == n)
+            valid = NULL; /* no null in this batch */
+    }
+    /* Definition levels are only materialised once the row group has a
+     * null: while c->defs is empty every buffered row (c->nvals of them) is
+     * valid, and pq_write_chunk writes one RLE run of 1s. */
+    if (c->f.optional && (valid || c->defs.len)) {
+        size_t before = c->defs.len ? 0 : c->nvals, add;
+        if (!dccd_add_ok(before, n, &add))
+            return dccd_err_set(err, DCCD_ERANGE, "row group too large");
+        if ((rc = dccd_buf_reserve(&c->defs, add, err)))
             return rc;
+        uint8_t *d = c->defs.data + c->defs.len;
+        memset(d, 1, before);
+        d += before;
         if (valid) {
             for (size_t i = 0; i < n; i++)
                 d[i] = valid[r0 + i] != 0;
         } else {
             memset(d, 1, n);
         }
+        c->defs.len += add;
     }
     if (c->width) {
         const uint8_t *src = (const uint8_t *)in->values + r0 * c->width;
-        size_t nv = n;
-        if (valid) {
-            nv = 0;
-            for (size_t i = 0; i < n; i++)
-                nv += valid[r0 + i] != 0;
-        }
+        size_t nv = nvalid;
         if (!nv)
             return DCCD_OK;
         uint8_t *dst;
-        if ((rc = dccd_buf_extend(&c->vals, nv * c->width, &dst, err)))
+        size_t bytes = nv * c->width; /* <= n * width: the caller's array */
+        if ((rc = dccd_buf_reserve(&c->vals, bytes, err)))
             return rc;
+        dst = c->vals.data + c->vals.len;
+        c->vals.len += bytes;
         if (c->f.type == DCCD_PQ_BOOLEAN) {
             for (size_t i = 0; i < n; i++)
                 if (!valid || valid[r0 + i])
