@@ -98,36 +98,60 @@ static void stat_bool(const uint8_t *v, size_t n, pq_vstat *s)
 
 static void stat_f32(const float *v, size_t n, pq_vstat *s)
 {
-    float mn = INFINITY, mx = -INFINITY;
-    bool has = false;
-    for (size_t i = 0; i < n; i++) {
+    /* branch-free, four independent lanes: a NaN fails both comparisons,
+     * so it never becomes min or max and only counts as "no value"; which
+     * zero wins does not matter (vstat_bytes writes -0.0 / +0.0) */
+    float mn[4] = {INFINITY, INFINITY, INFINITY, INFINITY}, mx[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+    size_t nans = 0, i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (int k = 0; k < 4; k++) {
+            float x = v[i + k];
+            nans += x != x;
+            mn[k] = x < mn[k] ? x : mn[k];
+            mx[k] = x > mx[k] ? x : mx[k];
+        }
+    for (; i < n; i++) {
         float x = v[i];
-        if (isnan(x))
-            continue;
-        has = true;
-        mn = x < mn ? x : mn;
-        mx = x > mx ? x : mx;
+        nans += x != x;
+        mn[0] = x < mn[0] ? x : mn[0];
+        mx[0] = x > mx[0] ? x : mx[0];
     }
-    s->has = has;
-    s->dmin = mn;
-    s->dmax = mx;
+    for (int k = 1; k < 4; k++) {
+        mn[0] = mn[k] < mn[0] ? mn[k] : mn[0];
+        mx[0] = mx[k] > mx[0] ? mx[k] : mx[0];
+    }
+    s->has = nans < n;
+    s->dmin = mn[0];
+    s->dmax = mx[0];
 }
 
 static void stat_f64(const double *v, size_t n, pq_vstat *s)
 {
-    double mn = INFINITY, mx = -INFINITY;
-    bool has = false;
-    for (size_t i = 0; i < n; i++) {
+    /* branch-free, four independent lanes: a NaN fails both comparisons,
+     * so it never becomes min or max and only counts as "no value"; which
+     * zero wins does not matter (vstat_bytes writes -0.0 / +0.0) */
+    double mn[4] = {INFINITY, INFINITY, INFINITY, INFINITY}, mx[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+    size_t nans = 0, i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (int k = 0; k < 4; k++) {
+            double x = v[i + k];
+            nans += x != x;
+            mn[k] = x < mn[k] ? x : mn[k];
+            mx[k] = x > mx[k] ? x : mx[k];
+        }
+    for (; i < n; i++) {
         double x = v[i];
-        if (isnan(x))
-            continue;
-        has = true;
-        mn = x < mn ? x : mn;
-        mx = x > mx ? x : mx;
+        nans += x != x;
+        mn[0] = x < mn[0] ? x : mn[0];
+        mx[0] = x > mx[0] ? x : mx[0];
     }
-    s->has = has;
-    s->dmin = mn;
-    s->dmax = mx;
+    for (int k = 1; k < 4; k++) {
+        mn[0] = mn[k] < mn[0] ? mn[k] : mn[0];
+        mx[0] = mx[k] > mx[0] ? mx[k] : mx[0];
+    }
+    s->has = nans < n;
+    s->dmin = mn[0];
+    s->dmax = mx[0];
 }
 
 static int bytes_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
