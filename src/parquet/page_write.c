@@ -10,7 +10,11 @@
  *     PLAIN size reaches page_size);
  *   - a v1 page body is [4-byte length + RLE definition levels] [values],
  *     compressed as a whole; a v2 page keeps the levels uncompressed and
- *     compresses only the values;
+ *     compresses only the values.  A row group without nulls has no
+ *     buffered levels (c->defs empty): each page gets one RLE run of 1s.
+ *     PLAIN fixed-width values are compressed in place from the row-group
+ *     buffer (little-endian hosts), the v1 level prefix (at most 64 bytes)
+ *     written over the previous page's last value bytes and restored;
  *   - values are PLAIN, DELTA_BINARY_PACKED (field.delta on INT32/INT64) or,
  *     for BYTE_ARRAY unless field.no_dictionary, RLE_DICTIONARY with a PLAIN
  *     dictionary page.  When the dictionary grows past
