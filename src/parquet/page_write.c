@@ -161,9 +161,16 @@ static void stat_f64(const double *v, size_t n, pq_vstat *s)
 static int bytes_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
 {
     size_t m = al < bl ? al : bl;
-    int c = m ? memcmp(a, b, m) : 0;
-    if (c)
-        return c;
+    if (m <= 16) {
+        /* short values (ids, symbols): no memcmp call */
+        for (size_t i = 0; i < m; i++)
+            if (a[i] != b[i])
+                return a[i] < b[i] ? -1 : 1;
+    } else {
+        int c = memcmp(a, b, m);
+        if (c)
+            return c;
+    }
     return al < bl ? -1 : al > bl ? 1 : 0;
 }
 
@@ -178,12 +185,14 @@ static void stat_bytes(const uint8_t *data, const int64_t *offs, size_t n, pq_vs
     for (size_t i = 1; i < n; i++) {
         const uint8_t *p = data + offs[i];
         size_t l = (size_t)(offs[i + 1] - offs[i]);
-        if (bytes_cmp(p, l, mn, mnl) < 0) {
-            mn = p;
-            mnl = l;
-        } else if (bytes_cmp(p, l, mx, mxl) > 0) {
+        /* max first (ascending ids take one comparison); min <= max, so
+         * the order does not change the result */
+        if (bytes_cmp(p, l, mx, mxl) > 0) {
             mx = p;
             mxl = l;
+        } else if (bytes_cmp(p, l, mn, mnl) < 0) {
+            mn = p;
+            mnl = l;
         }
     }
     s->has = true;
