@@ -119,6 +119,26 @@ static int scratch_array(dccd_buf *b, size_t count, size_t size, dccd_error *err
     return scratch(b, n, err);
 }
 
+/* Record the definition levels lv of nv rows at r->produced (nn of them
+ * valid).  The validity array only exists once a null was seen: until
+ * then every row produced is valid (a chunk without nulls returns none). */
+static int put_validity(rd *r, const uint8_t *lv, size_t nv, size_t nn, dccd_error *err)
+{
+    if (!r->validity) {
+        if (nn == nv)
+            return DCCD_OK;
+        r->validity = malloc(r->cap ? r->cap : 1);
+        if (!r->validity)
+            return dccd_err_set(err, DCCD_ENOMEM, "out of memory for %zu validity bytes", r->cap);
+        memset(r->validity, 1, r->produced);
+    }
+    if (nn == nv)
+        memset(r->validity + r->produced, 1, nv);
+    else
+        memcpy(r->validity + r->produced, lv, nv);
+    return DCCD_OK;
+}
+
 /* Ask for transparent huge pages on a large fresh buffer: its first-touch
  * page faults (zeroing included) were a third of a decode.  Only a hint: a
  * failure changes nothing, so its result is ignored. */
@@ -163,7 +183,7 @@ static int ensure_cap(rd *r, size_t need, dccd_error *err)
         if (r->cap == 0)
             r->offsets[0] = 0;
     }
-    if (r->optional) {
+    if (r->optional && r->validity) {
         void *p = realloc(r->validity, nc ? nc : 1);
         if (!p)
             return dccd_err_set(err, DCCD_ENOMEM, "out of memory for %zu validity bytes", nc);
@@ -649,7 +669,8 @@ static int direct_plain_opt(rd *r, const pq_data_page_header *d, const uint8_t *
     uint32_t l = dccd_load_u32le(head);
     if ((size_t)l + 4 == pre) {
         if (levels_all_one(head + 4, l, nv)) {
-            memset(r->validity + r->produced, 1, nv);
+            if ((rc = put_validity(r, NULL, nv, nv, err)))
+                return -rc;
             r->produced += nv;
             return 1;
         }
@@ -739,7 +760,8 @@ static int data_page_v1(rd *r, const pq_page_header *h, const uint8_t *page, siz
         }
         nn = all1 ? nv : count_valid(lv, nv);
         def = lv;
-        memcpy(r->validity + r->produced, lv, nv);
+        if ((rc = put_validity(r, lv, nv, nn, err)))
+            return rc;
     }
     rc = page_values(r, d->encoding, p, len, nv, def, nn, err);
     if (rc)
@@ -792,7 +814,8 @@ static int data_page_v2(rd *r, const pq_page_header *h, const uint8_t *page, siz
             return dccd_err_set(err, DCCD_ECORRUPT, "header says %d nulls, definition levels have %zu",
                                 (int)d->num_nulls, nv - nn);
         def = lv;
-        memcpy(r->validity + r->produced, lv, nv);
+        if ((rc = put_validity(r, lv, nv, nn, err)))
+            return rc;
     }
     if (nn == nv && d->is_compressed) {
         int dp = direct_plain(r, d->encoding, page + rl + dl, comp - rl - dl, uncomp - rl - dl, nv, err);
