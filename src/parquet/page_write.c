@@ -158,12 +158,34 @@ static void stat_f64(const double *v, size_t n, pq_vstat *s)
     s->dmax = mx[0];
 }
 
+static inline uint64_t load_u64be(const uint8_t *p)
+{
+#if PQ_HOST_LE && (defined(__GNUC__) || defined(__clang__))
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return __builtin_bswap64(v);
+#else
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | p[i];
+    return v;
+#endif
+}
+
 static int bytes_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
 {
     size_t m = al < bl ? al : bl;
     if (m <= 16) {
-        /* short values (ids, symbols): no memcmp call */
-        for (size_t i = 0; i < m; i++)
+        /* short values (ids, symbols): no memcmp call; 8 bytes at a time
+         * as big-endian words (same order as bytes), then byte by byte */
+        size_t i = 0;
+        if (m >= 8) {
+            uint64_t x = load_u64be(a), y = load_u64be(b);
+            if (x != y)
+                return x < y ? -1 : 1;
+            i = 8;
+        }
+        for (; i < m; i++)
             if (a[i] != b[i])
                 return a[i] < b[i] ? -1 : 1;
     } else {
