@@ -425,7 +425,8 @@ static int check_i32(size_t v, const char *what, const char *col, dccd_error *er
 }
 
 /* Compress body (and prepend the uncompressed levels lv for v2), build the
- * page header and append header + payload to out.  *page_bytes receives the
+ * page header and append header + payload to out (out NULL: write them to
+ * the output at w->pos).  *page_bytes receives the
  * total written, *unc_bytes the uncompressed equivalent. */
 static int emit_page(dccd_pq_writer *w, const char *col, pq_page_header *h, const dccd_buf *lv,
                      const dccd_buf *body, dccd_buf *out, size_t *page_bytes, size_t *unc_bytes, dccd_error *err)
@@ -455,14 +456,26 @@ static int emit_page(dccd_pq_writer *w, const char *col, pq_page_header *h, cons
         h->has_crc = true;
         h->crc = (int32_t)crc;
     }
-    size_t before = out->len;
-    if ((rc = pq_encode_page_header(out, h, err)))
-        return rc;
-    size_t hl = out->len - before;
-    if (lvl && (rc = dccd_buf_append(out, lv->data, lvl, err)))
-        return rc;
-    if (cl && (rc = dccd_buf_append(out, cp, cl, err)))
-        return rc;
+    size_t hl;
+    if (!out) {
+        /* straight to the output: no copy of the payload into a chunk */
+        dccd_buf_reset(&w->hdr);
+        if ((rc = pq_encode_page_header(&w->hdr, h, err)))
+            return rc;
+        hl = w->hdr.len;
+        if ((rc = pq_wout(w, w->hdr.data, hl, err)) || (lvl && (rc = pq_wout(w, lv->data, lvl, err))) ||
+            (cl && (rc = pq_wout(w, cp, cl, err))))
+            return rc;
+    } else {
+        size_t before = out->len;
+        if ((rc = pq_encode_page_header(out, h, err)))
+            return rc;
+        hl = out->len - before;
+        if (lvl && (rc = dccd_buf_append(out, lv->data, lvl, err)))
+            return rc;
+        if (cl && (rc = dccd_buf_append(out, cp, cl, err)))
+            return rc;
+    }
     *page_bytes = hl + cmp;
     *unc_bytes = hl + unc;
     return DCCD_OK;
@@ -648,6 +661,9 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
     bool delta = c->f.delta && (t == DCCD_PQ_INT32 || t == DCCD_PQ_INT64);
     bool fallen = false;
     size_t dict_pages = 0, plain_from = 0; /* first value index encoded PLAIN in a dict chunk */
+    /* without a dictionary page to put first, pages go straight out */
+    const bool direct = !dict_mode;
+    const uint64_t direct_start = w->pos;
     w->n_pages = 0;
     dccd_buf_reset(&w->chunk);
     dccd_buf_reset(&w->dictpg);
@@ -829,9 +845,9 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
             d->definition_level_encoding = DCCD_PQ_ENC_RLE;
             d->repetition_level_encoding = DCCD_PQ_ENC_RLE;
         }
-        pg.offset = (int64_t)w->chunk.len;
+        pg.offset = direct ? (int64_t)(w->pos - direct_start) : (int64_t)w->chunk.len;
         size_t pb, ub;
-        rc = emit_page(w, col, &h, v2 ? &w->lv : NULL, body, &w->chunk, &pb, &ub, err);
+        rc = emit_page(w, col, &h, v2 ? &w->lv : NULL, body, direct ? NULL : &w->chunk, &pb, &ub, err);
         if (pre)
             memcpy(inplace.data, saved, pre);
         if (rc)
@@ -874,16 +890,16 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
         add_encoding(m, DCCD_PQ_ENC_RLE);
 
     /* ---- write */
-    int64_t start = (int64_t)w->pos;
+    int64_t start = direct ? (int64_t)direct_start : (int64_t)w->pos;
     if (w->dictpg.len) {
         m->has_dictionary_page_offset = true;
         m->dictionary_page_offset = start;
         if ((rc = pq_wout(w, w->dictpg.data, w->dictpg.len, err)))
             return rc;
     }
-    int64_t data_start = (int64_t)w->pos;
+    int64_t data_start = direct ? (int64_t)direct_start : (int64_t)w->pos;
     m->data_page_offset = data_start;
-    if ((rc = pq_wout(w, w->chunk.data, w->chunk.len, err)))
+    if (!direct && (rc = pq_wout(w, w->chunk.data, w->chunk.len, err)))
         return rc;
     cc->file_offset = start;
     m->total_compressed_size = (int64_t)total_cmp;

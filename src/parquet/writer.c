@@ -85,9 +85,12 @@ int pq_wout(dccd_pq_writer *w, const void *p, size_t n, dccd_error *err)
         return dccd_err_set(err, DCCD_ESTATE, "%s: writer failed earlier", w->name);
     if (!n)
         return DCCD_OK;
-    if (w->olen + n > PQ_OBUF_CAP && (rc = oflush(w, err)))
+    /* large pieces (whole pages) are written from where they are, after
+     * what is buffered: no copy into the output buffer */
+    const size_t direct = PQ_OBUF_CAP / 8;
+    if ((w->olen + n > PQ_OBUF_CAP || n >= direct) && (rc = oflush(w, err)))
         return rc;
-    if (n >= PQ_OBUF_CAP) {
+    if (n >= direct) {
         if ((rc = dccd_write_all(w->fd, p, n, w->name, err))) {
             w->failed = true;
             return rc;
