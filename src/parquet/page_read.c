@@ -25,6 +25,13 @@
  * of a page without nulls are decoded straight into the output array; a
  * page with nulls is decoded densely into scratch and scattered with a
  * width-specialised loop; dictionary gathers are width-specialised loops.
+ * A compressed PLAIN fixed-width page (required, or optional v1 whose level
+ * prefix is at most 64 bytes: the prefix is decompressed over the previous
+ * page's last value bytes, saved and restored) is decompressed straight
+ * into the output array, so its values are written once; definition
+ * levels that are one RLE run of 1s skip the RLE decoder and the count.
+ * Large output and chunk buffers get a transparent-huge-page hint
+ * (madvise): their first-touch page faults were a third of a decode.
  *
  * All scratch state lives in a per-call struct, so the file handle is never
  * written: several threads may read one handle at once.
@@ -34,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "parquet/codec.h"
 #include "parquet/encoding.h"
@@ -111,6 +119,44 @@ static int scratch_array(dccd_buf *b, size_t count, size_t size, dccd_error *err
     return scratch(b, n, err);
 }
 
+/* Record the definition levels lv of nv rows at r->produced (nn of them
+ * valid).  The validity array only exists once a null was seen: until
+ * then every row produced is valid (a chunk without nulls returns none). */
+static int put_validity(rd *r, const uint8_t *lv, size_t nv, size_t nn, dccd_error *err)
+{
+    if (!r->validity) {
+        if (nn == nv)
+            return DCCD_OK;
+        r->validity = malloc(r->cap ? r->cap : 1);
+        if (!r->validity)
+            return dccd_err_set(err, DCCD_ENOMEM, "out of memory for %zu validity bytes", r->cap);
+        memset(r->validity, 1, r->produced);
+    }
+    if (nn == nv)
+        memset(r->validity + r->produced, 1, nv);
+    else
+        memcpy(r->validity + r->produced, lv, nv);
+    return DCCD_OK;
+}
+
+/* Ask for transparent huge pages on a large fresh buffer: its first-touch
+ * page faults (zeroing included) were a third of a decode.  Only a hint: a
+ * failure changes nothing, so its result is ignored. */
+static void big_hint(void *p, size_t n)
+{
+#if defined(MADV_HUGEPAGE)
+    const uintptr_t pg = 4096, huge = (uintptr_t)2 << 20;
+    if (!p || n < 2 * huge)
+        return;
+    uintptr_t a = ((uintptr_t)p + pg - 1) & ~(pg - 1), e = ((uintptr_t)p + n) & ~(pg - 1);
+    if (e > a)
+        (void)madvise((void *)a, (size_t)(e - a), MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
 /* Make room for `need` output slots (need <= n_rows). */
 static int ensure_cap(rd *r, size_t need, dccd_error *err)
 {
@@ -126,16 +172,18 @@ static int ensure_cap(rd *r, size_t need, dccd_error *err)
         if (!p)
             return dccd_err_set(err, DCCD_ENOMEM, "out of memory for %zu values", nc);
         r->values = p;
+        big_hint(p, nc * r->width);
     } else {
         size_t n1 = nc + 1;
         void *p = dccd_realloc_array(r->offsets, n1, sizeof(int64_t));
         if (!p)
             return dccd_err_set(err, DCCD_ENOMEM, "out of memory for %zu offsets", n1);
         r->offsets = p;
+        big_hint(p, n1 * sizeof(int64_t));
         if (r->cap == 0)
             r->offsets[0] = 0;
     }
-    if (r->optional) {
+    if (r->optional && r->validity) {
         void *p = realloc(r->validity, nc ? nc : 1);
         if (!p)
             return dccd_err_set(err, DCCD_ENOMEM, "out of memory for %zu validity bytes", nc);
@@ -576,6 +624,68 @@ static int direct_plain(rd *r, int32_t enc, const uint8_t *src, size_t comp, siz
     return rc ? -rc : 1;
 }
 
+/* True when the RLE definition levels src[0..len) are a single run of n
+ * ones (what writers emit for a page without nulls). */
+static bool levels_all_one(const uint8_t *src, size_t len, size_t n)
+{
+    uint64_t h = 0;
+    for (size_t i = 0; i < len && i < 10; i++) {
+        h |= (uint64_t)(src[i] & 0x7f) << (7 * i);
+        if (!(src[i] & 0x80))
+            return i + 2 == len && !(h & 1) && (h >> 1) == n && src[i + 1] == 1;
+    }
+    return false;
+}
+
+#define V1_PREFIX_MAX 64u
+
+/* Fast path for a compressed v1 page of an optional PLAIN fixed-width column
+ * without nulls: the page is [4-byte length][levels][nv values], so it is
+ * decompressed straight into the output array, the level prefix landing on
+ * the last bytes of the values already produced (saved and restored).
+ * Returns 1 when the page is done, 0 when it was not attempted (*p NULL) or
+ * when the page turned out otherwise (then *p, *len is the whole decompressed
+ * page in r->decomp), a negative error code on error. */
+static int direct_plain_opt(rd *r, const pq_data_page_header *d, const uint8_t *src, size_t comp, size_t uncomp,
+                            size_t nv, const uint8_t **p, size_t *len, dccd_error *err)
+{
+    *p = NULL;
+    if (d->encoding != DCCD_PQ_ENC_PLAIN || d->definition_level_encoding != DCCD_PQ_ENC_RLE || !r->width ||
+        r->ci->type == DCCD_PQ_BOOLEAN || r->codec == DCCD_PQ_UNCOMPRESSED)
+        return 0;
+    size_t need;
+    if (!dccd_mul_ok(nv, r->width, &need) || need >= uncomp || uncomp - need > V1_PREFIX_MAX ||
+        uncomp - need < 4 || r->produced * r->width < uncomp - need)
+        return 0;
+    size_t pre = uncomp - need;
+    uint8_t *out = r->values + r->produced * r->width, *base = out - pre;
+    uint8_t save[V1_PREFIX_MAX], head[V1_PREFIX_MAX];
+    memcpy(save, base, pre);
+    int rc = pq_decompress(r->codec, src, comp, base, uncomp, err);
+    memcpy(head, base, pre);
+    memcpy(base, save, pre);
+    if (rc)
+        return -rc;
+    uint32_t l = dccd_load_u32le(head);
+    if ((size_t)l + 4 == pre) {
+        if (levels_all_one(head + 4, l, nv)) {
+            if ((rc = put_validity(r, NULL, nv, nv, err)))
+                return -rc;
+            r->produced += nv;
+            return 1;
+        }
+    }
+    /* not a page without nulls: hand back the whole page */
+    rc = scratch(&r->decomp, uncomp, err);
+    if (rc)
+        return -rc;
+    memcpy(r->decomp.data, head, pre);
+    memcpy(r->decomp.data + pre, out, need);
+    *p = r->decomp.data;
+    *len = uncomp;
+    return 0;
+}
+
 static int data_page_v1(rd *r, const pq_page_header *h, const uint8_t *page, size_t comp, size_t uncomp,
                         dccd_error *err)
 {
@@ -602,13 +712,20 @@ static int data_page_v1(rd *r, const pq_page_header *h, const uint8_t *page, siz
             return DCCD_OK;
         }
     }
-    const uint8_t *p;
-    size_t len;
-    rc = maybe_decompress(r, page, comp, uncomp, true, &p, &len, err);
-    if (rc)
+    const uint8_t *p = NULL;
+    size_t len = 0;
+    if (r->optional) {
+        int dp = direct_plain_opt(r, d, page, comp, uncomp, nv, &p, &len, err);
+        if (dp < 0)
+            return -dp;
+        if (dp > 0)
+            return DCCD_OK;
+    }
+    if (!p && (rc = maybe_decompress(r, page, comp, uncomp, true, &p, &len, err)))
         return rc;
     const uint8_t *def = NULL;
     size_t nn = nv;
+    bool all1 = false;
     if (r->optional) {
         rc = scratch(&r->levels, nv, err);
         if (rc)
@@ -621,8 +738,9 @@ static int data_page_v1(rd *r, const pq_page_header *h, const uint8_t *page, siz
             if (l > len - 4)
                 return dccd_err_set(err, DCCD_ECORRUPT, "definition levels: length %u exceeds the page (%zu bytes)",
                                     l, len - 4);
-            rc = pq_rle_decode_u8(p + 4, l, 1, lv, nv, err);
-            if (rc)
+            if ((all1 = levels_all_one(p + 4, l, nv)))
+                memset(lv, 1, nv);
+            else if ((rc = pq_rle_decode_u8(p + 4, l, 1, lv, nv, err)))
                 return dccd_err_prefix(err, rc, "definition levels");
             p += 4 + (size_t)l;
             len -= 4 + (size_t)l;
@@ -640,9 +758,10 @@ static int data_page_v1(rd *r, const pq_page_header *h, const uint8_t *page, siz
             return dccd_err_set(err, DCCD_EUNSUPPORTED, "definition level encoding %d is not supported",
                                 (int)d->definition_level_encoding);
         }
-        nn = count_valid(lv, nv);
+        nn = all1 ? nv : count_valid(lv, nv);
         def = lv;
-        memcpy(r->validity + r->produced, lv, nv);
+        if ((rc = put_validity(r, lv, nv, nn, err)))
+            return rc;
     }
     rc = page_values(r, d->encoding, p, len, nv, def, nn, err);
     if (rc)
@@ -685,15 +804,18 @@ static int data_page_v2(rd *r, const pq_page_header *h, const uint8_t *page, siz
         if (rc)
             return rc;
         uint8_t *lv = r->levels.data;
-        rc = pq_rle_decode_u8(page + rl, dl, 1, lv, nv, err);
-        if (rc)
+        bool all1 = levels_all_one(page + rl, dl, nv);
+        if (all1)
+            memset(lv, 1, nv);
+        else if ((rc = pq_rle_decode_u8(page + rl, dl, 1, lv, nv, err)))
             return dccd_err_prefix(err, rc, "definition levels");
-        nn = count_valid(lv, nv);
+        nn = all1 ? nv : count_valid(lv, nv);
         if (nv - nn != (size_t)d->num_nulls)
             return dccd_err_set(err, DCCD_ECORRUPT, "header says %d nulls, definition levels have %zu",
                                 (int)d->num_nulls, nv - nn);
         def = lv;
-        memcpy(r->validity + r->produced, lv, nv);
+        if ((rc = put_validity(r, lv, nv, nn, err)))
+            return rc;
     }
     if (nn == nv && d->is_compressed) {
         int dp = direct_plain(r, d->encoding, page + rl + dl, comp - rl - dl, uncomp - rl - dl, nv, err);
@@ -887,6 +1009,7 @@ int dccd_pq_read_column(dccd_pq_file *f, int rg, int col, dccd_pq_column *out, d
         if (!owned)
             return dccd_err_set(err, DCCD_ENOMEM, "%s: row group %d, column '%s': out of memory for a %llu-byte chunk",
                                 f->name, rg, ci->name, (unsigned long long)clen);
+        big_hint(owned, (size_t)clen);
         rc = pq_file_read_at(f, start, (size_t)clen, owned, err);
         if (rc) {
             free(owned);

@@ -12,7 +12,11 @@
  *     cheap);
  *   - a v1 page body is [4-byte length + RLE definition levels] [values],
  *     compressed as a whole; a v2 page keeps the levels uncompressed and
- *     compresses only the values;
+ *     compresses only the values.  A row group without nulls has no
+ *     buffered levels (c->defs empty): each page gets one RLE run of 1s.
+ *     PLAIN fixed-width values are compressed in place from the row-group
+ *     buffer (little-endian hosts), the v1 level prefix (at most 64 bytes)
+ *     written over the previous page's last value bytes and restored;
  *   - values are PLAIN, DELTA_BINARY_PACKED (field.delta on INT32/INT64) or,
  *     for BYTE_ARRAY unless field.no_dictionary, RLE_DICTIONARY with a PLAIN
  *     dictionary page.  When the dictionary grows past
@@ -100,44 +104,97 @@ static void stat_bool(const uint8_t *v, size_t n, pq_vstat *s)
 
 static void stat_f32(const float *v, size_t n, pq_vstat *s)
 {
-    float mn = INFINITY, mx = -INFINITY;
-    bool has = false;
-    for (size_t i = 0; i < n; i++) {
+    /* branch-free, four independent lanes: a NaN fails both comparisons,
+     * so it never becomes min or max and only counts as "no value"; which
+     * zero wins does not matter (vstat_bytes writes -0.0 / +0.0) */
+    float mn[4] = {INFINITY, INFINITY, INFINITY, INFINITY}, mx[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+    size_t nans = 0, i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (int k = 0; k < 4; k++) {
+            float x = v[i + k];
+            nans += x != x;
+            mn[k] = x < mn[k] ? x : mn[k];
+            mx[k] = x > mx[k] ? x : mx[k];
+        }
+    for (; i < n; i++) {
         float x = v[i];
-        if (isnan(x))
-            continue;
-        has = true;
-        mn = x < mn ? x : mn;
-        mx = x > mx ? x : mx;
+        nans += x != x;
+        mn[0] = x < mn[0] ? x : mn[0];
+        mx[0] = x > mx[0] ? x : mx[0];
     }
-    s->has = has;
-    s->dmin = mn;
-    s->dmax = mx;
+    for (int k = 1; k < 4; k++) {
+        mn[0] = mn[k] < mn[0] ? mn[k] : mn[0];
+        mx[0] = mx[k] > mx[0] ? mx[k] : mx[0];
+    }
+    s->has = nans < n;
+    s->dmin = mn[0];
+    s->dmax = mx[0];
 }
 
 static void stat_f64(const double *v, size_t n, pq_vstat *s)
 {
-    double mn = INFINITY, mx = -INFINITY;
-    bool has = false;
-    for (size_t i = 0; i < n; i++) {
+    /* branch-free, four independent lanes: a NaN fails both comparisons,
+     * so it never becomes min or max and only counts as "no value"; which
+     * zero wins does not matter (vstat_bytes writes -0.0 / +0.0) */
+    double mn[4] = {INFINITY, INFINITY, INFINITY, INFINITY}, mx[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+    size_t nans = 0, i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (int k = 0; k < 4; k++) {
+            double x = v[i + k];
+            nans += x != x;
+            mn[k] = x < mn[k] ? x : mn[k];
+            mx[k] = x > mx[k] ? x : mx[k];
+        }
+    for (; i < n; i++) {
         double x = v[i];
-        if (isnan(x))
-            continue;
-        has = true;
-        mn = x < mn ? x : mn;
-        mx = x > mx ? x : mx;
+        nans += x != x;
+        mn[0] = x < mn[0] ? x : mn[0];
+        mx[0] = x > mx[0] ? x : mx[0];
     }
-    s->has = has;
-    s->dmin = mn;
-    s->dmax = mx;
+    for (int k = 1; k < 4; k++) {
+        mn[0] = mn[k] < mn[0] ? mn[k] : mn[0];
+        mx[0] = mx[k] > mx[0] ? mx[k] : mx[0];
+    }
+    s->has = nans < n;
+    s->dmin = mn[0];
+    s->dmax = mx[0];
+}
+
+static inline uint64_t load_u64be(const uint8_t *p)
+{
+#if PQ_HOST_LE && (defined(__GNUC__) || defined(__clang__))
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return __builtin_bswap64(v);
+#else
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | p[i];
+    return v;
+#endif
 }
 
 static int bytes_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
 {
     size_t m = al < bl ? al : bl;
-    int c = m ? memcmp(a, b, m) : 0;
-    if (c)
-        return c;
+    if (m <= 16) {
+        /* short values (ids, symbols): no memcmp call; 8 bytes at a time
+         * as big-endian words (same order as bytes), then byte by byte */
+        size_t i = 0;
+        if (m >= 8) {
+            uint64_t x = load_u64be(a), y = load_u64be(b);
+            if (x != y)
+                return x < y ? -1 : 1;
+            i = 8;
+        }
+        for (; i < m; i++)
+            if (a[i] != b[i])
+                return a[i] < b[i] ? -1 : 1;
+    } else {
+        int c = memcmp(a, b, m);
+        if (c)
+            return c;
+    }
     return al < bl ? -1 : al > bl ? 1 : 0;
 }
 
@@ -152,12 +209,14 @@ static void stat_bytes(const uint8_t *data, const int64_t *offs, size_t n, pq_vs
     for (size_t i = 1; i < n; i++) {
         const uint8_t *p = data + offs[i];
         size_t l = (size_t)(offs[i + 1] - offs[i]);
-        if (bytes_cmp(p, l, mn, mnl) < 0) {
-            mn = p;
-            mnl = l;
-        } else if (bytes_cmp(p, l, mx, mxl) > 0) {
+        /* max first (ascending ids take one comparison); min <= max, so
+         * the order does not change the result */
+        if (bytes_cmp(p, l, mx, mxl) > 0) {
             mx = p;
             mxl = l;
+        } else if (bytes_cmp(p, l, mn, mnl) < 0) {
+            mn = p;
+            mnl = l;
         }
     }
     s->has = true;
@@ -307,6 +366,9 @@ static int vstat_bytes(dccd_arena *a, dccd_pq_type t, const pq_vstat *s, pq_byte
 
 /* ---- helpers ------------------------------------------------------------ */
 
+/* Largest v1 level prefix put in place in front of a page's values. */
+#define PQ_INPLACE_PRE 64u
+
 static int append_fixed(dccd_buf *b, const uint8_t *src, size_t width, size_t n, dccd_error *err)
 {
     size_t bytes;
@@ -365,7 +427,8 @@ static int check_i32(size_t v, const char *what, const char *col, dccd_error *er
 }
 
 /* Compress body (and prepend the uncompressed levels lv for v2), build the
- * page header and append header + payload to out.  *page_bytes receives the
+ * page header and append header + payload to out (out NULL: write them to
+ * the output at w->pos).  *page_bytes receives the
  * total written, *unc_bytes the uncompressed equivalent. */
 static int emit_page(dccd_pq_writer *w, const char *col, pq_page_header *h, const dccd_buf *lv,
                      const dccd_buf *body, dccd_buf *out, size_t *page_bytes, size_t *unc_bytes, dccd_error *err)
@@ -395,17 +458,49 @@ static int emit_page(dccd_pq_writer *w, const char *col, pq_page_header *h, cons
         h->has_crc = true;
         h->crc = (int32_t)crc;
     }
-    size_t before = out->len;
-    if ((rc = pq_encode_page_header(out, h, err)))
-        return rc;
-    size_t hl = out->len - before;
-    if (lvl && (rc = dccd_buf_append(out, lv->data, lvl, err)))
-        return rc;
-    if (cl && (rc = dccd_buf_append(out, cp, cl, err)))
-        return rc;
+    size_t hl;
+    if (!out) {
+        /* straight to the output: no copy of the payload into a chunk */
+        dccd_buf_reset(&w->hdr);
+        if ((rc = pq_encode_page_header(&w->hdr, h, err)))
+            return rc;
+        hl = w->hdr.len;
+        if ((rc = pq_wout(w, w->hdr.data, hl, err)) || (lvl && (rc = pq_wout(w, lv->data, lvl, err))) ||
+            (cl && (rc = pq_wout(w, cp, cl, err))))
+            return rc;
+    } else {
+        size_t before = out->len;
+        if ((rc = pq_encode_page_header(out, h, err)))
+            return rc;
+        hl = out->len - before;
+        if (lvl && (rc = dccd_buf_append(out, lv->data, lvl, err)))
+            return rc;
+        if (cl && (rc = dccd_buf_append(out, cp, cl, err)))
+            return rc;
+    }
     *page_bytes = hl + cmp;
     *unc_bytes = hl + unc;
     return DCCD_OK;
+}
+
+/* Definition levels of n rows without nulls: what pq_rle_encode_u8 gives
+ * for n 1s (one RLE run from 8 values on), without building the 1s. */
+static int levels_ones(dccd_buf *lb, size_t n, dccd_error *err)
+{
+    uint8_t t[11];
+    size_t k = 0;
+    if (n < 8) {
+        static const uint8_t ones[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+        return pq_rle_encode_u8(lb, ones, n, 1, err);
+    }
+    uint64_t v = (uint64_t)n << 1;
+    while (v >= 0x80) {
+        t[k++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    t[k++] = (uint8_t)v;
+    t[k++] = 1;
+    return dccd_buf_append(lb, t, k, err);
 }
 
 static int push_page(dccd_pq_writer *w, const pq_wpage *p, dccd_error *err)
@@ -560,13 +655,17 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
     const size_t nrows = w->rg_rows;
     const bool opt = c->f.optional;
     const bool v2 = w->o.data_page_v2;
-    const uint8_t *defs = opt ? c->defs.data : NULL;
+    /* defs empty: no null in the row group (see buffer_rows) */
+    const uint8_t *defs = opt && c->defs.len ? c->defs.data : NULL;
     int rc;
 
     bool dict_mode = t == DCCD_PQ_BYTE_ARRAY && !c->f.no_dictionary;
     bool delta = c->f.delta && (t == DCCD_PQ_INT32 || t == DCCD_PQ_INT64);
     bool fallen = false;
     size_t dict_pages = 0, plain_from = 0; /* first value index encoded PLAIN in a dict chunk */
+    /* without a dictionary page to put first, pages go straight out */
+    const bool direct = !dict_mode;
+    const uint64_t direct_start = w->pos;
     w->n_pages = 0;
     dccd_buf_reset(&w->chunk);
     dccd_buf_reset(&w->dictpg);
@@ -656,7 +755,7 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
             size_t at = lb->len;
             if (!v2 && (rc = dccd_buf_append_u32le(lb, 0, err)))
                 return rc;
-            if ((rc = pq_rle_encode_u8(lb, defs + r0, prow, 1, err)))
+            if ((rc = defs ? pq_rle_encode_u8(lb, defs + r0, prow, 1, err) : levels_ones(lb, prow, err)))
                 return dccd_err_prefix(err, rc, "column %s", col);
             if (!v2)
                 dccd_store_u32le(lb->data + at, (uint32_t)(lb->len - at - 4));
@@ -665,6 +764,10 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
         /* ---- values */
         int enc = DCCD_PQ_ENC_PLAIN;
         dccd_buf *vb = &w->page;
+        const dccd_buf *body = &w->page;
+        dccd_buf inplace = DCCD_BUF_INIT;
+        uint8_t saved[PQ_INPLACE_PRE];
+        size_t pre = 0;
         if (dict_mode && !fallen) {
             enc = DCCD_PQ_ENC_RLE_DICTIONARY;
             if (nv > w->idx_cap) {
@@ -685,6 +788,21 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
                 fallen = true;
                 plain_from = v0 + nv;
             }
+        } else if (PQ_HOST_LE && c->width > 1 && !delta &&
+                   (!w->page.len || (w->page.len <= PQ_INPLACE_PRE && v0 * c->width >= w->page.len))) {
+            /* PLAIN fixed width: the values are the page bytes already; the
+             * v1 level prefix is put over the previous page's last value
+             * bytes (saved, restored after emit_page) so that the body is
+             * one contiguous range of c->vals, compressed without a copy. */
+            pre = w->page.len;
+            uint8_t *vp = c->vals.data + v0 * c->width - pre;
+            if (pre) {
+                memcpy(saved, vp, pre);
+                memcpy(vp, w->page.data, pre);
+            }
+            inplace.data = vp;
+            inplace.len = inplace.cap = pre + nv * c->width;
+            body = &inplace;
         } else {
             switch (t) {
             case DCCD_PQ_BOOLEAN: rc = pq_plain_encode_bool(vb, c->vals.data + v0, nv, err); break;
@@ -734,9 +852,12 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
             d->definition_level_encoding = DCCD_PQ_ENC_RLE;
             d->repetition_level_encoding = DCCD_PQ_ENC_RLE;
         }
-        pg.offset = (int64_t)w->chunk.len;
+        pg.offset = direct ? (int64_t)(w->pos - direct_start) : (int64_t)w->chunk.len;
         size_t pb, ub;
-        if ((rc = emit_page(w, col, &h, v2 ? &w->lv : NULL, &w->page, &w->chunk, &pb, &ub, err)))
+        rc = emit_page(w, col, &h, v2 ? &w->lv : NULL, body, direct ? NULL : &w->chunk, &pb, &ub, err);
+        if (pre)
+            memcpy(inplace.data, saved, pre);
+        if (rc)
             return rc;
         if ((rc = check_i32(pb, "page", col, err)))
             return rc;
@@ -776,16 +897,16 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
         add_encoding(m, DCCD_PQ_ENC_RLE);
 
     /* ---- write */
-    int64_t start = (int64_t)w->pos;
+    int64_t start = direct ? (int64_t)direct_start : (int64_t)w->pos;
     if (w->dictpg.len) {
         m->has_dictionary_page_offset = true;
         m->dictionary_page_offset = start;
         if ((rc = pq_wout(w, w->dictpg.data, w->dictpg.len, err)))
             return rc;
     }
-    int64_t data_start = (int64_t)w->pos;
+    int64_t data_start = direct ? (int64_t)direct_start : (int64_t)w->pos;
     m->data_page_offset = data_start;
-    if ((rc = pq_wout(w, w->chunk.data, w->chunk.len, err)))
+    if (!direct && (rc = pq_wout(w, w->chunk.data, w->chunk.len, err)))
         return rc;
     cc->file_offset = start;
     m->total_compressed_size = (int64_t)total_cmp;

@@ -84,7 +84,13 @@ int pq_plain_decode_byte_array(const uint8_t *src, size_t len, size_t n, dccd_bu
         *consumed = pos;
     if (total == 0)
         return DCCD_OK;
-    int rc = dccd_buf_reserve(data, total, err);
+    /* 16 bytes of slack: short values are copied as one fixed 16-byte
+     * block (no variable-length memcpy call) when the input has 16 bytes
+     * left too; the bytes past each value are overwritten or past len */
+    size_t room;
+    if (!dccd_add_ok(total, 16, &room))
+        return dccd_err_set(err, DCCD_ERANGE, "PLAIN byte array: %zu bytes overflow", total);
+    int rc = dccd_buf_reserve(data, room, err);
     if (rc)
         return rc;
     /* pass 2: copy */
@@ -92,7 +98,11 @@ int pq_plain_decode_byte_array(const uint8_t *src, size_t len, size_t n, dccd_bu
     pos = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t l = lens[i];
-        memcpy(o, src + pos + 4, l);
+        const uint8_t *v = src + pos + 4;
+        if (l <= 16 && len - (pos + 4) >= 16)
+            memcpy(o, v, 16);
+        else
+            memcpy(o, v, l);
         o += l;
         pos += 4 + (size_t)l;
     }

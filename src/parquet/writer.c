@@ -39,6 +39,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "parquet/codec.h"
@@ -84,9 +85,12 @@ int pq_wout(dccd_pq_writer *w, const void *p, size_t n, dccd_error *err)
         return dccd_err_set(err, DCCD_ESTATE, "%s: writer failed earlier", w->name);
     if (!n)
         return DCCD_OK;
-    if (w->olen + n > PQ_OBUF_CAP && (rc = oflush(w, err)))
+    /* large pieces (whole pages) are written from where they are, after
+     * what is buffered: no copy into the output buffer */
+    const size_t direct = PQ_OBUF_CAP / 8;
+    if ((w->olen + n > PQ_OBUF_CAP || n >= direct) && (rc = oflush(w, err)))
         return rc;
-    if (n >= PQ_OBUF_CAP) {
+    if (n >= direct) {
         if ((rc = dccd_write_all(w->fd, p, n, w->name, err))) {
             w->failed = true;
             return rc;
@@ -412,6 +416,34 @@ static int check_columns(dccd_pq_writer *w, const dccd_pq_column *cols, size_t n
     return DCCD_OK;
 }
 
+/* Ask for transparent huge pages on a large buffer just grown: the first
+ * touch of the fresh row-group buffers (page faults, zeroing) was a quarter
+ * of an encode.  Only a hint: its result is ignored. */
+static void big_hint(void *p, size_t n)
+{
+#if defined(MADV_HUGEPAGE)
+    const uintptr_t pg = 4096, huge = (uintptr_t)2 << 20;
+    if (!p || n < 2 * huge)
+        return;
+    uintptr_t a = ((uintptr_t)p + pg - 1) & ~(pg - 1), e = ((uintptr_t)p + n) & ~(pg - 1);
+    if (e > a)
+        (void)madvise((void *)a, (size_t)(e - a), MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
+/* dccd_buf_reserve, with the huge-page hint when the buffer moved. */
+static int reserve_big(dccd_buf *b, size_t extra, dccd_error *err)
+{
+    size_t cap = b->cap;
+    int rc = dccd_buf_reserve(b, extra, err);
+    if (!rc && b->cap != cap)
+        big_hint(b->data, b->cap);
+    return rc;
+}
+
 static int offs_reserve(pq_wcol *c, size_t need, dccd_error *err)
 {
     if (need <= c->offs_cap)
@@ -424,6 +456,7 @@ static int offs_reserve(pq_wcol *c, size_t need, dccd_error *err)
         return DCCD_ENOMEM_MSG(err);
     if (!c->offs)
         no[0] = 0;
+    big_hint(no, nc * sizeof *no);
     c->offs = no;
     c->offs_cap = nc;
     return DCCD_OK;
@@ -434,30 +467,45 @@ static int buffer_rows(pq_wcol *c, const dccd_pq_column *in, size_t r0, size_t n
 {
     int rc;
     const uint8_t *valid = c->f.optional ? in->validity : NULL;
-    if (c->f.optional) {
-        uint8_t *d;
-        if ((rc = dccd_buf_extend(&c->defs, n, &d, err)))
+    size_t nvalid = n;
+    if (valid) {
+        nvalid = 0;
+        for (size_t i = 0; i < n; i++)
+            nvalid += valid[r0 + i] != 0;
+        if (nvalid == n)
+            valid = NULL; /* no null in this batch */
+    }
+    /* Definition levels are only materialised once the row group has a
+     * null: while c->defs is empty every buffered row (c->nvals of them) is
+     * valid, and pq_write_chunk writes one RLE run of 1s. */
+    if (c->f.optional && (valid || c->defs.len)) {
+        size_t before = c->defs.len ? 0 : c->nvals, add;
+        if (!dccd_add_ok(before, n, &add))
+            return dccd_err_set(err, DCCD_ERANGE, "row group too large");
+        if ((rc = reserve_big(&c->defs, add, err)))
             return rc;
+        uint8_t *d = c->defs.data + c->defs.len;
+        memset(d, 1, before);
+        d += before;
         if (valid) {
             for (size_t i = 0; i < n; i++)
                 d[i] = valid[r0 + i] != 0;
         } else {
             memset(d, 1, n);
         }
+        c->defs.len += add;
     }
     if (c->width) {
         const uint8_t *src = (const uint8_t *)in->values + r0 * c->width;
-        size_t nv = n;
-        if (valid) {
-            nv = 0;
-            for (size_t i = 0; i < n; i++)
-                nv += valid[r0 + i] != 0;
-        }
+        size_t nv = nvalid;
         if (!nv)
             return DCCD_OK;
         uint8_t *dst;
-        if ((rc = dccd_buf_extend(&c->vals, nv * c->width, &dst, err)))
+        size_t bytes = nv * c->width; /* <= n * width: the caller's array */
+        if ((rc = reserve_big(&c->vals, bytes, err)))
             return rc;
+        dst = c->vals.data + c->vals.len;
+        c->vals.len += bytes;
         if (c->f.type == DCCD_PQ_BOOLEAN) {
             for (size_t i = 0; i < n; i++)
                 if (!valid || valid[r0 + i])
@@ -488,7 +536,8 @@ static int buffer_rows(pq_wcol *c, const dccd_pq_column *in, size_t r0, size_t n
     if (!valid) {
         size_t bytes = (size_t)(o[n] - o[0]);
         int64_t base = (int64_t)c->data.len - o[0];
-        if (bytes && (rc = dccd_buf_append(&c->data, in->data + o[0], bytes, err)))
+        if (bytes && ((rc = reserve_big(&c->data, bytes, err)) ||
+                      (rc = dccd_buf_append(&c->data, in->data + o[0], bytes, err))))
             return rc;
         for (size_t i = 1; i <= n; i++)
             dof[i] = o[i] + base;

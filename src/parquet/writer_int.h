@@ -70,7 +70,7 @@ typedef struct pq_wcol {
     dccd_buf data;          /* BYTE_ARRAY: non-null values' bytes */
     int64_t *offs;          /* BYTE_ARRAY: nvals + 1 offsets into data */
     size_t offs_cap;
-    dccd_buf defs;          /* optional columns: one 0/1 byte per row */
+    dccd_buf defs;          /* optional columns: one 0/1 byte per row, empty while no row is null */
     size_t nvals;           /* non-null values buffered */
 } pq_wcol;
 
