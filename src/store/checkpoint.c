@@ -152,7 +152,7 @@ static size_t table_tid_nulls(const dccd_table *t)
  * changes with null tids, so a file written under one key may hold
  * duplicates under the other: raw row-group copies under a key are only
  * right when the file is unique under it. */
-static bool file_unique_under(dccd_pq_file *f, const char *which)
+bool dccd_file_unique_under(dccd_pq_file *f, const char *which)
 {
     const char *v = dccd_pq_kv_get(f, DCCD_UNIQUE_KEYS_KEY);
     if (!v)
@@ -306,7 +306,7 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
             fast = false; /* the key changes between steps: full path */
         /* copying row groups raw keeps their rows as they are: only right
          * when the file holds each key of this fold once */
-        if (fast && !file_unique_under(f, tid_mode ? "tid" : "composite"))
+        if (fast && !dccd_file_unique_under(f, tid_mode ? "tid" : "composite"))
             fast = false;
     }
     if (fast) {

@@ -312,7 +312,7 @@ static int sort_by_ts(dccd_table *t, dccd_error *err)
  * later row group may continue that TS.  For trades keyed on tid, file rows
  * whose tid occurs in P are dropped (a hash set over P) and the rest merged
  * by TS; this needs a file without duplicate tids, which is what dccd's
- * checkpoint writes (the file carries dccd.wal_applied >= 1).  Ties keep
+ * checkpoint records (dccd.unique_keys lists "tid").  Ties keep
  * the fold's order: file rows first, then segment rows in save order.
  *
  * Anything else (row groups without TS statistics or overlapping, trades
@@ -521,7 +521,7 @@ static int stream_period(dccd_store *s, const dccd_period *p, int64_t start, int
     bool ok = true;
     if (sc.fold) {
         ok = fold_mode(&ps, p->type, &sc.mode);
-        if (ok && sc.mode == DCCD_KEY_TID && ps.f && dccd_wal_applied(ps.f) == 0)
+        if (ok && sc.mode == DCCD_KEY_TID && ps.f && !dccd_file_unique_under(ps.f, "tid"))
             ok = false; /* not known to be free of duplicate tids */
     }
     int nrg = ps.f ? dccd_pq_num_row_groups(ps.f) : 0;

@@ -247,6 +247,9 @@ uint64_t dccd_wal_applied(dccd_pq_file *f);
 /* Trades period files written by a checkpoint: the keys ("tid",
  * "composite", comma-separated) under which every row is unique. */
 #define DCCD_UNIQUE_KEYS_KEY "dccd.unique_keys"
+/* Does the footer record (dccd.unique_keys, written by checkpoints) say the
+ * trades file holds each key of mode `which` ("tid" / "composite") once? */
+bool dccd_file_unique_under(dccd_pq_file *f, const char *which);
 #define DCCD_SCHEMA_VERSION_KEY "dccd.schema_version"
 
 /* Open a period file for reading without following symlinks: *f NULL and

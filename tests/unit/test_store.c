@@ -599,6 +599,93 @@ static void test_trades_file_with_duplicate_tids_checkpoint(void **state)
     dccd_store_close(s);
 }
 
+/* One trade row per spec "TSsec:price:side:tid" (tid "-" = null). */
+static void make_trade_rows(dccd_table *t, const char *const *spec, size_t n)
+{
+    assert_int_equal(dccd_table_alloc(t, DCCD_TRADES, n, NULL), DCCD_OK);
+    assert_int_equal(dccd_table_col_validity(t, TR_TID, NULL), DCCD_OK);
+    dccd_pq_column *side = &t->cols[TR_SIDE], *tid = &t->cols[TR_TID];
+    side->data = malloc(n * 4 + 1);
+    tid->data = malloc(n * 16 + 1);
+    size_t sp = 0, tp = 0;
+    for (size_t i = 0; i < n; i++) {
+        int sec = 0;
+        double price = 0;
+        char sd[8] = "", td[16] = "";
+        assert_int_equal(sscanf(spec[i], "%d:%lf:%7[a-z]:%15s", &sec, &price, sd, td), 4);
+        ((int64_t *)t->cols[TR_TS].values)[i] = T2099 + sec * DCCD_NS;
+        ((double *)t->cols[TR_PRICE].values)[i] = price;
+        ((double *)t->cols[TR_AMOUNT].values)[i] = 1.0;
+        memcpy(side->data + sp, sd, strlen(sd));
+        sp += strlen(sd);
+        side->offsets[i + 1] = (int64_t)sp;
+        if (strcmp(td, "-") == 0) {
+            tid->validity[i] = 0;
+        } else {
+            memcpy(tid->data + tp, td, strlen(td));
+            tp += strlen(td);
+        }
+        tid->offsets[i + 1] = (int64_t)tp;
+    }
+}
+
+/* A checkpoint whose fold was on the composite key can leave one tid twice
+ * in a file without null tids; a later tid-keyed pending save must then
+ * fold the whole period (the seed collapses the twice-held tid), not
+ * stream the file row group by row group as if its tids were unique (the
+ * two rows of the tid sit in different row groups here). */
+static void test_trades_stream_needs_unique_tids(void **state)
+{
+    (void)state;
+    dccd_store *s = open_store(false); /* 1,000-row row groups */
+    dccd_dataset ds;
+    trades_ds(&ds);
+    dccd_error e;
+    enum { NF = 1500 };
+    char(*buf)[40] = malloc((NF + 1) * sizeof *buf);
+    const char **spec = malloc((NF + 1) * sizeof *spec);
+    assert_non_null(buf);
+    assert_non_null(spec);
+    for (int i = 0; i < NF; i++) {
+        snprintf(buf[i], sizeof buf[i], "%d:%d:sell:F%d", 10 + i, 100 + i, i);
+        spec[i] = buf[i];
+    }
+    snprintf(buf[NF], sizeof buf[NF], "2000:20:buy:X");
+    spec[NF] = buf[NF];
+    static const char *const b1[] = {"1:10:buy:X", "5:50:sell:-"};
+    static const char *const b3[] = {"5:50:sell:Y"};
+    static const char *const b4[] = {"3000:90:buy:Z"};
+    const char *const *bs[] = {b1, spec, b3, b4};
+    size_t ns[] = {2, NF + 1, 1, 1};
+    for (int i = 0; i < 4; i++) {
+        dccd_table t;
+        make_trade_rows(&t, bs[i], ns[i]);
+        assert_int_equal(dccd_store_save(s, &ds, &t, NULL, NULL, &e), DCCD_OK);
+        dccd_table_free(&t);
+        /* after b3 the file holds X twice (1 s, 2000 s), Y, the fillers;
+         * no null tid */
+        if (i < 3)
+            assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+    }
+    free(spec);
+    free(buf);
+    /* the seed: concat(file, b4) has no null tid -> unique on tid, keep
+     * last: X only at 2000 s */
+    for (int pass = 0; pass < 2; pass++) {
+        dccd_table got;
+        assert_int_equal(dccd_store_load(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &got, &e), DCCD_OK);
+        assert_int_equal(got.nrows, NF + 3);
+        const int64_t *ts = got.cols[TR_TS].values;
+        assert_true(ts[0] == T2099 + 5 * DCCD_NS);
+        assert_true(ts[got.nrows - 2] == T2099 + 2000 * DCCD_NS);
+        assert_true(ts[got.nrows - 1] == T2099 + 3000 * DCCD_NS);
+        dccd_table_free(&got);
+        if (pass == 0) /* and the checkpoint agrees */
+            assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+    }
+    dccd_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -610,6 +697,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_trades_last_ts_after_tid_replaced, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trades_key_switch_to_composite_checkpoint, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trades_file_with_duplicate_tids_checkpoint, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trades_stream_needs_unique_tids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_batch_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_provenance_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupt_file_skipped_and_never_overwritten, setup, teardown),
