@@ -613,6 +613,44 @@ out:
     return rc;
 }
 
+/* Would a dictionary pay for this chunk?  Sampled on the first values of
+ * its first page: when nearly every sampled value is distinct and the
+ * dictionary those distinct values project to would pass the page limit
+ * anyway, the chunk is written PLAIN from its first page (what the limit
+ * would decide after hashing a whole page: unique trade ids, say), as
+ * other writers do with a cardinality sample. */
+#define PQ_DICT_SAMPLE 2048
+static bool dict_hopeless(const pq_wcol *c, size_t v0, size_t nv, size_t limit)
+{
+    size_t n = nv < PQ_DICT_SAMPLE ? nv : PQ_DICT_SAMPLE;
+    if (n < 256 || c->nvals < 4 * n)
+        return false;
+    uint64_t *slots = calloc(2 * PQ_DICT_SAMPLE, sizeof *slots);
+    if (!slots)
+        return false; /* no sample: keep trying the dictionary */
+    const size_t mask = 2 * PQ_DICT_SAMPLE - 1;
+    size_t distinct = 0, bytes = 0;
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *p = c->data.data + c->offs[v0 + i];
+        size_t len = (size_t)(c->offs[v0 + i + 1] - c->offs[v0 + i]);
+        uint64_t h = pq_bloom_hash(p, len) | 1; /* 0 marks an empty slot */
+        size_t k = (size_t)h & mask;
+        while (slots[k] && slots[k] != h)
+            k = (k + 1) & mask;
+        if (!slots[k]) {
+            slots[k] = h;
+            distinct++;
+            bytes += len + 4;
+        }
+    }
+    free(slots);
+    if (distinct * 10 < n * 9) /* fewer than 90% distinct: worth a try */
+        return false;
+    /* projected dictionary: the chunk's values at the sample's rate */
+    double projected = (double)bytes / (double)n * (double)c->nvals;
+    return projected > (double)limit;
+}
+
 /* dict_used: some pages are RLE_DICTIONARY; values before plain_from are
  * then all in the dictionary (whose hashes are reused), the rest PLAIN. */
 static int build_bloom(dccd_pq_writer *w, const pq_wcol *c, bool dict_used, size_t plain_from, pq_wextra *ex,
@@ -768,6 +806,10 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
         dccd_buf inplace = DCCD_BUF_INIT;
         uint8_t saved[PQ_INPLACE_PRE];
         size_t pre = 0;
+        if (dict_mode && !fallen && dict_pages == 0 && dict_hopeless(c, v0, nv, w->o.dictionary_page_limit)) {
+            fallen = true;
+            plain_from = v0;
+        }
         if (dict_mode && !fallen) {
             enc = DCCD_PQ_ENC_RLE_DICTIONARY;
             if (nv > w->idx_cap) {

@@ -375,6 +375,77 @@ static int enc_count(const pq_column_meta *m, int page_type, int enc)
     return 0;
 }
 
+/* A chunk whose sampled values are nearly all distinct, and whose projected
+ * dictionary would pass the limit, is written PLAIN from its first page (no
+ * dictionary page at all); a column with few distinct values, or half
+ * distinct, still tries the dictionary.  Values read back exactly. */
+static void test_dict_skipped_for_unique_values(void **state)
+{
+    (void)state;
+    char p[300];
+    tpath(p, sizeof p, "dict_unique.parquet");
+    enum { N = 20000 };
+    int64_t *offs[3];
+    uint8_t *data[3];
+    for (int k = 0; k < 3; k++) {
+        offs[k] = malloc((N + 1) * sizeof *offs[k]);
+        data[k] = malloc(N * 16);
+        assert_non_null(offs[k]);
+        assert_non_null(data[k]);
+        offs[k][0] = 0;
+    }
+    for (int i = 0; i < N; i++) {
+        int vals[3] = {1000000 + i, i % 13, i / 2};
+        for (int k = 0; k < 3; k++) {
+            int l = snprintf((char *)data[k] + offs[k][i], 16, "t%d", vals[k]);
+            offs[k][i + 1] = offs[k][i] + l;
+        }
+    }
+    dccd_pq_field f[3] = {fld("uniq", DCCD_PQ_BYTE_ARRAY, false), fld("low", DCCD_PQ_BYTE_ARRAY, false),
+                          fld("half", DCCD_PQ_BYTE_ARRAY, false)};
+    dccd_pq_column c[3];
+    memset(c, 0, sizeof c);
+    for (int k = 0; k < 3; k++) {
+        c[k].type = DCCD_PQ_BYTE_ARRAY;
+        c[k].n = N;
+        c[k].offsets = offs[k];
+        c[k].data = data[k];
+    }
+    dccd_pq_write_options o;
+    dccd_pq_write_options_init(&o);
+    o.dictionary_page_limit = 64 * 1024;
+    dccd_pq_writer *w;
+    dccd_error e;
+    assert_int_equal(dccd_pq_writer_open(p, f, 3, &o, &w, &e), DCCD_OK);
+    assert_int_equal(dccd_pq_writer_write(w, c, N, &e), DCCD_OK);
+    assert_int_equal(dccd_pq_writer_close(w, &e), DCCD_OK);
+    dccd_pq_file *pf = open_ok(p);
+    const pq_column_chunk *cc = pf->meta.row_groups[0].columns;
+    const pq_column_meta *m = &cc[0].meta_data;
+    assert_false(m->has_dictionary_page_offset);
+    assert_int_equal(enc_count(m, PQ_PAGE_DATA, DCCD_PQ_ENC_RLE_DICTIONARY), 0);
+    assert_true(enc_count(m, PQ_PAGE_DATA, DCCD_PQ_ENC_PLAIN) >= 1);
+    m = &cc[1].meta_data;
+    assert_true(m->has_dictionary_page_offset);
+    assert_int_equal(enc_count(m, PQ_PAGE_DATA, DCCD_PQ_ENC_PLAIN), 0);
+    m = &cc[2].meta_data; /* half distinct: the dictionary is tried */
+    assert_true(m->has_dictionary_page_offset);
+    assert_true(enc_count(m, PQ_PAGE_DATA, DCCD_PQ_ENC_RLE_DICTIONARY) >= 1);
+    for (int k = 0; k < 3; k++) {
+        dccd_pq_column got;
+        assert_int_equal(dccd_pq_read_column(pf, 0, k, &got, &e), DCCD_OK);
+        assert_int_equal(got.n, N);
+        assert_memory_equal(got.offsets, c[k].offsets, (N + 1) * sizeof(int64_t));
+        assert_memory_equal(got.data, c[k].data, (size_t)c[k].offsets[N]);
+        dccd_pq_column_free(&got);
+    }
+    dccd_pq_close(pf);
+    for (int k = 0; k < 3; k++) {
+        free(offs[k]);
+        free(data[k]);
+    }
+}
+
 static void test_dict_fallback(void **state)
 {
     (void)state;
@@ -864,7 +935,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schema_footer), cmocka_unit_test(test_invalid_schema),
         cmocka_unit_test(test_invalid_input), cmocka_unit_test(test_stats_edges),
-        cmocka_unit_test(test_dict_fallback), cmocka_unit_test(test_page_index),
+        cmocka_unit_test(test_dict_fallback), cmocka_unit_test(test_dict_skipped_for_unique_values), cmocka_unit_test(test_page_index),
         cmocka_unit_test(test_bloom),         cmocka_unit_test(test_copy_row_group),
         cmocka_unit_test(test_io_errors),     cmocka_unit_test(test_empty),
     };
