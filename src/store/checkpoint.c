@@ -54,7 +54,19 @@ typedef struct tid_set {
     size_t *slots; /* row + 1 */
     size_t mask;
     const dccd_pq_column *col;
+    /* smallest and largest tid of the set in Parquet's BYTE_ARRAY order
+     * (unsigned bytes, a prefix first); lo_row == SIZE_MAX when empty */
+    size_t lo_row, hi_row;
 } tid_set;
+
+/* Parquet's unsigned lexicographic order of byte strings. */
+static int bytes_order(const uint8_t *a, size_t la, const uint8_t *b, size_t lb)
+{
+    int c = memcmp(a, b, la < lb ? la : lb);
+    if (c)
+        return c;
+    return la < lb ? -1 : la > lb;
+}
 
 static int tid_set_build(tid_set *s, const dccd_pq_column *col, size_t n, dccd_error *err)
 {
@@ -66,9 +78,21 @@ static int tid_set_build(tid_set *s, const dccd_pq_column *col, size_t n, dccd_e
         return DCCD_ENOMEM_MSG(err);
     s->mask = cap - 1;
     s->col = col;
+    s->lo_row = s->hi_row = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
         if (!dccd_col_valid(col, i))
             continue;
+        const uint8_t *v = col->data + col->offsets[i];
+        size_t len = (size_t)(col->offsets[i + 1] - col->offsets[i]);
+        if (s->lo_row == SIZE_MAX) {
+            s->lo_row = s->hi_row = i;
+        } else {
+            const uint8_t *lo = col->data + col->offsets[s->lo_row], *hi = col->data + col->offsets[s->hi_row];
+            if (bytes_order(v, len, lo, (size_t)(col->offsets[s->lo_row + 1] - col->offsets[s->lo_row])) < 0)
+                s->lo_row = i;
+            else if (bytes_order(v, len, hi, (size_t)(col->offsets[s->hi_row + 1] - col->offsets[s->hi_row])) > 0)
+                s->hi_row = i;
+        }
         size_t h = (size_t)XXH3_64bits(col->data + col->offsets[i], (size_t)(col->offsets[i + 1] - col->offsets[i])) &
                    s->mask;
         while (s->slots[h])
@@ -97,10 +121,35 @@ static int rg_tid_collides(dccd_pq_file *f, int rg, int tidcol, const dccd_table
 {
     *hit = false;
     const dccd_pq_column *tc = &pend->cols[TR_TID];
+    if (set->lo_row == SIZE_MAX)
+        return DCCD_OK; /* no tid pending */
+    /* the row group's tid statistics (exact bounds, or a truncated min
+     * prefix and a rounded-up max: bounds either way): pending tids outside
+     * them cannot occur in it.  Trade ids of one exchange and day mostly
+     * have one length, so a day's later tids lie above every earlier row
+     * group's max and the whole range test settles it at once. */
+    const uint8_t *rmin = NULL, *rmax = NULL;
+    size_t rmin_len = 0, rmax_len = 0;
+    dccd_pq_chunk_info ci;
+    if (dccd_pq_chunk(f, rg, tidcol, &ci, NULL) == DCCD_OK && ci.stats.has_min && ci.stats.has_max) {
+        rmin = ci.stats.min, rmin_len = ci.stats.min_len;
+        rmax = ci.stats.max, rmax_len = ci.stats.max_len;
+        const uint8_t *plo = tc->data + tc->offsets[set->lo_row], *phi = tc->data + tc->offsets[set->hi_row];
+        size_t plo_len = (size_t)(tc->offsets[set->lo_row + 1] - tc->offsets[set->lo_row]);
+        size_t phi_len = (size_t)(tc->offsets[set->hi_row + 1] - tc->offsets[set->hi_row]);
+        if (bytes_order(phi, phi_len, rmin, rmin_len) < 0 || bytes_order(plo, plo_len, rmax, rmax_len) > 0)
+            return DCCD_OK;
+    }
     bool maybe = false;
     for (size_t i = 0; i < pend->nrows && !maybe; i++) {
         if (!dccd_col_valid(tc, i))
             continue;
+        if (rmin) {
+            const uint8_t *v = tc->data + tc->offsets[i];
+            size_t len = (size_t)(tc->offsets[i + 1] - tc->offsets[i]);
+            if (bytes_order(v, len, rmin, rmin_len) < 0 || bytes_order(v, len, rmax, rmax_len) > 0)
+                continue;
+        }
         int res;
         int rc = dccd_pq_bloom_check(f, rg, tidcol, tc->data + tc->offsets[i],
                                      (size_t)(tc->offsets[i + 1] - tc->offsets[i]), &res, err);
@@ -238,7 +287,7 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
     dccd_table_init(&pend, p->type);
     dccd_table_init(&rows, p->type);
     dccd_table_init(&tail, p->type);
-    tid_set set = {NULL, 0, NULL};
+    tid_set set = {NULL, 0, NULL, SIZE_MAX, SIZE_MAX};
     int64_t *lo = NULL, *hi = NULL;
     if (!sparts || !pp) {
         rc = DCCD_ENOMEM_MSG(err);
