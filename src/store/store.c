@@ -212,17 +212,23 @@ static int64_t period_key(const dccd_dataset *ds, int64_t ts)
     return d;
 }
 
+/* listed/nlisted: the period's segments when the caller has them (taken
+ * over and freed here), else NULL (listed here). */
 static int should_checkpoint(dccd_store *s, const dccd_period *p, const dccd_dataset *ds, int64_t last_ts,
-                             bool *yes, dccd_error *err)
+                             dccd_segment *listed, size_t nlisted, bool *yes, dccd_error *err)
 {
     *yes = s->opts.sync_checkpoint;
-    if (*yes)
+    if (*yes) {
+        free(listed);
         return DCCD_OK;
-    dccd_segment *segs = NULL;
-    size_t n = 0;
-    int rc = dccd_wal_list(s, p, &segs, &n, err);
-    if (rc)
-        return rc;
+    }
+    dccd_segment *segs = listed;
+    size_t n = nlisted;
+    if (!segs) {
+        int rc = dccd_wal_list(s, p, &segs, &n, err);
+        if (rc)
+            return rc;
+    }
     if (n == 0) {
         free(segs);
         return DCCD_OK;
@@ -377,9 +383,11 @@ int dccd_store_save(dccd_store *s, const dccd_dataset *ds, const dccd_table *bat
         }
         dccd_period_lock lk;
         if ((rc = dccd_lock_acquire(s->locks, s->rootfd, p.lockrel, &lk, err)) == DCCD_OK) {
-            rc = dccd_wal_append(s, &p, rows, prov, err);
+            dccd_segment *listed = NULL;
+            size_t nlisted = 0;
+            rc = dccd_wal_append_list(s, &p, rows, prov, &listed, &nlisted, err);
             bool cp = false;
-            if (!rc && (rc = should_checkpoint(s, &p, ds, max_ts, &cp, err)) == DCCD_OK && cp) {
+            if (!rc && (rc = should_checkpoint(s, &p, ds, max_ts, listed, nlisted, &cp, err)) == DCCD_OK && cp) {
                 dccd_error cerr;
                 /* the rows are durable in the log: a failed fold is reported, not lost */
                 int crc = dccd_checkpoint_locked(s, &p, NULL, &cerr);

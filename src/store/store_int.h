@@ -237,6 +237,11 @@ int dccd_wal_list(dccd_store *s, const dccd_period *p, dccd_segment **segs, size
 /* Write rows as a new segment (caller holds the period lock). */
 int dccd_wal_append(dccd_store *s, const dccd_period *p, const dccd_table *rows, const dccd_provenance *prov,
                     dccd_error *err);
+/* The same, also handing back the period's segments after the append (the
+ * new one last; *segs_out malloc'd, NULL when it could not be built), so a
+ * save decides whether to checkpoint without listing the log again. */
+int dccd_wal_append_list(dccd_store *s, const dccd_period *p, const dccd_table *rows, const dccd_provenance *prov,
+                         dccd_segment **segs_out, size_t *n_out, dccd_error *err);
 /* Read one segment into a canonical table; *prov_json (malloc'd or NULL)
  * gets its provenance.  DCCD_ENOTFOUND when it vanished (folded). */
 int dccd_wal_read(dccd_store *s, const dccd_period *p, const dccd_segment *seg, dccd_table *out, char **prov_json,

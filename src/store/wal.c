@@ -68,8 +68,11 @@ static bool parse_seg_name(const char *name, uint64_t *seq, int64_t *rows)
     return true;
 }
 
-int dccd_wal_list(dccd_store *s, const dccd_period *p, dccd_segment **segs, size_t *n, dccd_error *err)
+/* dccd_wal_list, also saying whether a dot-name (a temporary) was seen. */
+static int wal_list(dccd_store *s, const dccd_period *p, dccd_segment **segs, size_t *n, bool *saw_temp,
+                    dccd_error *err)
 {
+    *saw_temp = false;
     *segs = NULL;
     *n = 0;
     int dfd;
@@ -90,6 +93,8 @@ int dccd_wal_list(dccd_store *s, const dccd_period *p, dccd_segment **segs, size
     while ((e = readdir(d)) != NULL) {
         uint64_t seq;
         int64_t rows;
+        if (e->d_name[0] == '.' && strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            *saw_temp = true;
         if (!parse_seg_name(e->d_name, &seq, &rows))
             continue;
         dccd_segment *ns = dccd_array_grow(*segs, &cap, *n, sizeof *ns, 16);
@@ -110,6 +115,12 @@ int dccd_wal_list(dccd_store *s, const dccd_period *p, dccd_segment **segs, size
     if (*n > 1)
         qsort(*segs, *n, sizeof **segs, seg_cmp);
     return DCCD_OK;
+}
+
+int dccd_wal_list(dccd_store *s, const dccd_period *p, dccd_segment **segs, size_t *n, dccd_error *err)
+{
+    bool saw_temp;
+    return wal_list(s, p, segs, n, &saw_temp, err);
 }
 
 uint64_t dccd_wal_applied(dccd_pq_file *f)
@@ -154,21 +165,27 @@ int dccd_period_open_file(dccd_store *s, const dccd_period *p, dccd_pq_file **f,
     return rc;
 }
 
-int dccd_wal_append(dccd_store *s, const dccd_period *p, const dccd_table *rows, const dccd_provenance *prov,
-                    dccd_error *err)
+int dccd_wal_append_list(dccd_store *s, const dccd_period *p, const dccd_table *rows, const dccd_provenance *prov,
+                         dccd_segment **segs_out, size_t *n_out, dccd_error *err)
 {
+    if (segs_out) {
+        *segs_out = NULL;
+        *n_out = 0;
+    }
     dccd_segment *segs = NULL;
     size_t n = 0;
-    int rc = dccd_wal_list(s, p, &segs, &n, err);
+    bool saw_temp = false;
+    int rc = wal_list(s, p, &segs, &n, &saw_temp, err);
     if (rc)
         return rc;
     uint64_t next = n ? segs[n - 1].seq : 0;
-    free(segs);
     /* never add rows to a period whose file cannot be read: they could not
      * be folded without losing the file's rows (the seed's rule) */
     dccd_pq_file *f = NULL;
-    if ((rc = dccd_period_open_file(s, p, &f, err)))
+    if ((rc = dccd_period_open_file(s, p, &f, err))) {
+        free(segs);
         return dccd_err_prefix(err, rc, "save refused, the period file cannot be read (it is left untouched)");
+    }
     if (f) {
         uint64_t applied = dccd_wal_applied(f);
         if (applied > next)
@@ -177,13 +194,15 @@ int dccd_wal_append(dccd_store *s, const dccd_period *p, const dccd_table *rows,
     }
     next++;
     int dfd;
-    if ((rc = dccd_dir_open(s->rootfd, p->waldir, true, &dfd, err)))
+    if ((rc = dccd_dir_open(s->rootfd, p->waldir, true, &dfd, err))) {
+        free(segs);
         return rc;
-    dccd_remove_stale_temps(dfd, NULL, 3600); /* segments of crashed writers (we hold the period lock) */
-    char name[sizeof ((dccd_segment *)0)->name], what[DCCD_REL_MAX + 160], seqtxt[24];
+    }
+    if (saw_temp) /* segments of crashed writers (we hold the period lock) */
+        dccd_remove_stale_temps(dfd, NULL, 3600);
+    char name[sizeof ((dccd_segment *)0)->name], what[DCCD_REL_MAX + 160];
     snprintf(name, sizeof name, "%020" PRIu64 "-%zu.seg", next, rows->nrows);
     snprintf(what, sizeof what, "%s/%s/%s", s->root, p->waldir, name);
-    snprintf(seqtxt, sizeof seqtxt, "%" PRIu64, next);
     dccd_pq_kv kv[3];
     size_t nkv = 0;
     kv[nkv++] = (dccd_pq_kv){DCCD_SCHEMA_VERSION_KEY, "3"};
@@ -192,6 +211,7 @@ int dccd_wal_append(dccd_store *s, const dccd_period *p, const dccd_table *rows,
         size_t len;
         if ((rc = dccd_provenance_to_json(prov, &pj, &len, err))) {
             close(dfd);
+            free(segs);
             return rc;
         }
         kv[nkv++] = (dccd_pq_kv){DCCD_PROVENANCE_KEY, pj};
@@ -199,7 +219,27 @@ int dccd_wal_append(dccd_store *s, const dccd_period *p, const dccd_table *rows,
     rc = dccd_store_write_table(s, dfd, name, what, NULL, 0, rows, kv, nkv, err);
     free(pj);
     close(dfd);
+    if (!rc && segs_out) {
+        /* the period's segments now: those listed, then the new one */
+        dccd_segment *ns = dccd_realloc_array(segs, n + 1, sizeof *ns);
+        if (ns) {
+            segs = ns;
+            segs[n].seq = next;
+            segs[n].rows = (int64_t)rows->nrows;
+            memcpy(segs[n].name, name, sizeof name);
+            *segs_out = segs;
+            *n_out = n + 1;
+            segs = NULL;
+        } /* else: no list for the caller (it lists again) */
+    }
+    free(segs);
     return rc;
+}
+
+int dccd_wal_append(dccd_store *s, const dccd_period *p, const dccd_table *rows, const dccd_provenance *prov,
+                    dccd_error *err)
+{
+    return dccd_wal_append_list(s, p, rows, prov, NULL, NULL, err);
 }
 
 int dccd_wal_read(dccd_store *s, const dccd_period *p, const dccd_segment *seg, dccd_table *out, char **prov_json,
