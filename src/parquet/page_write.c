@@ -102,63 +102,39 @@ static void stat_bool(const uint8_t *v, size_t n, pq_vstat *s)
     s->imax = any1 ? 1 : 0;
 }
 
-static void stat_f32(const float *v, size_t n, pq_vstat *s)
-{
-    /* branch-free, four independent lanes: a NaN fails both comparisons,
-     * so it never becomes min or max and only counts as "no value"; which
-     * zero wins does not matter (vstat_bytes writes -0.0 / +0.0) */
-    float mn[4] = {INFINITY, INFINITY, INFINITY, INFINITY}, mx[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
-    size_t nans = 0, i = 0;
-    for (; i + 4 <= n; i += 4)
-        for (int k = 0; k < 4; k++) {
-            float x = v[i + k];
-            nans += x != x;
-            mn[k] = x < mn[k] ? x : mn[k];
-            mx[k] = x > mx[k] ? x : mx[k];
-        }
-    for (; i < n; i++) {
-        float x = v[i];
-        nans += x != x;
-        mn[0] = x < mn[0] ? x : mn[0];
-        mx[0] = x > mx[0] ? x : mx[0];
+/* Min/max of FLOAT or DOUBLE values, branch-free in four independent lanes:
+ * a NaN fails both comparisons, so it never becomes min or max and only
+ * counts as "no value"; which zero wins does not matter (vstat_bytes writes
+ * -0.0 / +0.0).  One body for both widths, computed in the column's own type. */
+#define PQ_STAT_FLOAT(name, T)                                                                                        \
+    static void name(const T *v, size_t n, pq_vstat *s)                                                              \
+    {                                                                                                                \
+        T mn[4] = {INFINITY, INFINITY, INFINITY, INFINITY}, mx[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};    \
+        size_t nans = 0, i = 0;                                                                                      \
+        for (; i + 4 <= n; i += 4)                                                                                   \
+            for (int k = 0; k < 4; k++) {                                                                            \
+                T x = v[i + k];                                                                                      \
+                nans += x != x;                                                                                      \
+                mn[k] = x < mn[k] ? x : mn[k];                                                                       \
+                mx[k] = x > mx[k] ? x : mx[k];                                                                       \
+            }                                                                                                        \
+        for (; i < n; i++) {                                                                                         \
+            T x = v[i];                                                                                              \
+            nans += x != x;                                                                                          \
+            mn[0] = x < mn[0] ? x : mn[0];                                                                           \
+            mx[0] = x > mx[0] ? x : mx[0];                                                                           \
+        }                                                                                                            \
+        for (int k = 1; k < 4; k++) {                                                                                \
+            mn[0] = mn[k] < mn[0] ? mn[k] : mn[0];                                                                   \
+            mx[0] = mx[k] > mx[0] ? mx[k] : mx[0];                                                                   \
+        }                                                                                                            \
+        s->has = nans < n;                                                                                           \
+        s->dmin = mn[0];                                                                                             \
+        s->dmax = mx[0];                                                                                             \
     }
-    for (int k = 1; k < 4; k++) {
-        mn[0] = mn[k] < mn[0] ? mn[k] : mn[0];
-        mx[0] = mx[k] > mx[0] ? mx[k] : mx[0];
-    }
-    s->has = nans < n;
-    s->dmin = mn[0];
-    s->dmax = mx[0];
-}
-
-static void stat_f64(const double *v, size_t n, pq_vstat *s)
-{
-    /* branch-free, four independent lanes: a NaN fails both comparisons,
-     * so it never becomes min or max and only counts as "no value"; which
-     * zero wins does not matter (vstat_bytes writes -0.0 / +0.0) */
-    double mn[4] = {INFINITY, INFINITY, INFINITY, INFINITY}, mx[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
-    size_t nans = 0, i = 0;
-    for (; i + 4 <= n; i += 4)
-        for (int k = 0; k < 4; k++) {
-            double x = v[i + k];
-            nans += x != x;
-            mn[k] = x < mn[k] ? x : mn[k];
-            mx[k] = x > mx[k] ? x : mx[k];
-        }
-    for (; i < n; i++) {
-        double x = v[i];
-        nans += x != x;
-        mn[0] = x < mn[0] ? x : mn[0];
-        mx[0] = x > mx[0] ? x : mx[0];
-    }
-    for (int k = 1; k < 4; k++) {
-        mn[0] = mn[k] < mn[0] ? mn[k] : mn[0];
-        mx[0] = mx[k] > mx[0] ? mx[k] : mx[0];
-    }
-    s->has = nans < n;
-    s->dmin = mn[0];
-    s->dmax = mx[0];
-}
+PQ_STAT_FLOAT(stat_f32, float)
+PQ_STAT_FLOAT(stat_f64, double)
+#undef PQ_STAT_FLOAT
 
 static inline uint64_t load_u64be(const uint8_t *p)
 {
