@@ -31,7 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include "store/store_int.h"
 
@@ -49,13 +48,11 @@ bool dccd_schema_is_canonical(dccd_pq_file *f, dccd_data_type type, bool need_op
     return true;
 }
 
-/* Hash set of the tids of a table, for exact membership checks. */
+/* The tids of the pending rows, for exact membership checks, with their
+ * smallest and largest in Parquet's BYTE_ARRAY order (unsigned bytes, a
+ * prefix first; lo_row == SIZE_MAX when no tid is pending). */
 typedef struct tid_set {
-    size_t *slots; /* row + 1 */
-    size_t mask;
-    const dccd_pq_column *col;
-    /* smallest and largest tid of the set in Parquet's BYTE_ARRAY order
-     * (unsigned bytes, a prefix first); lo_row == SIZE_MAX when empty */
+    dccd_str_set set;
     size_t lo_row, hi_row;
 } tid_set;
 
@@ -70,14 +67,9 @@ static int bytes_order(const uint8_t *a, size_t la, const uint8_t *b, size_t lb)
 
 static int tid_set_build(tid_set *s, const dccd_pq_column *col, size_t n, dccd_error *err)
 {
-    size_t cap = 16;
-    while (cap < 2 * n + 2)
-        cap *= 2;
-    s->slots = calloc(cap, sizeof *s->slots);
-    if (!s->slots)
-        return DCCD_ENOMEM_MSG(err);
-    s->mask = cap - 1;
-    s->col = col;
+    int rc = dccd_str_set_init(&s->set, col, n, err);
+    if (rc)
+        return rc;
     s->lo_row = s->hi_row = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
         if (!dccd_col_valid(col, i))
@@ -93,26 +85,9 @@ static int tid_set_build(tid_set *s, const dccd_pq_column *col, size_t n, dccd_e
             else if (bytes_order(v, len, hi, (size_t)(col->offsets[s->hi_row + 1] - col->offsets[s->hi_row])) > 0)
                 s->hi_row = i;
         }
-        size_t h = (size_t)XXH3_64bits(col->data + col->offsets[i], (size_t)(col->offsets[i + 1] - col->offsets[i])) &
-                   s->mask;
-        while (s->slots[h])
-            h = (h + 1) & s->mask;
-        s->slots[h] = i + 1;
+        dccd_str_set_add(&s->set, i); /* a tid already in is already found */
     }
     return DCCD_OK;
-}
-
-static bool tid_set_has(const tid_set *s, const uint8_t *p, size_t len)
-{
-    size_t h = (size_t)XXH3_64bits(p, len) & s->mask;
-    while (s->slots[h]) {
-        size_t r = s->slots[h] - 1;
-        int64_t a = s->col->offsets[r], b = s->col->offsets[r + 1];
-        if ((size_t)(b - a) == len && memcmp(s->col->data + a, p, len) == 0)
-            return true;
-        h = (h + 1) & s->mask;
-    }
-    return false;
 }
 
 /* Might row group rg of f hold one of the tids of `pend`? */
@@ -166,7 +141,7 @@ static int rg_tid_collides(dccd_pq_file *f, int rg, int tidcol, const dccd_table
         return rc;
     for (size_t i = 0; i < col.n && !*hit; i++)
         if (dccd_col_valid(&col, i) &&
-            tid_set_has(set, col.data + col.offsets[i], (size_t)(col.offsets[i + 1] - col.offsets[i])))
+            dccd_str_set_has(&set->set, col.data + col.offsets[i], (size_t)(col.offsets[i + 1] - col.offsets[i])))
             *hit = true;
     dccd_pq_column_free(&col);
     return DCCD_OK;
@@ -287,7 +262,7 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
     dccd_table_init(&pend, p->type);
     dccd_table_init(&rows, p->type);
     dccd_table_init(&tail, p->type);
-    tid_set set = {NULL, 0, NULL, SIZE_MAX, SIZE_MAX};
+    tid_set set = {{NULL, 0, NULL}, SIZE_MAX, SIZE_MAX};
     int64_t *lo = NULL, *hi = NULL;
     if (!sparts || !pp) {
         rc = DCCD_ENOMEM_MSG(err);
@@ -459,7 +434,7 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
 done:
     free(lo);
     free(hi);
-    free(set.slots);
+    dccd_str_set_free(&set.set);
     dccd_table_free(&pend);
     dccd_table_free(&rows);
     dccd_table_free(&tail);

@@ -459,3 +459,55 @@ void dccd_key_set_free(dccd_key_set *ks)
     free(ks->slots);
     ks->slots = NULL;
 }
+
+int dccd_str_set_init(dccd_str_set *s, const dccd_pq_column *col, size_t n, dccd_error *err)
+{
+    size_t cap = 16;
+    while (cap < n * 2 + 2) {
+        if (cap > SIZE_MAX / 4)
+            return dccd_err_set(err, DCCD_ERANGE, "string set: too many rows");
+        cap *= 2;
+    }
+    s->slots = calloc(cap, sizeof *s->slots);
+    if (!s->slots)
+        return DCCD_ENOMEM_MSG(err);
+    s->mask = cap - 1;
+    s->col = col;
+    return DCCD_OK;
+}
+
+/* Slot of p[0..len) in s: where it is, or the empty slot where it goes. */
+static size_t str_set_slot(const dccd_str_set *s, const uint8_t *p, size_t len)
+{
+    size_t h = (size_t)XXH3_64bits(p, len) & s->mask;
+    for (; s->slots[h]; h = (h + 1) & s->mask) {
+        size_t r = s->slots[h] - 1;
+        int64_t a = s->col->offsets[r], b = s->col->offsets[r + 1];
+        if ((size_t)(b - a) == len && memcmp(s->col->data + a, p, len) == 0)
+            break;
+    }
+    return h;
+}
+
+bool dccd_str_set_add(dccd_str_set *s, size_t i)
+{
+    if (!dccd_col_valid(s->col, i))
+        return true;
+    const uint8_t *p = s->col->data + s->col->offsets[i];
+    size_t h = str_set_slot(s, p, (size_t)(s->col->offsets[i + 1] - s->col->offsets[i]));
+    if (s->slots[h])
+        return false;
+    s->slots[h] = i + 1;
+    return true;
+}
+
+bool dccd_str_set_has(const dccd_str_set *s, const uint8_t *p, size_t len)
+{
+    return s->slots && s->slots[str_set_slot(s, p, len)] != 0;
+}
+
+void dccd_str_set_free(dccd_str_set *s)
+{
+    free(s->slots);
+    s->slots = NULL;
+}

@@ -26,7 +26,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include "store/store_int.h"
 
@@ -883,7 +882,7 @@ static int trades_pending_may_replace(dccd_store *s, const dccd_period *p, bool 
     const dccd_table **pp = NULL;
     dccd_table all;
     dccd_table_init(&all, DCCD_TRADES);
-    size_t *slots = NULL;
+    dccd_str_set seen = {NULL, 0, NULL};
     if ((rc = dccd_wal_list(s, p, &segs, &nseg, err)))
         goto done;
     parts = calloc(nseg ? nseg : 1, sizeof *parts);
@@ -908,13 +907,8 @@ static int trades_pending_may_replace(dccd_store *s, const dccd_period *p, bool 
     if (k && (rc = dccd_table_concat(pp, k, &all, err)))
         goto done;
     const dccd_pq_column *tid = &all.cols[TR_TID];
-    size_t cap = 16;
-    while (cap < all.nrows * 2 + 2)
-        cap *= 2;
-    if (!(slots = calloc(cap, sizeof *slots))) {
-        rc = DCCD_ENOMEM_MSG(err);
+    if ((rc = dccd_str_set_init(&seen, tid, all.nrows, err)))
         goto done;
-    }
     int fcol = -1;
     if (f)
         for (int c = 0; c < dccd_pq_num_columns(f); c++)
@@ -924,15 +918,10 @@ static int trades_pending_may_replace(dccd_store *s, const dccd_period *p, bool 
     for (size_t i = 0; i < all.nrows; i++) {
         if (!dccd_col_valid(tid, i))
             continue;
+        if (!dccd_str_set_add(&seen, i))
+            goto done; /* a tid twice among the pending rows */
         const uint8_t *v = tid->data + tid->offsets[i];
         size_t len = (size_t)(tid->offsets[i + 1] - tid->offsets[i]);
-        size_t h = (size_t)XXH3_64bits(v, len) & (cap - 1);
-        for (; slots[h]; h = (h + 1) & (cap - 1)) {
-            size_t r = slots[h] - 1;
-            if ((size_t)(tid->offsets[r + 1] - tid->offsets[r]) == len && memcmp(tid->data + tid->offsets[r], v, len) == 0)
-                goto done; /* a tid twice among the pending rows */
-        }
-        slots[h] = i + 1;
         for (int rg = 0; rg < nrg; rg++) {
             if (dccd_pq_row_group_rows(f, rg) == 0)
                 continue;
@@ -943,7 +932,7 @@ static int trades_pending_may_replace(dccd_store *s, const dccd_period *p, bool 
     }
     *maybe = false;
 done:
-    free(slots);
+    dccd_str_set_free(&seen);
     dccd_table_free(&all);
     for (size_t i = 0; i < k; i++)
         dccd_table_free(&parts[i]);

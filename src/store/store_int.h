@@ -92,6 +92,22 @@ int dccd_key_set_build(dccd_key_set *ks, const dccd_table *t, dccd_key_mode m, d
 bool dccd_key_set_has(const dccd_key_set *ks, const dccd_table *u, size_t i);
 void dccd_key_set_free(dccd_key_set *ks);
 
+/* A hash set of the non-null strings of one column (trade ids), holding
+ * row numbers of that column: for exact checks of raw values read from
+ * elsewhere (a file's tid column) and for finding a value twice. */
+typedef struct dccd_str_set {
+    size_t *slots;               /* row + 1, 0 = empty */
+    size_t mask;
+    const dccd_pq_column *col;   /* borrowed */
+} dccd_str_set;
+/* An empty set with room for n rows of col. */
+int dccd_str_set_init(dccd_str_set *s, const dccd_pq_column *col, size_t n, dccd_error *err);
+/* Add row i (a null row is ignored); false, and nothing added, when an
+ * equal string is in the set already. */
+bool dccd_str_set_add(dccd_str_set *s, size_t i);
+bool dccd_str_set_has(const dccd_str_set *s, const uint8_t *p, size_t len);
+void dccd_str_set_free(dccd_str_set *s);
+
 /* ---- canon.c ------------------------------------------------------------ */
 
 /* How the columns of one Parquet file map onto a canonical schema. */
