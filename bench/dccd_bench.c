@@ -593,6 +593,15 @@ static int run_saves(const char *bench, const char *root, const mtable *t, const
     dccd_table all;
     if (dccd_store_load(s, ds, DCCD_TS_MIN, DCCD_TS_MAX, &all, &err))
         return die("load", &err);
+    const char *latf = getenv("BENCH_LAT_OUT"); /* every save's latency, one per line (analysis) */
+    if (latf && *latf) {
+        FILE *lf = fopen(latf, "w");
+        if (lf) {
+            for (size_t i = 0; i < nsaves; i++)
+                fprintf(lf, "%.4f\n", lat[i]);
+            fclose(lf);
+        }
+    }
     size_t k = nsaves < 60 ? nsaves : 60;
     double max = 0, med = median_of(lat, nsaves), slow_ms = 0;
     size_t slow = 0; /* saves that folded (checkpointed): > 10x the median */

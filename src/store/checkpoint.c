@@ -236,6 +236,7 @@ static void remove_dead_temps(dccd_store *s, const dccd_period *p)
 
 int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_report *rep, dccd_error *err)
 {
+    dccd_pcache_log_drop(s, p); /* the log is about to change */
     dccd_segment *segs = NULL;
     size_t nseg = 0;
     int rc = dccd_wal_list(s, p, &segs, &nseg, err);

@@ -8,6 +8,11 @@
  * Different periods hash to different stripes most of the time and proceed
  * in parallel; a thread never holds two period locks at once, so striping
  * cannot deadlock.
+ *
+ * The lock file's first 8 bytes hold a token: every holder reads the one
+ * its predecessor wrote and writes a fresh random one.  A handle that finds
+ * its own token from last time knows nobody else held the lock since, and
+ * may trust what it cached about the period's log (pcache.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store_int.h"
@@ -58,6 +65,47 @@ static unsigned stripe_of(const char *s)
     return h % DCCD_LOCK_STRIPES;
 }
 
+/* A fresh token: random, so that a lock file removed and created again
+ * cannot bring back a value some handle still has in its cache. */
+static uint64_t new_token(uint64_t prev, const void *salt)
+{
+    uint64_t t = 0;
+    if (getrandom(&t, sizeof t, GRND_NONBLOCK) != (ssize_t)sizeof t) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        t = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+        t ^= (uint64_t)getpid() << 40 ^ (uint64_t)(uintptr_t)salt;
+        t = (t ^ (t >> 31)) * UINT64_C(0x9e3779b97f4a7c15); /* mix */
+        t ^= t >> 29;
+    }
+    if (t == 0 || t == prev)
+        t = prev + 1 ? prev + 1 : 1;
+    return t;
+}
+
+/* Read the previous holder's token, write ours (see pcache.c).  When ours
+ * cannot be written, no handle may go on trusting the previous one (this
+ * holder may change the log): the file is emptied (token 0 matches no
+ * cache), and if even that fails the lock is not taken. */
+static int lock_token(int fd, dccd_period_lock *lk, const char *dir, const char *path, dccd_error *err)
+{
+    uint64_t prev = 0;
+    lk->prev_token = 0;
+    lk->token = 0;
+    if (pread(fd, &prev, sizeof prev, 0) != (ssize_t)sizeof prev)
+        prev = 0;
+    uint64_t t = new_token(prev, lk);
+    if (pwrite(fd, &t, sizeof t, 0) == (ssize_t)sizeof t) {
+        lk->prev_token = prev;
+        lk->token = t;
+        return DCCD_OK;
+    }
+    int e = errno;
+    if (prev == 0 || ftruncate(fd, 0) == 0)
+        return DCCD_OK;
+    return dccd_err_errno(err, e, "write lock file %s/%s", dir, path);
+}
+
 int dccd_lock_acquire(struct dccd_lock_table *t, int rootfd, const char *rel, dccd_period_lock *out,
                       dccd_error *err)
 {
@@ -86,6 +134,11 @@ int dccd_lock_acquire(struct dccd_lock_table *t, int rootfd, const char *rel, dc
         if (errno == EINTR)
             continue;
         rc = dccd_err_errno(err, errno, "flock %s/%s", dir, path);
+        close(fd);
+        goto fail;
+    }
+    if ((rc = lock_token(fd, out, dir, path, err))) {
+        flock(fd, LOCK_UN);
         close(fd);
         goto fail;
     }

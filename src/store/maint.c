@@ -994,6 +994,7 @@ static int migrate_dataset(mstate *ms, dccd_data_type type, const char *dsdir, d
         dccd_period_lock lk;
         if ((rc = dccd_lock_acquire(ms->s->locks, ms->s->rootfd, p.lockrel, &lk, err)))
             break;
+        dccd_pcache_log_drop(ms->s, &p);
         rc = migrate_period(ms, &p, err);
         dccd_lock_release(ms->s->locks, &lk);
     }

@@ -55,6 +55,8 @@ int dccd_store_open(const char *root, const dccd_store_options *opts, dccd_store
     if (s->opts.row_group_rows == 0)
         s->opts.row_group_rows = 131072;
     int rc = dccd_locks_create(&s->locks, err);
+    if (!rc)
+        rc = dccd_pcache_create(&s->pcache, err);
     if (rc) {
         dccd_store_close(s);
         return rc;
@@ -70,6 +72,7 @@ void dccd_store_close(dccd_store *s)
     if (s->rootfd >= 0)
         close(s->rootfd);
     dccd_locks_destroy(s->locks);
+    dccd_pcache_destroy(s->pcache);
     free(s->root);
     free(s);
 }
@@ -385,7 +388,7 @@ int dccd_store_save(dccd_store *s, const dccd_dataset *ds, const dccd_table *bat
         if ((rc = dccd_lock_acquire(s->locks, s->rootfd, p.lockrel, &lk, err)) == DCCD_OK) {
             dccd_segment *listed = NULL;
             size_t nlisted = 0;
-            rc = dccd_wal_append_list(s, &p, rows, prov, &listed, &nlisted, err);
+            rc = dccd_wal_append_list(s, &p, &lk, rows, prov, &listed, &nlisted, err);
             bool cp = false;
             if (!rc && (rc = should_checkpoint(s, &p, ds, max_ts, listed, nlisted, &cp, err)) == DCCD_OK && cp) {
                 dccd_error cerr;

@@ -191,15 +191,19 @@ void dccd_remove_stale_temps(int dirfd, const char *name, int age_sec);
 #define DCCD_LOCK_STRIPES 64
 
 typedef struct dccd_period_lock {
-    int fd;          /* flock'ed lock file */
-    unsigned stripe; /* in-process mutex index */
+    int fd;              /* flock'ed lock file */
+    unsigned stripe;     /* in-process mutex index */
+    uint64_t prev_token; /* token the previous holder wrote (0: none) */
+    uint64_t token;      /* token this holder wrote (0: could not) */
 } dccd_period_lock;
 
 struct dccd_lock_table;
 int dccd_locks_create(struct dccd_lock_table **out, dccd_error *err);
 void dccd_locks_destroy(struct dccd_lock_table *t);
 /* Take the lock of ROOT/.dccd/locks/<rel>.lock: the in-process stripe mutex
- * then flock(LOCK_EX) on the file (created as needed). */
+ * then flock(LOCK_EX) on the file (created as needed); then read the token
+ * the previous holder left in the file and write a fresh random one (see
+ * pcache.c). */
 int dccd_lock_acquire(struct dccd_lock_table *t, int rootfd, const char *rel, dccd_period_lock *out,
                       dccd_error *err);
 void dccd_lock_release(struct dccd_lock_table *t, dccd_period_lock *l);
@@ -211,6 +215,7 @@ struct dccd_store {
     int rootfd;
     dccd_store_options opts;
     struct dccd_lock_table *locks;
+    struct dccd_pcache *pcache;    /* pcache.c */
 };
 
 #define DCCD_REL_MAX 512
@@ -255,9 +260,12 @@ int dccd_wal_append(dccd_store *s, const dccd_period *p, const dccd_table *rows,
                     dccd_error *err);
 /* The same, also handing back the period's segments after the append (the
  * new one last; *segs_out malloc'd, NULL when it could not be built), so a
- * save decides whether to checkpoint without listing the log again. */
-int dccd_wal_append_list(dccd_store *s, const dccd_period *p, const dccd_table *rows, const dccd_provenance *prov,
-                         dccd_segment **segs_out, size_t *n_out, dccd_error *err);
+ * save decides whether to checkpoint without listing the log again.  With
+ * the caller's lock lk (may be NULL), the segment list comes from the
+ * store's cache when no one else held the lock since this handle's last
+ * append, and the directory is not listed at all. */
+int dccd_wal_append_list(dccd_store *s, const dccd_period *p, const dccd_period_lock *lk, const dccd_table *rows,
+                         const dccd_provenance *prov, dccd_segment **segs_out, size_t *n_out, dccd_error *err);
 /* Read one segment into a canonical table; *prov_json (malloc'd or NULL)
  * gets its provenance.  DCCD_ENOTFOUND when it vanished (folded). */
 int dccd_wal_read(dccd_store *s, const dccd_period *p, const dccd_segment *seg, dccd_table *out, char **prov_json,
@@ -276,6 +284,30 @@ bool dccd_file_unique_under(dccd_pq_file *f, const char *which);
 /* Open a period file for reading without following symlinks: *f NULL and
  * DCCD_OK when it does not exist. */
 int dccd_period_open_file(dccd_store *s, const dccd_period *p, dccd_pq_file **f, dccd_error *err);
+/* The same in two steps: the descriptor (*fd -1 and DCCD_OK when the file
+ * does not exist), then its footer parsed (fd stays the caller's). */
+int dccd_period_open_fd(dccd_store *s, const dccd_period *p, int *fd, dccd_error *err);
+int dccd_period_open_parsed(dccd_store *s, const dccd_period *p, int fd, dccd_pq_file **f, dccd_error *err);
+
+/* ---- pcache.c ----------------------------------------------------------- */
+
+struct dccd_pcache;
+int dccd_pcache_create(struct dccd_pcache **out, dccd_error *err);
+void dccd_pcache_destroy(struct dccd_pcache *c);
+/* The period file's "dccd.wal_applied" mark (0 when there is no file),
+ * from the footer or, when the file is the one last parsed, from the
+ * store's cache.  Fails, like dccd_period_open_file, when the file cannot
+ * be read.  Caller holds the period lock. */
+int dccd_period_applied(dccd_store *s, const dccd_period *p, uint64_t *applied, dccd_error *err);
+/* The period's segments as this handle left them, when lk shows that no one
+ * else held the lock since (*hit; *segs malloc'd with room for one more). */
+int dccd_pcache_log_get(dccd_store *s, const dccd_period *p, const dccd_period_lock *lk, bool *hit,
+                        dccd_segment **segs, size_t *n, dccd_error *err);
+/* Remember the period's segments after this holder's append. */
+void dccd_pcache_log_put(dccd_store *s, const dccd_period *p, const dccd_period_lock *lk, const dccd_segment *segs,
+                         size_t n);
+/* Forget them (the log changed otherwise: checkpoint, migrate). */
+void dccd_pcache_log_drop(dccd_store *s, const dccd_period *p);
 
 /* Rows of the period as dccd readers see them: the file folded with its
  * pending segments (*out owned).  When there are no segments, the file's

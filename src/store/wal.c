@@ -136,9 +136,9 @@ uint64_t dccd_wal_applied(dccd_pq_file *f)
     return (uint64_t)x;
 }
 
-int dccd_period_open_file(dccd_store *s, const dccd_period *p, dccd_pq_file **f, dccd_error *err)
+int dccd_period_open_fd(dccd_store *s, const dccd_period *p, int *fdp, dccd_error *err)
 {
-    *f = NULL;
+    *fdp = -1;
     int dfd;
     int rc = dccd_dir_open(s->rootfd, p->dsdir, false, &dfd, err);
     if (rc == DCCD_ENOTFOUND) {
@@ -158,15 +158,31 @@ int dccd_period_open_file(dccd_store *s, const dccd_period *p, dccd_pq_file **f,
                                 p->file);
         return dccd_err_errno(err, e, "open %s/%s/%s", s->root, p->dsdir, p->file);
     }
+    *fdp = fd;
+    return DCCD_OK;
+}
+
+int dccd_period_open_parsed(dccd_store *s, const dccd_period *p, int fd, dccd_pq_file **f, dccd_error *err)
+{
     char name[DCCD_REL_MAX + 128];
     snprintf(name, sizeof name, "%s/%s/%s", s->root, p->dsdir, p->file);
-    rc = dccd_pq_open_fd(fd, name, f, err);
+    return dccd_pq_open_fd(fd, name, f, err);
+}
+
+int dccd_period_open_file(dccd_store *s, const dccd_period *p, dccd_pq_file **f, dccd_error *err)
+{
+    *f = NULL;
+    int fd;
+    int rc = dccd_period_open_fd(s, p, &fd, err);
+    if (rc || fd < 0)
+        return rc;
+    rc = dccd_period_open_parsed(s, p, fd, f, err);
     close(fd);
     return rc;
 }
 
-int dccd_wal_append_list(dccd_store *s, const dccd_period *p, const dccd_table *rows, const dccd_provenance *prov,
-                         dccd_segment **segs_out, size_t *n_out, dccd_error *err)
+int dccd_wal_append_list(dccd_store *s, const dccd_period *p, const dccd_period_lock *lk, const dccd_table *rows,
+                         const dccd_provenance *prov, dccd_segment **segs_out, size_t *n_out, dccd_error *err)
 {
     if (segs_out) {
         *segs_out = NULL;
@@ -174,24 +190,22 @@ int dccd_wal_append_list(dccd_store *s, const dccd_period *p, const dccd_table *
     }
     dccd_segment *segs = NULL;
     size_t n = 0;
-    bool saw_temp = false;
-    int rc = wal_list(s, p, &segs, &n, &saw_temp, err);
+    bool saw_temp = false, cached = false;
+    int rc = dccd_pcache_log_get(s, p, lk, &cached, &segs, &n, err);
+    if (!rc && !cached)
+        rc = wal_list(s, p, &segs, &n, &saw_temp, err);
     if (rc)
         return rc;
     uint64_t next = n ? segs[n - 1].seq : 0;
     /* never add rows to a period whose file cannot be read: they could not
      * be folded without losing the file's rows (the seed's rule) */
-    dccd_pq_file *f = NULL;
-    if ((rc = dccd_period_open_file(s, p, &f, err))) {
+    uint64_t applied;
+    if ((rc = dccd_period_applied(s, p, &applied, err))) {
         free(segs);
         return dccd_err_prefix(err, rc, "save refused, the period file cannot be read (it is left untouched)");
     }
-    if (f) {
-        uint64_t applied = dccd_wal_applied(f);
-        if (applied > next)
-            next = applied;
-        dccd_pq_close(f);
-    }
+    if (applied > next)
+        next = applied;
     next++;
     int dfd;
     if ((rc = dccd_dir_open(s->rootfd, p->waldir, true, &dfd, err))) {
@@ -219,7 +233,7 @@ int dccd_wal_append_list(dccd_store *s, const dccd_period *p, const dccd_table *
     rc = dccd_store_write_table(s, dfd, name, what, NULL, 0, rows, kv, nkv, err);
     free(pj);
     close(dfd);
-    if (!rc && segs_out) {
+    if (!rc) {
         /* the period's segments now: those listed, then the new one */
         dccd_segment *ns = dccd_realloc_array(segs, n + 1, sizeof *ns);
         if (ns) {
@@ -227,10 +241,17 @@ int dccd_wal_append_list(dccd_store *s, const dccd_period *p, const dccd_table *
             segs[n].seq = next;
             segs[n].rows = (int64_t)rows->nrows;
             memcpy(segs[n].name, name, sizeof name);
-            *segs_out = segs;
-            *n_out = n + 1;
-            segs = NULL;
-        } /* else: no list for the caller (it lists again) */
+            dccd_pcache_log_put(s, p, lk, segs, n + 1);
+            if (segs_out) {
+                *segs_out = segs;
+                *n_out = n + 1;
+                segs = NULL;
+            }
+        } else { /* no list for the caller (it lists again), none kept */
+            dccd_pcache_log_drop(s, p);
+        }
+    } else {
+        dccd_pcache_log_drop(s, p);
     }
     free(segs);
     return rc;
@@ -239,7 +260,7 @@ int dccd_wal_append_list(dccd_store *s, const dccd_period *p, const dccd_table *
 int dccd_wal_append(dccd_store *s, const dccd_period *p, const dccd_table *rows, const dccd_provenance *prov,
                     dccd_error *err)
 {
-    return dccd_wal_append_list(s, p, rows, prov, NULL, NULL, err);
+    return dccd_wal_append_list(s, p, NULL, rows, prov, NULL, NULL, err);
 }
 
 int dccd_wal_read(dccd_store *s, const dccd_period *p, const dccd_segment *seg, dccd_table *out, char **prov_json,

@@ -457,7 +457,15 @@ int rel_temps_main(int argc, char **argv)
         fail = 1;
     }
     free(inv);
-    /* the next save of the period removes the dead writer's segment temporary */
+    /* the next save of the period removes the dead writer's segment
+     * temporary.  The dead writer was another process: taking the period
+     * lock, it wrote a new token into the lock file, so no handle trusts
+     * its cached view of the log afterwards (src/store/pcache.c).  The
+     * planting above took no lock, so the test models that with what a
+     * restarted collector has: a fresh handle. */
+    dccd_store_close(s);
+    if (dccd_store_open(dir, &o, &s, &e))
+        return 2;
     if (save_trades(s, &ds, 150, 160, 1, &e))
         return 2;
     if (stat(f[2], &st) == 0) {
