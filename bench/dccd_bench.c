@@ -673,6 +673,90 @@ static int cmd_store_minutes(int argc, char **argv)
     return rc;
 }
 
+/* The claim "a save at the end of the day costs no more than at its
+ * start", measured without the drift of a shared machine: two stores, one
+ * whose day file already holds the first 23 hours (saved minute by minute,
+ * then checkpointed: the end of a day), one empty (the start of a day); the
+ * last hour's 60 minute batches are saved into both, alternately, each save
+ * timed.  Both stores accumulate the same pending segments meanwhile. */
+static int cmd_store_ab(int argc, char **argv)
+{
+    if (argc != 5)
+        return fprintf(stderr, "usage: store-ab ROOT SRC DURABLE\n"), 2;
+    dccd_error err = {0};
+    mtable t;
+    if (load_file(argv[3], DCCD_TRADES, &t, &err))
+        return die("load", &err);
+    const int64_t *ts = t.cols[0].values;
+    size_t *cuts = xmalloc((t.n + 2) * sizeof *cuts), n = 0;
+    cuts[n++] = 0;
+    for (size_t i = 1; i < t.n; i++)
+        if (ts[i] / (60 * DCCD_NS) != ts[i - 1] / (60 * DCCD_NS))
+            cuts[n++] = i;
+    cuts[n] = t.n;
+    size_t k = n < 60 ? n : 60, first = n - k;
+    bool durable = atoi(argv[4]) != 0;
+    char ra[4096], rb[4096];
+    snprintf(ra, sizeof ra, "%s/start", argv[2]);
+    snprintf(rb, sizeof rb, "%s/end", argv[2]);
+    mkdir(argv[2], 0755);
+    dccd_dataset ds;
+    dccd_store *sa, *sb;
+    if (dataset(DCCD_TRADES, "BTC", &ds, &err) || open_store(ra, durable, false, &sa, &err) ||
+        open_store(rb, durable, false, &sb, &err))
+        return die("open", &err);
+    int64_t w;
+    for (size_t i = 0; i < first; i++) {
+        dccd_table b;
+        mtable_slice(&t, cuts[i], cuts[i + 1] - cuts[i], &b);
+        if (dccd_store_save(sb, &ds, &b, NULL, &w, &err))
+            return die("save", &err);
+    }
+    if (dccd_store_checkpoint(sb, &ds, NULL, &err))
+        return die("checkpoint", &err);
+    double *la = xmalloc(k * sizeof *la), *lb = xmalloc(k * sizeof *lb);
+    for (size_t i = 0; i < k; i++) {
+        dccd_table b;
+        mtable_slice(&t, cuts[first + i], cuts[first + i + 1] - cuts[first + i], &b);
+        for (int side = 0; side < 2; side++) {
+            /* alternate which store goes first */
+            bool to_a = (side == 0) == (i % 2 == 0);
+            double a0 = now_ms();
+            if (dccd_store_save(to_a ? sa : sb, &ds, &b, NULL, &w, &err))
+                return die("save", &err);
+            (to_a ? la : lb)[i] = now_ms() - a0;
+        }
+    }
+    /* check: the empty day holds the last hour, the full day everything */
+    dccd_table la_all, lb_all;
+    if (dccd_store_load(sa, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &la_all, &err) ||
+        dccd_store_load(sb, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &lb_all, &err))
+        return die("load", &err);
+    if (la_all.nrows != t.n - cuts[first] || lb_all.nrows != t.n)
+        return fprintf(stderr, "store-ab: loaded %zu / %zu rows, expected %zu / %zu\n", la_all.nrows, lb_all.nrows,
+                       t.n - cuts[first], t.n),
+               1;
+    dccd_table_free(&la_all);
+    dccd_table_free(&lb_all);
+    dccd_inventory_entry *inv = NULL;
+    size_t ninv = 0;
+    if (dccd_store_inventory(sb, &inv, &ninv, &err) || ninv != 1)
+        return die("inventory", &err);
+    double ma = median_of(la, k), mb = median_of(lb, k);
+    printf("{\"bench\":\"store_ab\",\"engine\":\"dccd\",\"durable\":%s,\"saves\":%zu,\"end_file_rows\":%lld,"
+           "\"start_median_ms\":%.4f,\"end_median_ms\":%.4f,\"end_over_start\":%.4f}\n",
+           durable ? "true" : "false", k, (long long)(inv[0].rows - (int64_t)(t.n - cuts[first])), ma, mb,
+           ma > 0 ? mb / ma : 0);
+    free(inv);
+    free(la);
+    free(lb);
+    free(cuts);
+    dccd_store_close(sa);
+    dccd_store_close(sb);
+    mtable_free(&t);
+    return 0;
+}
+
 static const char *const INV_BASES[] = {"BTC", "ETH", "SOL", "XRP", "ADA", "DOGE", "LTC", "DOT"};
 
 /* FILES trade-day files (up to 8 pairs x N days, 500 trades each) */
@@ -909,6 +993,7 @@ int main(int argc, char **argv)
         {"pq-dec", cmd_pq_dec},
         {"store-days", cmd_store_days},
         {"store-minutes", cmd_store_minutes},
+        {"store-ab", cmd_store_ab},
         {"store-build-inv", cmd_store_build_inv},
         {"store-inventory", cmd_store_inventory},
         {"store-build-years", cmd_store_build_years},

@@ -108,6 +108,17 @@ if (find((r) => r.bench?.startsWith('store_') || ['inventory', 'load_week', 'mem
     saveRow('store_days_backfill', '(a-backfill)', 'store_days'));
   const b = one((r) => r.bench === 'store_minutes');
   if (b) out.push('', `(b) one day of trades: ${b.rows} trades with string tids in ${b.saves} one-minute saves, checkpoints (default thresholds) and a final checkpoint included`, saveRow('store_minutes', '(b)'));
+  const abr = find((r) => r.bench === 'store_ab');
+  if (abr.length) {
+    const t = [['(b-ab)', 'fsync', 'start of day (ms)', 'end of day (ms)', 'end / start', 'runs']];
+    for (const durable of [true, false]) {
+      const rs = abr.filter((r) => r.durable === durable);
+      if (!rs.length) continue;
+      const ms = median(rs.map((r) => r.start_median_ms)), me = median(rs.map((r) => r.end_median_ms));
+      t.push(['median save', durable ? 'yes' : 'no', fmt(ms, 3), fmt(me, 3), fmt(median(rs.map((r) => r.end_over_start)), 3), rs.length]);
+    }
+    out.push('', `(b-ab) the last hour's 60 minute batches saved alternately into an empty day (start) and into a day file of ${abr[0].end_file_rows} rows (end): median of each run's median save, and of each run's ratio`, pad(t));
+  }
   const bs = one((r) => r.bench === 'store_minutes_sparse');
   if (bs) out.push('', `(b-sparse) a quiet day: ${bs.rows} trades in ${bs.saves} one-minute saves (fewer than checkpoint_rows: no save triggers a checkpoint)`, saveRow('store_minutes_sparse', '(b-sparse)'));
   const q = [['(c)', 'dccd', 'seed port', 'vs seed', 'runs', 'what']];

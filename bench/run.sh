@@ -142,6 +142,13 @@ if part save; then
       rec "$B" store-minutes "$tmp/s" "$tmp/day.src.parquet" $durable
     done
   done
+  for r in $(seq "$STORE_REPS"); do
+    for durable in 1 0; do
+      say "store (b-ab) last hour saved into an empty day and into a full day, interleaved: durable=$durable run $r"
+      rm -rf "$tmp/s"
+      rec "$B" store-ab "$tmp/s" "$tmp/day.src.parquet" $durable
+    done
+  done
   if [ $have_node = 1 ]; then
     for r in $(seq "$SEED_REPS"); do
       say "store (b) minute saves: seed port, first $SEED_MINUTES minutes (0 = all), run $r"

@@ -31,6 +31,8 @@ out=$("$B" store-days "$tmp/s1" "$tmp/ohlc.parquet" 3 0)
 "$B" gen trades 300 3 $live "$tmp/few.parquet"   # few minutes: the pending segments pile up
 out=$("$B" store-minutes "$tmp/s2" "$tmp/few.parquet" 0)
 [ "$(field loaded_rows "$out")" = 300 ] || fail "store-minutes: $out"
+out=$("$B" store-ab "$tmp/s4" "$tmp/few.parquet" 0)   # checks its loads itself
+[ "$(field saves "$out")" = 60 ] || fail "store-ab: $out"
 
 "$B" store-build-inv "$tmp/s3" 10
 out=$("$B" store-inventory "$tmp/s3" 2)
