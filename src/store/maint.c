@@ -59,32 +59,24 @@ static int name_cmp(const void *a, const void *b)
     return strcmp((const char *)a, (const char *)b);
 }
 
-/* Sorted names of the subdirectories of dfd that are valid path
- * components (so not hidden), symlinks excluded. */
-static int list_subdirs(int dfd, name_list *out, dccd_error *err)
+/* Sorted names of the entries of the directory fd (consumed: closed) that
+ * keep(dfd, entry) accepts; `what` names the directory in messages. */
+static int list_names(int fd, const char *what, bool (*keep)(int, const struct dirent *), name_list *out,
+                      dccd_error *err)
 {
     out->v = NULL;
     out->n = 0;
     size_t cap = 0;
-    int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return dccd_err_errno(err, errno, "open directory");
     DIR *d = fdopendir(fd);
     if (!d) {
         close(fd);
-        return dccd_err_errno(err, errno, "list directory");
+        return dccd_err_errno(err, errno, "list %s", what);
     }
+    int dfd = dirfd(d);
     struct dirent *e;
     int rc = DCCD_OK;
     while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.' || dccd_path_component_ok(e->d_name, NULL) != DCCD_OK)
-            continue;
-        bool dir = e->d_type == DT_DIR;
-        if (e->d_type == DT_UNKNOWN) {
-            struct stat st;
-            dir = fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
-        }
-        if (!dir)
+        if (strlen(e->d_name) >= 256 || !keep(dfd, e))
             continue;
         char(*nv)[256] = dccd_array_grow(out->v, &cap, out->n, sizeof *nv, 16);
         if (!nv) {
@@ -104,6 +96,38 @@ static int list_subdirs(int dfd, name_list *out, dccd_error *err)
     if (out->n > 1)
         qsort(out->v, out->n, sizeof *out->v, name_cmp);
     return DCCD_OK;
+}
+
+/* a subdirectory (symlinks excluded) named by a valid path component (so
+ * not hidden) */
+static bool keep_subdir(int dfd, const struct dirent *e)
+{
+    if (e->d_name[0] == '.' || dccd_path_component_ok(e->d_name, NULL) != DCCD_OK)
+        return false;
+    if (e->d_type != DT_UNKNOWN)
+        return e->d_type == DT_DIR;
+    struct stat st;
+    return fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* a name ending in ".parquet" (regular file or not) */
+static bool keep_parquet(int dfd, const struct dirent *e)
+{
+    (void)dfd;
+    size_t len = strlen(e->d_name);
+    return len >= 9 && strcmp(e->d_name + len - 8, ".parquet") == 0;
+}
+
+/* Sorted names of the subdirectories of dfd that are valid path
+ * components (so not hidden), symlinks excluded. */
+static int list_subdirs(int dfd, name_list *out, dccd_error *err)
+{
+    out->v = NULL;
+    out->n = 0;
+    int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return dccd_err_errno(err, errno, "open directory");
+    return list_names(fd, "directory", keep_subdir, out, err);
 }
 
 static int open_sub(int dfd, const char *name)
@@ -640,35 +664,7 @@ static int list_parquet_names(dccd_store *s, const char *dsdir, name_list *out, 
     }
     if (rc)
         return rc;
-    DIR *d = fdopendir(dfd);
-    if (!d) {
-        close(dfd);
-        return dccd_err_errno(err, errno, "list %s", dsdir);
-    }
-    size_t cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        size_t len = strlen(e->d_name);
-        if (len < 9 || len >= 256 || strcmp(e->d_name + len - 8, ".parquet") != 0)
-            continue;
-        char(*nv)[256] = dccd_array_grow(out->v, &cap, out->n, sizeof *nv, 16);
-        if (!nv) {
-            rc = DCCD_ENOMEM_MSG(err);
-            break;
-        }
-        out->v = nv;
-        snprintf(out->v[out->n++], 256, "%s", e->d_name);
-    }
-    closedir(d);
-    if (rc) {
-        free(out->v);
-        out->v = NULL;
-        out->n = 0;
-        return rc;
-    }
-    if (out->n > 1)
-        qsort(out->v, out->n, sizeof *out->v, name_cmp);
-    return DCCD_OK;
+    return list_names(dfd, dsdir, keep_parquet, out, err);
 }
 
 static int verify_dataset(vstate *v, dccd_data_type type, const char *dsdir, dccd_error *err)
