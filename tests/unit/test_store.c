@@ -21,26 +21,24 @@
 #include <unistd.h>
 
 #include "store/store_int.h"
+#include "helpers/store_fixture.h"
 
 #define T2099 INT64_C(4070908800000000000) /* 2099-01-01T00:00:00Z: a period not yet complete */
 #define MIN_NS (INT64_C(60) * DCCD_NS)
 
-static char root[256];
+static char root[FX_ROOT_MAX];
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(root, sizeof root, "/tmp/dccd-test-store-XXXXXX");
-    assert_non_null(mkdtemp(root));
+    fx_root_make(root, "store");
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    return system(cmd) == 0 ? 0 : -1;
+    return fx_root_remove(root);
 }
 
 static dccd_store *open_store(bool sync)
@@ -57,47 +55,18 @@ static dccd_store *open_store(bool sync)
 
 static void ohlc_ds(dccd_dataset *ds)
 {
-    dccd_symbol sym;
-    assert_int_equal(dccd_symbol_parse("BTC/USDT", &sym, NULL), DCCD_OK);
-    assert_int_equal(dccd_dataset_init(ds, "binance", &sym, DCCD_OHLC, 60, NULL), DCCD_OK);
+    fx_dataset(ds, "binance", "BTC/USDT", DCCD_OHLC, 60);
 }
 
 static void trades_ds(dccd_dataset *ds)
 {
-    dccd_symbol sym;
-    assert_int_equal(dccd_symbol_parse("eth-usdt:perp", &sym, NULL), DCCD_OK);
-    assert_int_equal(dccd_dataset_init(ds, "kraken", &sym, DCCD_TRADES, 0, NULL), DCCD_OK);
+    fx_dataset(ds, "kraken", "eth-usdt:perp", DCCD_TRADES, 0);
 }
 
 /* n one-minute bars from t0, close = base + i */
 static void make_bars(dccd_table *t, int64_t t0, size_t n, double base)
 {
-    assert_int_equal(dccd_table_alloc(t, DCCD_OHLC, n, NULL), DCCD_OK);
-    for (size_t i = 0; i < n; i++) {
-        ((int64_t *)t->cols[OHLC_TS].values)[i] = t0 + (int64_t)i * MIN_NS;
-        for (int c = OHLC_OPEN; c <= OHLC_QUOTE_VOLUME; c++)
-            ((double *)t->cols[c].values)[i] = base + (double)i;
-        ((int64_t *)t->cols[OHLC_TRADES].values)[i] = (int64_t)i;
-    }
-}
-
-static void make_trades(dccd_table *t, int64_t t0, size_t n, int tid0)
-{
-    assert_int_equal(dccd_table_alloc(t, DCCD_TRADES, n, NULL), DCCD_OK);
-    dccd_pq_column *side = &t->cols[TR_SIDE], *tid = &t->cols[TR_TID];
-    side->data = malloc(n * 4 + 1);
-    tid->data = malloc(n * 12 + 1);
-    size_t sp = 0, tp = 0;
-    for (size_t i = 0; i < n; i++) {
-        ((int64_t *)t->cols[TR_TS].values)[i] = t0 + (int64_t)(i / 3) * DCCD_NS; /* ties */
-        ((double *)t->cols[TR_PRICE].values)[i] = 100.0 + (double)(i % 7);
-        ((double *)t->cols[TR_AMOUNT].values)[i] = 0.5;
-        memcpy(side->data + sp, i % 2 ? "sell" : "buy", i % 2 ? 4 : 3);
-        sp += i % 2 ? 4 : 3;
-        side->offsets[i + 1] = (int64_t)sp;
-        tp += (size_t)sprintf((char *)tid->data + tp, "%d", tid0 + (int)i);
-        tid->offsets[i + 1] = (int64_t)tp;
-    }
+    fx_make_bars(t, t0, MIN_NS, n, base);
 }
 
 static bool exists(const char *rel)
@@ -217,9 +186,9 @@ static void test_trades_tid_dedup_and_bloom_path(void **state)
     dccd_error e;
     dccd_table a, b, c, got;
     int64_t t0 = T2099 + 5 * DCCD_NS;
-    make_trades(&a, t0, 3000, 1);
-    make_trades(&b, t0 + 2000 * DCCD_NS, 300, 5000); /* new tids, later TS */
-    make_trades(&c, t0 + 10 * DCCD_NS, 3, 2);        /* tids 2..4 again: replace */
+    fx_make_trades(&a, t0, 3000, 1);
+    fx_make_trades(&b, t0 + 2000 * DCCD_NS, 300, 5000); /* new tids, later TS */
+    fx_make_trades(&c, t0 + 10 * DCCD_NS, 3, 2);        /* tids 2..4 again: replace */
     ((double *)c.cols[TR_PRICE].values)[0] = 999.0;
     assert_int_equal(dccd_store_save(s, &ds, &a, NULL, NULL, &e), DCCD_OK);
     assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
@@ -379,8 +348,8 @@ static void test_trades_mixed_null_tids_full_path(void **state)
     dccd_error e;
     dccd_table a, b, want, got;
     int64_t t0 = T2099 + 7 * DCCD_NS;
-    make_trades(&a, t0, 200, 1);
-    make_trades(&b, t0 + 30 * DCCD_NS, 60, 150); /* overlaps a, with nulls below */
+    fx_make_trades(&a, t0, 200, 1);
+    fx_make_trades(&b, t0 + 30 * DCCD_NS, 60, 150); /* overlaps a, with nulls below */
     assert_int_equal(dccd_table_col_validity(&b, TR_TID, NULL), DCCD_OK);
     for (size_t i = 0; i < b.nrows; i += 4)
         b.cols[TR_TID].validity[i] = 0;
@@ -429,20 +398,20 @@ static void test_complete_periods_folded_on_save(void **state)
     dccd_table a;
     const int64_t day1 = INT64_C(1704067200000000000); /* 2024-01-01 */
     for (int i = 0; i < 3; i++) {                       /* a backfill of one past day in batches */
-        make_trades(&a, day1 + DCCD_NS + i * 100 * DCCD_NS, 30, 1 + 30 * i);
+        fx_make_trades(&a, day1 + DCCD_NS + i * 100 * DCCD_NS, 30, 1 + 30 * i);
         assert_int_equal(dccd_store_save(s, &ds, &a, NULL, NULL, &e), DCCD_OK);
         dccd_table_free(&a);
     }
     assert_false(exists("kraken/trades/ETH-USDT_PERP/2024-01-01.parquet"));
     /* it moves on to the next day: the first day is folded, once */
-    make_trades(&a, day1 + DCCD_NS_PER_DAY + DCCD_NS, 12, 100);
+    fx_make_trades(&a, day1 + DCCD_NS_PER_DAY + DCCD_NS, 12, 100);
     assert_int_equal(dccd_store_save(s, &ds, &a, NULL, NULL, &e), DCCD_OK);
     dccd_table_free(&a);
     assert_true(exists("kraken/trades/ETH-USDT_PERP/2024-01-01.parquet"));
     assert_false(exists(".dccd/wal/kraken/trades/ETH-USDT_PERP/2024-01-01"));
     assert_false(exists("kraken/trades/ETH-USDT_PERP/2024-01-02.parquet"));
     /* today's save (a day not yet over) stays pending, yesterday's is folded */
-    make_trades(&a, T2099 + DCCD_NS, 6, 500);
+    fx_make_trades(&a, T2099 + DCCD_NS, 6, 500);
     assert_int_equal(dccd_store_save(s, &ds, &a, NULL, NULL, &e), DCCD_OK);
     dccd_table_free(&a);
     assert_true(exists("kraken/trades/ETH-USDT_PERP/2024-01-02.parquet"));
@@ -477,9 +446,9 @@ static void test_trades_last_ts_after_tid_replaced(void **state)
     for (int mode = 0; mode < 3; mode++) {
         dccd_store *s = open_store(false);
         dccd_table a, c, b;
-        make_trades(&a, t0, 4, 1);         /* tids 1..3 at t0, tid 4 at t0 + 1 s */
-        make_trades(&c, t0, 1, 4);         /* tid 4 again, at t0: replaces the last row */
-        make_trades(&b, t0 + 9 * DCCD_NS, 2, 100); /* fresh tids, later */
+        fx_make_trades(&a, t0, 4, 1);         /* tids 1..3 at t0, tid 4 at t0 + 1 s */
+        fx_make_trades(&c, t0, 1, 4);         /* tid 4 again, at t0: replaces the last row */
+        fx_make_trades(&b, t0 + 9 * DCCD_NS, 2, 100); /* fresh tids, later */
         bool found = false;
         int64_t last = 0;
         assert_int_equal(dccd_store_save(s, &ds, &a, NULL, NULL, &e), DCCD_OK);
@@ -533,10 +502,10 @@ static void test_trades_key_switch_to_composite_checkpoint(void **state)
     dccd_table a, b, got;
     /* 600 trades, 3 per TS, sides buy/sell/buy or sell/buy/sell, one price:
      * one composite duplicate per TS, distinct tids */
-    make_trades(&a, t0, 600, 1);
+    fx_make_trades(&a, t0, 600, 1);
     for (size_t i = 0; i < a.nrows; i++)
         ((double *)a.cols[TR_PRICE].values)[i] = 100.0;
-    make_trades(&b, t0 + 1000 * DCCD_NS, 1, 9000);
+    fx_make_trades(&b, t0 + 1000 * DCCD_NS, 1, 9000);
     assert_int_equal(dccd_table_col_validity(&b, TR_TID, &e), DCCD_OK);
     b.cols[TR_TID].validity[0] = 0;
     b.cols[TR_TID].null_count = 1;
@@ -569,16 +538,16 @@ static void test_trades_file_with_duplicate_tids_checkpoint(void **state)
     dccd_error e;
     int64_t t0 = T2099 + 5 * DCCD_NS;
     dccd_table a, c, ac, b, got;
-    make_trades(&a, t0, 900, 1); /* 3 per TS, one price: one composite duplicate per TS */
+    fx_make_trades(&a, t0, 900, 1); /* 3 per TS, one price: one composite duplicate per TS */
     for (size_t i = 0; i < a.nrows; i++)
         ((double *)a.cols[TR_PRICE].values)[i] = 100.0;
     assert_int_equal(dccd_table_col_validity(&a, TR_TID, &e), DCCD_OK);
     a.cols[TR_TID].validity[0] = 0; /* replaced by row 2 on the composite key */
     a.cols[TR_TID].null_count = 1;
-    make_trades(&c, t0 + 600 * DCCD_NS, 1, 5); /* tid "5" again, another TS */
+    fx_make_trades(&c, t0 + 600 * DCCD_NS, 1, 5); /* tid "5" again, another TS */
     const dccd_table *parts[2] = {&a, &c};
     assert_int_equal(dccd_table_concat(parts, 2, &ac, &e), DCCD_OK);
-    make_trades(&b, t0 + 1000 * DCCD_NS, 2, 5000); /* fresh tids, later */
+    fx_make_trades(&b, t0 + 1000 * DCCD_NS, 2, 5000); /* fresh tids, later */
     assert_int_equal(dccd_store_save(s, &ds, &ac, NULL, NULL, &e), DCCD_OK);
     assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
     assert_int_equal(dccd_store_load(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &got, &e), DCCD_OK);

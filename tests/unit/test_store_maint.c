@@ -22,13 +22,14 @@
 #include <unistd.h>
 
 #include "store/store_int.h"
+#include "helpers/store_fixture.h"
 
 #define T2024 INT64_C(1704067200000000000) /* 2024-01-01T00:00:00Z */
 #define T2023 INT64_C(1672531200000000000)
 #define T2099 INT64_C(4070908800000000000) /* a period not yet complete */
 #define MIN_NS (INT64_C(60) * DCCD_NS)
 
-static char root[256];
+static char root[FX_ROOT_MAX];
 
 typedef struct warn_log {
     char text[8192];
@@ -46,17 +47,14 @@ static void on_warn(void *ctx, const char *msg)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(root, sizeof root, "/tmp/dccd-test-maint-XXXXXX");
-    assert_non_null(mkdtemp(root));
+    fx_root_make(root, "maint");
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    return system(cmd) == 0 ? 0 : -1;
+    return fx_root_remove(root);
 }
 
 static dccd_store *open_store(warn_log *w)
@@ -77,39 +75,7 @@ static dccd_store *open_store(warn_log *w)
 
 static void mk_ds(dccd_dataset *ds, const char *ex, const char *pair, dccd_data_type t, int64_t span)
 {
-    dccd_symbol sym;
-    assert_int_equal(dccd_symbol_parse(pair, &sym, NULL), DCCD_OK);
-    assert_int_equal(dccd_dataset_init(ds, ex, &sym, t, span, NULL), DCCD_OK);
-}
-
-static void make_bars(dccd_table *t, int64_t t0, int64_t step, size_t n, double base)
-{
-    assert_int_equal(dccd_table_alloc(t, DCCD_OHLC, n, NULL), DCCD_OK);
-    for (size_t i = 0; i < n; i++) {
-        ((int64_t *)t->cols[OHLC_TS].values)[i] = t0 + (int64_t)i * step;
-        for (int c = OHLC_OPEN; c <= OHLC_QUOTE_VOLUME; c++)
-            ((double *)t->cols[c].values)[i] = base + (double)i;
-        ((int64_t *)t->cols[OHLC_TRADES].values)[i] = (int64_t)i;
-    }
-}
-
-static void make_trades(dccd_table *t, int64_t t0, size_t n, int tid0)
-{
-    assert_int_equal(dccd_table_alloc(t, DCCD_TRADES, n, NULL), DCCD_OK);
-    dccd_pq_column *side = &t->cols[TR_SIDE], *tid = &t->cols[TR_TID];
-    side->data = malloc(n * 4 + 1);
-    tid->data = malloc(n * 12 + 1);
-    size_t sp = 0, tp = 0;
-    for (size_t i = 0; i < n; i++) {
-        ((int64_t *)t->cols[TR_TS].values)[i] = t0 + (int64_t)(i / 3) * DCCD_NS;
-        ((double *)t->cols[TR_PRICE].values)[i] = 100.0 + (double)(i % 7);
-        ((double *)t->cols[TR_AMOUNT].values)[i] = 0.5;
-        memcpy(side->data + sp, i % 2 ? "sell" : "buy", i % 2 ? 4 : 3);
-        sp += i % 2 ? 4 : 3;
-        side->offsets[i + 1] = (int64_t)sp;
-        tp += (size_t)sprintf((char *)tid->data + tp, "%d", tid0 + (int)i);
-        tid->offsets[i + 1] = (int64_t)tp;
-    }
+    fx_dataset(ds, ex, pair, t, span);
 }
 
 static void save(dccd_store *s, const dccd_dataset *ds, const dccd_table *t)
@@ -232,18 +198,18 @@ static void test_inventory_matches_loads(void **state)
     mk_ds(&b, "binance", "ETH/USDT", DCCD_TRADES, 0);
     mk_ds(&c, "aaa", "XRP/EUR", DCCD_OHLC, 3600);
     dccd_table t;
-    make_bars(&t, T2024 + 5 * MIN_NS, MIN_NS, 300, 1.0);
+    fx_make_bars(&t, T2024 + 5 * MIN_NS, MIN_NS, 300, 1.0);
     save(s, &a, &t);
     dccd_table_free(&t);
-    make_bars(&t, T2023 + 7 * MIN_NS, MIN_NS, 50, 1.0);
+    fx_make_bars(&t, T2023 + 7 * MIN_NS, MIN_NS, 50, 1.0);
     save(s, &a, &t);
     dccd_table_free(&t);
     dccd_error e;
     assert_int_equal(dccd_store_checkpoint(s, &a, NULL, &e), DCCD_OK);
-    make_bars(&t, T2024 + 1000 * MIN_NS, MIN_NS, 20, 5.0); /* pending */
+    fx_make_bars(&t, T2024 + 1000 * MIN_NS, MIN_NS, 20, 5.0); /* pending */
     pend(s, &a, &t);
     dccd_table_free(&t);
-    make_trades(&t, T2024 + 3 * DCCD_NS, 90, 1); /* only pending: no data directory yet */
+    fx_make_trades(&t, T2024 + 3 * DCCD_NS, 90, 1); /* only pending: no data directory yet */
     pend(s, &b, &t);
     dccd_table_free(&t);
     /* a legacy seconds file (hourly) */
@@ -339,7 +305,7 @@ static void test_list_files_sorted(void **state)
     mk_ds(&d, "kraken", "ETH/EUR", DCCD_TRADES, 0);
     dccd_table t;
     for (int day = 3; day >= 0; day--) {
-        make_trades(&t, T2024 + day * DCCD_NS_PER_DAY + DCCD_NS, 5, day * 10);
+        fx_make_trades(&t, T2024 + day * DCCD_NS_PER_DAY + DCCD_NS, 5, day * 10);
         pend(s, &d, &t);
         dccd_table_free(&t);
     }
@@ -395,12 +361,12 @@ static void test_verify_finds_problems(void **state)
     dccd_dataset d;
     mk_ds(&d, "binance", "BTC/USDT", DCCD_OHLC, 60);
     dccd_table t;
-    make_bars(&t, T2024, MIN_NS, 250, 1.0);
+    fx_make_bars(&t, T2024, MIN_NS, 250, 1.0);
     save(s, &d, &t);
     dccd_table_free(&t);
     dccd_error e;
     assert_int_equal(dccd_store_checkpoint(s, &d, NULL, &e), DCCD_OK);
-    make_bars(&t, T2024 + 5000 * MIN_NS, MIN_NS, 10, 1.0);
+    fx_make_bars(&t, T2024 + 5000 * MIN_NS, MIN_NS, 10, 1.0);
     pend(s, &d, &t); /* a pending segment */
     dccd_table_free(&t);
     file_log l;
@@ -414,11 +380,11 @@ static void test_verify_finds_problems(void **state)
     assert_int_equal(l.clean, 2);
 
     /* 2022: unsorted with a duplicate TS; 2021: a row of 2020 in it */
-    make_bars(&t, T2023 - 365 * DCCD_NS_PER_DAY, MIN_NS, 30, 1.0);
+    fx_make_bars(&t, T2023 - 365 * DCCD_NS_PER_DAY, MIN_NS, 30, 1.0);
     ((int64_t *)t.cols[0].values)[10] = ((int64_t *)t.cols[0].values)[20];
     write_raw(s, "binance/ohlc/BTC-USDT/1m", "2022.parquet", &t);
     dccd_table_free(&t);
-    make_bars(&t, T2023 - 2 * 365 * DCCD_NS_PER_DAY, MIN_NS, 30, 1.0);
+    fx_make_bars(&t, T2023 - 2 * 365 * DCCD_NS_PER_DAY, MIN_NS, 30, 1.0);
     ((int64_t *)t.cols[0].values)[0] -= DCCD_NS_PER_DAY;
     write_raw(s, "binance/ohlc/BTC-USDT/1m", "2021.parquet", &t);
     dccd_table_free(&t);
@@ -471,7 +437,7 @@ static void test_verify_bad_stats_and_keys(void **state)
         dccd_dataset o;
         mk_ds(&o, "binance", "BTC/USDT", DCCD_OHLC, 60);
         dccd_table t;
-        make_bars(&t, T2024 + 7 * MIN_NS, MIN_NS, 50, 1.0);
+        fx_make_bars(&t, T2024 + 7 * MIN_NS, MIN_NS, 50, 1.0);
         save_cp(s, &o, &t);
         dccd_table_free(&t);
         char p[700];
@@ -488,7 +454,7 @@ static void test_verify_bad_stats_and_keys(void **state)
     dccd_dataset d;
     mk_ds(&d, "kraken", "ETH/EUR", DCCD_TRADES, 0);
     dccd_table t;
-    make_trades(&t, T2024 + DCCD_NS, 12, 1);
+    fx_make_trades(&t, T2024 + DCCD_NS, 12, 1);
     /* tid 1 again at a later row: a duplicate under the tid key */
     dccd_pq_column *tid = &t.cols[TR_TID];
     tid->data[tid->offsets[11]] = '1';
@@ -528,7 +494,7 @@ static void test_migrate_legacy(void **state)
     assert_int_equal(before.nrows, 280);
     /* a pending segment for 2022 overlapping one bar */
     dccd_table t;
-    make_bars(&t, T2023 - 365 * DCCD_NS_PER_DAY + 29 * MIN_NS, MIN_NS, 3, 7.0);
+    fx_make_bars(&t, T2023 - 365 * DCCD_NS_PER_DAY + 29 * MIN_NS, MIN_NS, 3, 7.0);
     pend(s, &d, &t);
     dccd_table_free(&t);
     file_log l;
@@ -932,7 +898,7 @@ static void test_scan_file_only_streams(void **state)
     dccd_dataset d;
     mk_ds(&d, "x", "ETH/USDT", DCCD_OHLC, 60);
     dccd_table t;
-    make_bars(&t, T2024, MIN_NS, 2000, 1.0);
+    fx_make_bars(&t, T2024, MIN_NS, 2000, 1.0);
     save_cp(s, &d, &t);
     chunks c;
     memset(&c, 0, sizeof c);
@@ -962,10 +928,10 @@ static void test_missing_intervals_counts_pending(void **state)
     mk_ds(&d, "binance", "BTC/USDT", DCCD_OHLC, 86400);
     const int64_t DAY = DCCD_NS_PER_DAY, T2025 = T2024 + 366 * DCCD_NS_PER_DAY;
     dccd_table t;
-    make_bars(&t, T2024, DAY, 300, 1.0);
+    fx_make_bars(&t, T2024, DAY, 300, 1.0);
     save_cp(s, &d, &t);
     dccd_table_free(&t);
-    make_bars(&t, T2024 + 290 * DAY, DAY, 75, 2.0); /* days 290..364, ten overlapping */
+    fx_make_bars(&t, T2024 + 290 * DAY, DAY, 75, 2.0); /* days 290..364, ten overlapping */
     pend(s, &d, &t);
     dccd_table_free(&t);
     dccd_interval *iv;
@@ -975,7 +941,7 @@ static void test_missing_intervals_counts_pending(void **state)
     assert_int_equal(n, 1); /* 365 of 366 days: the trailing day is missing */
     assert_true(iv[0].start == T2024 + 365 * DAY && iv[0].end == T2025);
     free(iv);
-    make_bars(&t, T2024 + 365 * DAY, DAY, 1, 3.0);
+    fx_make_bars(&t, T2024 + 365 * DAY, DAY, 1, 3.0);
     pend(s, &d, &t);
     dccd_table_free(&t);
     assert_int_equal(dccd_store_missing_intervals(s, &d, T2024, T2025, &iv, &n, &e), DCCD_OK);
@@ -1000,7 +966,7 @@ static void *race_writer(void *arg)
     race *r = arg;
     for (int i = 0; i < 120; i++) {
         dccd_table t;
-        make_trades(&t, T2099 + (int64_t)i * 40 * DCCD_NS, 10, i * 10);
+        fx_make_trades(&t, T2099 + (int64_t)i * 40 * DCCD_NS, 10, i * 10);
         dccd_error e;
         if (dccd_store_save(r->s, &r->d, &t, NULL, NULL, &e) != DCCD_OK)
             fprintf(stderr, "save: %s\n", e.msg);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "store/store_int.h"
+#include "helpers/store_fixture.h"
 
 #define T2099 INT64_C(4070908800000000000) /* 2099-01-01T00:00:00Z */
 #define MIN_NS (INT64_C(60) * DCCD_NS)
@@ -28,22 +29,19 @@
 #define RG_ROWS 40000
 #define PAGE 8192
 
-static char root[256];
+static char root[FX_ROOT_MAX];
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(root, sizeof root, "/tmp/dccd-test-srange-XXXXXX");
-    assert_non_null(mkdtemp(root));
+    fx_root_make(root, "srange");
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    return system(cmd) == 0 ? 0 : -1;
+    return fx_root_remove(root);
 }
 
 static dccd_store *open_store(void)
@@ -59,9 +57,7 @@ static dccd_store *open_store(void)
 
 static void ohlc_ds(dccd_dataset *ds)
 {
-    dccd_symbol sym;
-    assert_int_equal(dccd_symbol_parse("BTC/USDT", &sym, NULL), DCCD_OK);
-    assert_int_equal(dccd_dataset_init(ds, "binance", &sym, DCCD_OHLC, 60, NULL), DCCD_OK);
+    fx_dataset(ds, "binance", "BTC/USDT", DCCD_OHLC, 60);
 }
 
 /* n one-minute bars from t0 (every `step` minutes), prices base + i; the

@@ -22,27 +22,25 @@
 #include <unistd.h>
 
 #include "store/store_int.h"
+#include "helpers/store_fixture.h"
 
 #define T2099 INT64_C(4070908800000000000) /* 2099-01-01: a period not yet complete */
 #define MIN_NS (INT64_C(60) * DCCD_NS)
 #define WALDIR ".dccd/wal/binance/ohlc/BTC-USDT/1m/2099"
 
-static char root[256];
+static char root[FX_ROOT_MAX];
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(root, sizeof root, "/tmp/dccd-test-wal-XXXXXX");
-    assert_non_null(mkdtemp(root));
+    fx_root_make(root, "wal");
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    return system(cmd) == 0 ? 0 : -1;
+    return fx_root_remove(root);
 }
 
 static dccd_store *open_store(size_t max_segments)
@@ -59,20 +57,13 @@ static dccd_store *open_store(size_t max_segments)
 
 static void ohlc_ds(dccd_dataset *ds)
 {
-    dccd_symbol sym;
-    assert_int_equal(dccd_symbol_parse("BTC/USDT", &sym, NULL), DCCD_OK);
-    assert_int_equal(dccd_dataset_init(ds, "binance", &sym, DCCD_OHLC, 60, NULL), DCCD_OK);
+    fx_dataset(ds, "binance", "BTC/USDT", DCCD_OHLC, 60);
 }
 
 static void save_bars(dccd_store *s, const dccd_dataset *ds, int64_t t0, size_t n)
 {
     dccd_table t;
-    assert_int_equal(dccd_table_alloc(&t, DCCD_OHLC, n, NULL), DCCD_OK);
-    for (size_t i = 0; i < n; i++) {
-        ((int64_t *)t.cols[OHLC_TS].values)[i] = t0 + (int64_t)i * MIN_NS;
-        for (int c = OHLC_OPEN; c <= OHLC_QUOTE_VOLUME; c++)
-            ((double *)t.cols[c].values)[i] = 100.0 + (double)i;
-    }
+    fx_make_bars(&t, t0, MIN_NS, n, 100.0);
     dccd_error e;
     int64_t w = 0;
     assert_int_equal(dccd_store_save(s, ds, &t, NULL, &w, &e), DCCD_OK);
@@ -100,16 +91,6 @@ static size_t list_segments(char names[][64], size_t cap)
     return n;
 }
 
-static int64_t load_rows(dccd_store *s, const dccd_dataset *ds)
-{
-    dccd_table t;
-    dccd_error e;
-    assert_int_equal(dccd_store_load(s, ds, DCCD_TS_MIN, DCCD_TS_MAX, &t, &e), DCCD_OK);
-    int64_t n = (int64_t)t.nrows;
-    dccd_table_free(&t);
-    return n;
-}
-
 static void test_segment_names_carry_row_counts(void **state)
 {
     (void)state;
@@ -127,7 +108,7 @@ static void test_segment_names_carry_row_counts(void **state)
     snprintf(from, sizeof from, "%s/%s/%s", root, WALDIR, names[0]);
     snprintf(to, sizeof to, "%s/%s/00000000000000000001.seg", root, WALDIR);
     assert_int_equal(rename(from, to), 0);
-    assert_int_equal(load_rows(s, &ds), 7 + 1440);
+    assert_int_equal(fx_load_rows(s, &ds), 7 + 1440);
     save_bars(s, &ds, T2099 + 5000 * MIN_NS, 3);
     assert_int_equal(list_segments(names, 8), 3);
     assert_string_equal(names[2], "00000000000000000003-3.seg");
@@ -136,7 +117,7 @@ static void test_segment_names_carry_row_counts(void **state)
     FILE *f = fopen(to, "w");
     assert_non_null(f);
     fclose(f);
-    assert_int_equal(load_rows(s, &ds), 7 + 1440 + 3);
+    assert_int_equal(fx_load_rows(s, &ds), 7 + 1440 + 3);
     dccd_store_close(s);
 }
 
@@ -158,14 +139,14 @@ static void test_segment_count_triggers_checkpoint(void **state)
     save_bars(s, &ds, T2099 + 100 * MIN_NS, 5);
     assert_int_equal(list_segments(names, 8), 0);
     assert_int_equal(stat(pf, &st), 0);
-    assert_int_equal(load_rows(s, &ds), 20);
+    assert_int_equal(fx_load_rows(s, &ds), 20);
     /* the fold ran inside that save's lock hold: what the handle cached of
      * the log before it is void, the next saves start a fresh count */
     for (int i = 0; i < 3; i++)
         save_bars(s, &ds, T2099 + (int64_t)(200 + i * 10) * MIN_NS, 5);
     assert_int_equal(list_segments(names, 8), 3);
     assert_string_equal(names[0], "00000000000000000005-5.seg");
-    assert_int_equal(load_rows(s, &ds), 35);
+    assert_int_equal(fx_load_rows(s, &ds), 35);
     dccd_store_close(s);
 }
 
@@ -186,7 +167,7 @@ static void test_log_cache_other_writer(void **state)
     save_bars(a, &ds, T2099 + 20 * MIN_NS, 5); /* a's cached view: one segment */
     assert_int_equal(list_segments(names, 16), 3);
     assert_string_equal(names[2], "00000000000000000003-5.seg");
-    assert_int_equal(load_rows(a, &ds), 15);
+    assert_int_equal(fx_load_rows(a, &ds), 15);
     /* b folds the log into the file and appends twice; a appends after */
     dccd_error e;
     assert_int_equal(dccd_store_checkpoint(b, &ds, NULL, &e), DCCD_OK);
@@ -197,8 +178,8 @@ static void test_log_cache_other_writer(void **state)
     assert_string_equal(names[0], "00000000000000000004-5.seg");
     assert_string_equal(names[1], "00000000000000000005-5.seg");
     assert_string_equal(names[2], "00000000000000000006-5.seg");
-    assert_int_equal(load_rows(a, &ds), 30);
-    assert_int_equal(load_rows(b, &ds), 30);
+    assert_int_equal(fx_load_rows(a, &ds), 30);
+    assert_int_equal(fx_load_rows(b, &ds), 30);
     /* a lock file removed and created again carries no token a cache knows */
     char lockf[512];
     snprintf(lockf, sizeof lockf, "%s/.dccd/locks/binance/ohlc/BTC-USDT/1m/2099.lock", root);
@@ -207,7 +188,7 @@ static void test_log_cache_other_writer(void **state)
     save_bars(a, &ds, T2099 + 70 * MIN_NS, 5);
     assert_int_equal(list_segments(names, 16), 5);
     assert_string_equal(names[4], "00000000000000000008-5.seg");
-    assert_int_equal(load_rows(b, &ds), 40);
+    assert_int_equal(fx_load_rows(b, &ds), 40);
     dccd_store_close(a);
     dccd_store_close(b);
 }
