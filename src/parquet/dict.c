@@ -37,6 +37,7 @@ void pq_wdict_free(pq_wdict *d)
     free(d->slots);
     free(d->hashes);
     free(d->offs);
+    free(d->mark);
     dccd_buf_free(&d->data);
     memset(d, 0, sizeof *d);
 }
@@ -75,8 +76,41 @@ static int grow_entries(pq_wdict *d, dccd_error *err)
     if (!d->offs)
         no[0] = 0;
     d->offs = no;
+    uint32_t *nm = dccd_realloc_array(d->mark, ncap, sizeof *nm);
+    if (!nm)
+        return DCCD_ENOMEM_MSG(err);
+    d->mark = nm;
     d->ent_cap = ncap;
     return DCCD_OK;
+}
+
+/* a[0..len) == b[0..len): short values (the common case: symbols, sides,
+ * ids) without a memcmp call, as two overlapping words. */
+static inline bool bytes_eq(const uint8_t *a, const uint8_t *b, size_t len)
+{
+    if (len >= 8 && len <= 16) {
+        uint64_t x0, y0, x1, y1;
+        memcpy(&x0, a, 8);
+        memcpy(&y0, b, 8);
+        memcpy(&x1, a + len - 8, 8);
+        memcpy(&y1, b + len - 8, 8);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    if (len >= 4 && len < 8) {
+        uint32_t x0, y0, x1, y1;
+        memcpy(&x0, a, 4);
+        memcpy(&y0, b, 4);
+        memcpy(&x1, a + len - 4, 4);
+        memcpy(&y1, b + len - 4, 4);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    if (len < 4) {
+        for (size_t i = 0; i < len; i++)
+            if (a[i] != b[i])
+                return false;
+        return true;
+    }
+    return memcmp(a, b, len) == 0;
 }
 
 int pq_wdict_put_many(pq_wdict *d, const uint8_t *data, const int64_t *offs, size_t n, uint32_t *idx,
@@ -100,7 +134,7 @@ int pq_wdict_put_many(pq_wdict *d, const uint8_t *data, const int64_t *offs, siz
                 break;
             size_t k = e - 1;
             if (d->hashes[k] == h && (size_t)(d->offs[k + 1] - d->offs[k]) == len &&
-                (len == 0 || memcmp(d->data.data + d->offs[k], p, len) == 0))
+                bytes_eq(d->data.data + d->offs[k], p, len))
                 break;
             s = (s + 1) & mask;
         }
@@ -114,6 +148,7 @@ int pq_wdict_put_many(pq_wdict *d, const uint8_t *data, const int64_t *offs, siz
             return rc;
         d->hashes[d->n] = h;
         d->offs[d->n + 1] = (int64_t)d->data.len;
+        d->mark[d->n] = 0; /* not seen by any page yet */
         d->slots[s] = (uint32_t)(d->n + 1);
         idx[i] = (uint32_t)d->n;
         d->n++;

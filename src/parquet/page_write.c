@@ -150,20 +150,43 @@ static inline uint64_t load_u64be(const uint8_t *p)
 #endif
 }
 
-static int bytes_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+static inline uint32_t load_u32be(const uint8_t *p)
+{
+#if PQ_HOST_LE && (defined(__GNUC__) || defined(__clang__))
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return __builtin_bswap32(v);
+#else
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+#endif
+}
+
+/* Unsigned byte order of a and b (then shorter first).  Values of up to 16
+ * common bytes (ids, symbols) are compared without a memcmp call, as
+ * big-endian words (same order as the bytes): the first word, then the
+ * last word of the common part (overlapping the first: the bytes they
+ * share are equal by then). */
+static inline int bytes_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
 {
     size_t m = al < bl ? al : bl;
-    if (m <= 16) {
-        /* short values (ids, symbols): no memcmp call; 8 bytes at a time
-         * as big-endian words (same order as bytes), then byte by byte */
-        size_t i = 0;
-        if (m >= 8) {
-            uint64_t x = load_u64be(a), y = load_u64be(b);
-            if (x != y)
-                return x < y ? -1 : 1;
-            i = 8;
+    if (m >= 8 && m <= 16) {
+        uint64_t x = load_u64be(a), y = load_u64be(b);
+        if (x == y) {
+            x = load_u64be(a + m - 8);
+            y = load_u64be(b + m - 8);
         }
-        for (; i < m; i++)
+        if (x != y)
+            return x < y ? -1 : 1;
+    } else if (m >= 4 && m < 8) {
+        uint32_t x = load_u32be(a), y = load_u32be(b);
+        if (x == y) {
+            x = load_u32be(a + m - 4);
+            y = load_u32be(b + m - 4);
+        }
+        if (x != y)
+            return x < y ? -1 : 1;
+    } else if (m < 4) {
+        for (size_t i = 0; i < m; i++)
             if (a[i] != b[i])
                 return a[i] < b[i] ? -1 : 1;
     } else {
@@ -187,6 +210,51 @@ static void stat_bytes(const uint8_t *data, const int64_t *offs, size_t n, pq_vs
         size_t l = (size_t)(offs[i + 1] - offs[i]);
         /* max first (ascending ids take one comparison); min <= max, so
          * the order does not change the result */
+        if (bytes_cmp(p, l, mx, mxl) > 0) {
+            mx = p;
+            mxl = l;
+        } else if (bytes_cmp(p, l, mn, mnl) < 0) {
+            mn = p;
+            mnl = l;
+        }
+    }
+    s->has = true;
+    s->smin = mn;
+    s->smin_len = mnl;
+    s->smax = mx;
+    s->smax_len = mxl;
+}
+
+/* Statistics of a dictionary-encoded page: values v0 .. v0+n-1 of the
+ * row-group buffer whose dictionary entry numbers are idx[0..n).  Each
+ * distinct entry of the page is compared once (the first row holding it;
+ * d->mark[entry] == the page's generation marks "seen"), so a page of
+ * a few distinct strings costs one array probe per row instead of a byte
+ * comparison.  Same result as stat_bytes on the same values: equal values
+ * are equal bytes, and the min/max point at a row holding them. */
+static void stat_dict(pq_wdict *d, const uint8_t *data, const int64_t *offs, const uint32_t *idx, size_t n,
+                      pq_vstat *s)
+{
+    if (!n) {
+        s->has = false;
+        return;
+    }
+    uint32_t gen = ++d->gen;
+    if (!gen) { /* wrapped: forget every mark (marks are 0 or a past generation) */
+        memset(d->mark, 0, d->n * sizeof *d->mark);
+        gen = d->gen = 1;
+    }
+    uint32_t *mark = d->mark;
+    const uint8_t *mn = data + offs[0], *mx = mn;
+    size_t mnl = (size_t)(offs[1] - offs[0]), mxl = mnl;
+    mark[idx[0]] = gen;
+    for (size_t i = 1; i < n; i++) {
+        uint32_t k = idx[i];
+        if (mark[k] == gen)
+            continue;
+        mark[k] = gen;
+        const uint8_t *p = data + offs[i];
+        size_t l = (size_t)(offs[i + 1] - offs[i]);
         if (bytes_cmp(p, l, mx, mxl) > 0) {
             mx = p;
             mxl = l;
@@ -749,14 +817,15 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
         pg.first_row = (int64_t)r0;
         pg.nrows = (int64_t)prow;
         pg.nnull = (int64_t)(prow - nv);
-        if (w->o.statistics || w->o.page_index) {
+        const bool want_st = w->o.statistics || w->o.page_index;
+        if (want_st && t != DCCD_PQ_BYTE_ARRAY) { /* BYTE_ARRAY: once the encoding is known, below */
             switch (t) {
             case DCCD_PQ_BOOLEAN: stat_bool(c->vals.data + v0, nv, &pg.st); break;
             case DCCD_PQ_INT32: stat_i32((const int32_t *)(const void *)c->vals.data + v0, nv, &pg.st); break;
             case DCCD_PQ_INT64: stat_i64((const int64_t *)(const void *)c->vals.data + v0, nv, &pg.st); break;
             case DCCD_PQ_FLOAT: stat_f32((const float *)(const void *)c->vals.data + v0, nv, &pg.st); break;
             case DCCD_PQ_DOUBLE: stat_f64((const double *)(const void *)c->vals.data + v0, nv, &pg.st); break;
-            default: stat_bytes(c->data.data, c->offs + v0, nv, &pg.st); break;
+            default: break;
             }
             vstat_merge(t, &chunk_st, &pg.st);
         }
@@ -797,6 +866,8 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
             }
             if ((rc = pq_wdict_put_many(&w->dict, c->data.data, c->offs + v0, nv, w->idx, err)))
                 return dccd_err_prefix(err, rc, "column %s", col);
+            if (want_st)
+                stat_dict(&w->dict, c->data.data, c->offs + v0, w->idx, nv, &pg.st);
             int bw = pq_bit_width_u32(w->dict.n > 1 ? (uint32_t)(w->dict.n - 1) : 1);
             if ((rc = dccd_buf_append_byte(vb, (uint8_t)bw, err)) ||
                 (rc = pq_rle_encode(vb, w->idx, nv, bw, err)))
@@ -842,11 +913,18 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
                 break;
             case DCCD_PQ_FLOAT: rc = append_fixed(vb, c->vals.data + v0 * 4, 4, nv, err); break;
             case DCCD_PQ_DOUBLE: rc = append_fixed(vb, c->vals.data + v0 * 8, 8, nv, err); break;
-            default: rc = pq_plain_encode_byte_array(vb, c->data.data, c->offs + v0, nv, err); break;
+            default:
+                rc = pq_plain_encode_byte_array(vb, c->data.data, c->offs + v0, nv, err);
+                if (want_st)
+                    stat_bytes(c->data.data, c->offs + v0, nv, &pg.st);
+                break;
             }
             if (rc)
                 return dccd_err_prefix(err, rc, "column %s", col);
         }
+
+        if (want_st && t == DCCD_PQ_BYTE_ARRAY)
+            vstat_merge(t, &chunk_st, &pg.st);
 
         /* ---- header + compression */
         pq_page_header h;

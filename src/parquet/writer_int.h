@@ -35,6 +35,8 @@ typedef struct pq_wdict {
     size_t n, ent_cap;      /* entries, capacity of hashes/offs */
     dccd_buf data;          /* the entries' bytes, concatenated */
     size_t plain_bytes;     /* size of the PLAIN dictionary page: sum(4 + len) */
+    uint32_t *mark;         /* per entry: generation of the last page that saw it (page statistics) */
+    uint32_t gen;           /* current page generation; 0 is never a live generation */
 } pq_wdict;
 
 void pq_wdict_init(pq_wdict *d);

@@ -623,6 +623,208 @@ static void test_page_index(void **state)
     dccd_pq_close(pf);
 }
 
+/* ---- string statistics: dictionary pages vs plain pages ------------------------ */
+
+/* Reference unsigned-byte order (shorter first on a common prefix). */
+static int ref_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+    size_t m = al < bl ? al : bl;
+    int c = m ? memcmp(a, b, m) : 0;
+    return c ? c : al < bl ? -1 : al > bl ? 1 : 0;
+}
+
+/* min/max over rows [r0, r1) of a string column (NULL validity: no nulls);
+ * false when every row is null. */
+static bool ref_minmax(const dccd_pq_column *c, size_t r0, size_t r1, size_t *imin, size_t *imax)
+{
+    bool any = false;
+    for (size_t r = r0; r < r1; r++) {
+        if (c->validity && !c->validity[r])
+            continue;
+        const uint8_t *p = c->data + c->offsets[r];
+        size_t l = (size_t)(c->offsets[r + 1] - c->offsets[r]);
+        if (!any) {
+            *imin = *imax = r;
+            any = true;
+            continue;
+        }
+        if (ref_cmp(p, l, c->data + c->offsets[*imin], (size_t)(c->offsets[*imin + 1] - c->offsets[*imin])) < 0)
+            *imin = r;
+        if (ref_cmp(p, l, c->data + c->offsets[*imax], (size_t)(c->offsets[*imax + 1] - c->offsets[*imax])) > 0)
+            *imax = r;
+    }
+    return any;
+}
+
+static void expect_str(const uint8_t *got, size_t got_len, const dccd_pq_column *c, size_t r)
+{
+    size_t l = (size_t)(c->offsets[r + 1] - c->offsets[r]);
+    assert_non_null(got);
+    assert_int_equal(got_len, l);
+    if (l)
+        assert_memory_equal(got, c->data + c->offsets[r], l);
+}
+
+/* Page and chunk min/max of BYTE_ARRAY columns equal the per-row reference,
+ * whatever the encoding of the page: dictionary pages (statistics over the
+ * page's distinct entries), pages after a dictionary fallback (PLAIN) and
+ * PLAIN-only columns.  Random strings of 0..40 bytes from a small alphabet
+ * (shared prefixes, bytes 0x00 and 0xFF, every length class of the
+ * comparison), nulls, an all-null stretch, empty strings, several row
+ * groups and write calls. */
+static void test_string_stats_random(void **state)
+{
+    (void)state;
+    enum { N = 6000, NV = 300 };
+    static const uint8_t alpha[] = {0x00, 'a', 'b', 'c', 0x7F, 0x80, 0xFF};
+    uint64_t r = 12345;
+    /* a pool of NV distinct-ish values; rows draw from it (dictionary-friendly) */
+    uint8_t pool[NV][40];
+    size_t plen[NV];
+    for (int i = 0; i < NV; i++) {
+        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+        plen[i] = i == 0 ? 0 : (size_t)(r >> 33) % 41;
+        for (size_t k = 0; k < plen[i]; k++) {
+            r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+            /* mostly 'a': long shared prefixes */
+            pool[i][k] = (r >> 60) < 10 ? 'a' : alpha[(r >> 40) % sizeof alpha];
+        }
+    }
+    int64_t *offs[3];
+    uint8_t *data[3], *valid[3];
+    dccd_pq_column c[3];
+    memset(c, 0, sizeof c);
+    for (int col = 0; col < 3; col++) {
+        offs[col] = malloc((N + 1) * sizeof(int64_t));
+        data[col] = malloc((size_t)N * 40 + 1);
+        valid[col] = malloc(N);
+        assert_true(offs[col] && data[col] && valid[col]);
+        offs[col][0] = 0;
+        for (size_t i = 0; i < N; i++) {
+            r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+            /* col 2: all null from row 1000 to 1999 (whole pages) */
+            valid[col][i] = !((r >> 58) == 0 || (col == 2 && i >= 1000 && i < 2000));
+            size_t pick = (size_t)(r >> 20) % NV;
+            if (col == 1 && i >= 3000) /* col 1: many new values late: dictionary fallback */
+                pick = (size_t)(r >> 20) % NV;
+            size_t l = valid[col][i] ? plen[pick] : 0;
+            if (l)
+                memcpy(data[col] + offs[col][i], pool[pick], l);
+            if (col == 1 && i >= 3000 && l >= 4) { /* make it unique */
+                data[col][offs[col][i]] = (uint8_t)i;
+                data[col][offs[col][i] + 1] = (uint8_t)(i >> 8);
+            }
+            offs[col][i + 1] = offs[col][i] + (int64_t)l;
+        }
+        c[col].type = DCCD_PQ_BYTE_ARRAY;
+        c[col].n = N;
+        c[col].offsets = offs[col];
+        c[col].data = data[col];
+        c[col].validity = valid[col];
+    }
+    dccd_pq_field f[3] = {fld("dict", DCCD_PQ_BYTE_ARRAY, true), fld("fallback", DCCD_PQ_BYTE_ARRAY, true),
+                          fld("plain", DCCD_PQ_BYTE_ARRAY, true)};
+    f[2].no_dictionary = true;
+    dccd_pq_write_options o;
+    dccd_pq_write_options_init(&o);
+    o.page_rows = 250;
+    o.row_group_rows = 2500;
+    o.dictionary_page_limit = 8000;
+    char p[300];
+    tpath(p, sizeof p, "strstats.parquet");
+    dccd_pq_writer *w;
+    dccd_error e;
+    assert_int_equal(dccd_pq_writer_open(p, f, 3, &o, &w, &e), DCCD_OK);
+    /* uneven write calls */
+    size_t done = 0, step = 777;
+    while (done < N) {
+        size_t n = N - done < step ? N - done : step;
+        dccd_pq_column part[3];
+        for (int col = 0; col < 3; col++) {
+            part[col] = c[col];
+            part[col].n = n;
+            part[col].offsets = offs[col] + done;
+            part[col].validity = valid[col] + done;
+        }
+        if (dccd_pq_writer_write(w, part, n, &e))
+            fail_msg("write: %s", e.msg);
+        done += n;
+        step = step * 3 % 1000 + 1;
+    }
+    assert_int_equal(dccd_pq_writer_close(w, &e), DCCD_OK);
+
+    dccd_pq_file *pf = open_ok(p);
+    int nrg = dccd_pq_num_row_groups(pf);
+    assert_int_equal(nrg, 3);
+    bool saw_dict = false, saw_fallback = false;
+    size_t row0 = 0;
+    for (int rg = 0; rg < nrg; rg++) {
+        size_t rows = (size_t)dccd_pq_row_group_rows(pf, rg);
+        for (int col = 0; col < 3; col++) {
+            dccd_pq_chunk_info ci;
+            assert_int_equal(dccd_pq_chunk(pf, rg, col, &ci, &e), DCCD_OK);
+            const pq_column_meta *m = &pf->meta.row_groups[rg].columns[col].meta_data;
+            if (col < 2 && enc_count(m, PQ_PAGE_DATA, DCCD_PQ_ENC_RLE_DICTIONARY))
+                saw_dict = true;
+            if (col == 1 && enc_count(m, PQ_PAGE_DATA, DCCD_PQ_ENC_RLE_DICTIONARY) &&
+                enc_count(m, PQ_PAGE_DATA, DCCD_PQ_ENC_PLAIN))
+                saw_fallback = true;
+            size_t imn, imx;
+            bool any = ref_minmax(&c[col], row0, row0 + rows, &imn, &imx);
+            assert_true(ci.stats.has_null_count);
+            if (any) {
+                assert_true(ci.stats.has_min && ci.stats.has_max);
+                expect_str(ci.stats.min, ci.stats.min_len, &c[col], imn);
+                expect_str(ci.stats.max, ci.stats.max_len, &c[col], imx);
+            } else {
+                assert_false(ci.stats.has_min);
+            }
+            dccd_pq_page_info *pg;
+            size_t np;
+            assert_int_equal(dccd_pq_page_index(pf, rg, col, &pg, &np, &e), DCCD_OK);
+            assert_int_equal(np, (rows + 249) / 250);
+            for (size_t i = 0; i < np; i++) {
+                size_t a = (size_t)pg[i].first_row, b = i + 1 < np ? (size_t)pg[i + 1].first_row : rows;
+                bool pany = ref_minmax(&c[col], row0 + a, row0 + b, &imn, &imx);
+                assert_int_equal(pg[i].null_page, !pany);
+                if (pany) {
+                    expect_str(pg[i].min, pg[i].min_len, &c[col], imn);
+                    expect_str(pg[i].max, pg[i].max_len, &c[col], imx);
+                }
+            }
+            free(pg);
+        }
+        row0 += rows;
+    }
+    assert_true(saw_dict);
+    assert_true(saw_fallback);
+    /* the values themselves */
+    for (int col = 0; col < 3; col++) {
+        row0 = 0;
+        for (int rg = 0; rg < nrg; rg++) {
+            dccd_pq_column out;
+            assert_int_equal(dccd_pq_read_column(pf, rg, col, &out, &e), DCCD_OK);
+            for (size_t i = 0; i < out.n; i++) {
+                bool v = !out.validity || out.validity[i];
+                assert_int_equal(v, valid[col][row0 + i] != 0);
+                if (v)
+                    assert_int_equal(ref_cmp(out.data + out.offsets[i], (size_t)(out.offsets[i + 1] - out.offsets[i]),
+                                             data[col] + offs[col][row0 + i],
+                                             (size_t)(offs[col][row0 + i + 1] - offs[col][row0 + i])),
+                                     0);
+            }
+            row0 += out.n;
+            dccd_pq_column_free(&out);
+        }
+    }
+    dccd_pq_close(pf);
+    for (int col = 0; col < 3; col++) {
+        free(offs[col]);
+        free(data[col]);
+        free(valid[col]);
+    }
+}
+
 /* ---- bloom filters ------------------------------------------------------------ */
 
 static void test_bloom(void **state)
@@ -936,6 +1138,7 @@ int main(void)
         cmocka_unit_test(test_schema_footer), cmocka_unit_test(test_invalid_schema),
         cmocka_unit_test(test_invalid_input), cmocka_unit_test(test_stats_edges),
         cmocka_unit_test(test_dict_fallback), cmocka_unit_test(test_dict_skipped_for_unique_values), cmocka_unit_test(test_page_index),
+        cmocka_unit_test(test_string_stats_random),
         cmocka_unit_test(test_bloom),         cmocka_unit_test(test_copy_row_group),
         cmocka_unit_test(test_io_errors),     cmocka_unit_test(test_empty),
     };
