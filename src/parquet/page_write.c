@@ -1,33 +1,47 @@
 /*
- * src/parquet/page_write.c - encoding one buffered column chunk.
+ * src/parquet/page_write.c - encoding column chunks page by page.
  *
- * This file owns pq_write_chunk(): it turns the row group's buffered values
- * of one column (packed non-null values + one definition byte per row for
- * optional columns) into a Parquet column chunk and writes it:
+ * This file owns the encoding side of the writer: pq_encode_pages() turns a
+ * column's buffered rows (packed non-null values + one definition byte per
+ * row for optional columns, see writer.c) into data pages as soon as the
+ * rows of a page are there, keeps the pages (compressed) in the column's
+ * chunk state (pq_wchunk), and drops the encoded rows from the buffers;
+ * pq_write_chunk() ends the chunk when the row group ends: the last
+ * (partial) page, the dictionary page, the write of the chunk, its metadata,
+ * statistics, page index and bloom filter.  So raw values are held for
+ * about one page per column, and a row group is held compressed.
  *
  *   - data pages are cut by a value count derived from opts.page_size
  *     (fixed width: page_size / width rows; BYTE_ARRAY: rows until the
  *     PLAIN size reaches page_size), and never more than opts.page_rows
  *     rows when that is set (small pages make OffsetIndex range reads
- *     cheap);
+ *     cheap).  A page is cut only once complete (or at the chunk's end), so
+ *     the boundaries do not depend on how the rows were split into write
+ *     calls; a BYTE_ARRAY page's scan resumes where the previous call left;
  *   - a v1 page body is [4-byte length + RLE definition levels] [values],
  *     compressed as a whole; a v2 page keeps the levels uncompressed and
- *     compresses only the values.  A row group without nulls has no
- *     buffered levels (c->defs empty): each page gets one RLE run of 1s.
- *     PLAIN fixed-width values are compressed in place from the row-group
+ *     compresses only the values.  Pending rows without nulls have no
+ *     buffered levels (c->defs empty): such a page gets one RLE run of 1s.
+ *     PLAIN fixed-width values are compressed in place from the column
  *     buffer (little-endian hosts), the v1 level prefix (at most 64 bytes)
- *     written over the previous page's last value bytes and restored;
+ *     written just before them (PQ_VALS_HEAD room, or the previous page's
+ *     last value bytes, restored);
  *   - values are PLAIN, DELTA_BINARY_PACKED (field.delta on INT32/INT64) or,
  *     for BYTE_ARRAY unless field.no_dictionary, RLE_DICTIONARY with a PLAIN
  *     dictionary page.  When the dictionary grows past
  *     opts.dictionary_page_limit (checked after each page), the remaining
- *     pages of the chunk are PLAIN.  Pages are buffered until the chunk is
- *     complete so the dictionary page can come first;
+ *     pages of the chunk are PLAIN.  Pages are kept in blocks that never
+ *     move (pq_wblk) until the chunk is complete, so the dictionary page can
+ *     come first;
  *   - statistics are computed in the same pass as encoding, per page; page
  *     statistics go to the ColumnIndex only (never into page headers, to keep
- *     pages small), their merge into the chunk's Statistics;
+ *     pages small), their merge into the chunk's Statistics.  A dictionary
+ *     page's BYTE_ARRAY statistics compare each distinct entry of the page
+ *     once;
  *   - the ColumnIndex / OffsetIndex and bloom filter of the chunk are
- *     encoded here into blobs that writer.c writes at close.
+ *     encoded here into blobs that writer.c writes at close; bloom filter
+ *     hashes of values outside the dictionary are taken per page, while
+ *     the values are buffered.
  *
  * Statistics rules: min_value/max_value are PLAIN bytes; the legacy min/max
  * are also written for the signed-order types (all but BYTE_ARRAY).  NaN is
@@ -197,6 +211,16 @@ static inline int bytes_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_
     return al < bl ? -1 : al > bl ? 1 : 0;
 }
 
+/* Keep copies of BYTE_ARRAY bounds (see pq_vstat). */
+static void set_sbounds(pq_vstat *s, const uint8_t *mn, size_t mnl, const uint8_t *mx, size_t mxl)
+{
+    s->has = true;
+    s->smin_len = mnl > PQ_STAT_MAX_LEN + 1 ? PQ_STAT_MAX_LEN + 1 : mnl;
+    s->smax_len = mxl > PQ_STAT_MAX_LEN + 1 ? PQ_STAT_MAX_LEN + 1 : mxl;
+    memcpy(s->smin, mn, s->smin_len);
+    memcpy(s->smax, mx, s->smax_len);
+}
+
 static void stat_bytes(const uint8_t *data, const int64_t *offs, size_t n, pq_vstat *s)
 {
     if (!n) {
@@ -218,11 +242,7 @@ static void stat_bytes(const uint8_t *data, const int64_t *offs, size_t n, pq_vs
             mnl = l;
         }
     }
-    s->has = true;
-    s->smin = mn;
-    s->smin_len = mnl;
-    s->smax = mx;
-    s->smax_len = mxl;
+    set_sbounds(s, mn, mnl, mx, mxl);
 }
 
 /* Statistics of a dictionary-encoded page: values v0 .. v0+n-1 of the
@@ -263,11 +283,7 @@ static void stat_dict(pq_wdict *d, const uint8_t *data, const int64_t *offs, con
             mnl = l;
         }
     }
-    s->has = true;
-    s->smin = mn;
-    s->smin_len = mnl;
-    s->smax = mx;
-    s->smax_len = mxl;
+    set_sbounds(s, mn, mnl, mx, mxl);
 }
 
 /* Compare the minimums (which = 0) or maximums (which = 1) of two stats. */
@@ -300,13 +316,13 @@ static void vstat_merge(dccd_pq_type t, pq_vstat *into, const pq_vstat *s)
     if (vstat_cmp(t, s, into, 0) < 0) {
         into->imin = s->imin;
         into->dmin = s->dmin;
-        into->smin = s->smin;
+        memcpy(into->smin, s->smin, s->smin_len);
         into->smin_len = s->smin_len;
     }
     if (vstat_cmp(t, s, into, 1) > 0) {
         into->imax = s->imax;
         into->dmax = s->dmax;
-        into->smax = s->smax;
+        memcpy(into->smax, s->smax, s->smax_len);
         into->smax_len = s->smax_len;
     }
 }
@@ -470,12 +486,59 @@ static int check_i32(size_t v, const char *what, const char *col, dccd_error *er
     return DCCD_OK;
 }
 
+/* Room for n more bytes (one page) at the end of the chunk's last block: a
+ * new block when it does not fit, so a chunk's pages are never moved once
+ * written.  A new block is sized for the rest of the chunk as far as it is
+ * known (this page's bytes times the rows still to come, ch->hint_more,
+ * over this page's rows, ch->hint_rows; at least twice the previous block,
+ * 64 KiB to 64 MiB), so that a chunk is mostly one block; blocks of 4 MiB
+ * and more get the huge-page hint (fewer page faults on fresh memory). */
+#define PQ_BLK_MIN ((size_t)64 << 10)
+#define PQ_BLK_MAX ((size_t)64 << 20)
+static int chunk_room(pq_wchunk *ch, size_t n, uint8_t **at, dccd_error *err)
+{
+    pq_wblk *b = ch->n_blk ? &ch->blk[ch->cur_blk] : NULL;
+    while (b && b->cap - b->len < n && ch->cur_blk + 1 < ch->n_blk) {
+        /* blocks kept from an earlier chunk */
+        b = &ch->blk[++ch->cur_blk];
+        b->len = 0;
+    }
+    if (!b || b->cap - b->len < n) {
+        size_t cap = b ? (b->cap < PQ_BLK_MAX / 2 ? b->cap * 2 : PQ_BLK_MAX) : PQ_BLK_MIN;
+        if (ch->hint_rows) {
+            double est = (double)n * (1.0 + (double)ch->hint_more / (double)ch->hint_rows) * 1.0625;
+            if (est > (double)cap)
+                cap = est < (double)PQ_BLK_MAX ? (size_t)est : PQ_BLK_MAX;
+        }
+        if (cap < n)
+            cap = n;
+        pq_wblk *nb = dccd_array_grow(ch->blk, &ch->blk_cap, ch->n_blk, sizeof *nb, 8);
+        if (!nb)
+            return DCCD_ENOMEM_MSG(err);
+        ch->blk = nb;
+        uint8_t *p = malloc(cap);
+        if (!p)
+            return DCCD_ENOMEM_MSG(err);
+        pq_big_hint(p, cap);
+        ch->cur_blk = ch->n_blk;
+        b = &ch->blk[ch->n_blk++];
+        b->p = p;
+        b->len = 0;
+        b->cap = cap;
+    }
+    *at = b->p + b->len;
+    b->len += n;
+    ch->pages_len += n;
+    return DCCD_OK;
+}
+
 /* Compress body (and prepend the uncompressed levels lv for v2), build the
- * page header and append header + payload to out (out NULL: write them to
- * the output at w->pos).  *page_bytes receives the
- * total written, *unc_bytes the uncompressed equivalent. */
+ * page header and append header + payload to out, or to the chunk's blocks
+ * when out is NULL.  *page_bytes receives the total written, *unc_bytes the
+ * uncompressed equivalent. */
 static int emit_page(dccd_pq_writer *w, const char *col, pq_page_header *h, const dccd_buf *lv,
-                     const dccd_buf *body, dccd_buf *out, size_t *page_bytes, size_t *unc_bytes, dccd_error *err)
+                     const dccd_buf *body, dccd_buf *out, pq_wchunk *ch, size_t *page_bytes, size_t *unc_bytes,
+                     dccd_error *err)
 {
     int rc;
     const uint8_t *cp = body->data;
@@ -502,27 +565,23 @@ static int emit_page(dccd_pq_writer *w, const char *col, pq_page_header *h, cons
         h->has_crc = true;
         h->crc = (int32_t)crc;
     }
-    size_t hl;
-    if (!out) {
-        /* straight to the output: no copy of the payload into a chunk */
-        dccd_buf_reset(&w->hdr);
-        if ((rc = pq_encode_page_header(&w->hdr, h, err)))
+    dccd_buf_reset(&w->hdr);
+    if ((rc = pq_encode_page_header(&w->hdr, h, err)))
+        return rc;
+    size_t hl = w->hdr.len, total = hl + cmp;
+    uint8_t *d;
+    if (out) {
+        if ((rc = dccd_buf_extend(out, total, &d, err)))
             return rc;
-        hl = w->hdr.len;
-        if ((rc = pq_wout(w, w->hdr.data, hl, err)) || (lvl && (rc = pq_wout(w, lv->data, lvl, err))) ||
-            (cl && (rc = pq_wout(w, cp, cl, err))))
-            return rc;
-    } else {
-        size_t before = out->len;
-        if ((rc = pq_encode_page_header(out, h, err)))
-            return rc;
-        hl = out->len - before;
-        if (lvl && (rc = dccd_buf_append(out, lv->data, lvl, err)))
-            return rc;
-        if (cl && (rc = dccd_buf_append(out, cp, cl, err)))
-            return rc;
+    } else if ((rc = chunk_room(ch, total, &d, err))) {
+        return rc;
     }
-    *page_bytes = hl + cmp;
+    memcpy(d, w->hdr.data, hl);
+    if (lvl)
+        memcpy(d + hl, lv->data, lvl);
+    if (cl)
+        memcpy(d + hl + lvl, cp, cl);
+    *page_bytes = total;
     *unc_bytes = hl + unc;
     return DCCD_OK;
 }
@@ -547,49 +606,72 @@ static int levels_ones(dccd_buf *lb, size_t n, dccd_error *err)
     return dccd_buf_append(lb, t, k, err);
 }
 
-static int push_page(dccd_pq_writer *w, const pq_wpage *p, dccd_error *err)
+static int push_page(pq_wchunk *ch, const pq_wpage *p, dccd_error *err)
 {
-    pq_wpage *np = dccd_array_grow(w->pages, &w->pages_cap, w->n_pages, sizeof *np, 64);
+    pq_wpage *np = dccd_array_grow(ch->pg, &ch->pg_cap, ch->n_pg, sizeof *np, 64);
     if (!np)
         return DCCD_ENOMEM_MSG(err);
-    w->pages = np;
-    w->pages[w->n_pages++] = *p;
+    ch->pg = np;
+    ch->pg[ch->n_pg++] = *p;
     return DCCD_OK;
 }
 
-static uint64_t hash_value(dccd_pq_type t, const pq_wcol *c, size_t i)
+/* Bloom filter hashes of buffered values v0 .. v0+n-1 (PLAIN bytes). */
+static int hash_values(pq_wchunk *ch, const pq_wcol *c, size_t v0, size_t n, dccd_error *err)
 {
+    if (n > ch->bh_cap - ch->n_bh) {
+        size_t need, nc = ch->bh_cap ? ch->bh_cap : 1024;
+        if (!dccd_add_ok(ch->n_bh, n, &need))
+            return dccd_err_set(err, DCCD_ERANGE, "bloom filter: too many values");
+        while (nc < need)
+            nc *= 2;
+        uint64_t *nb = dccd_realloc_array(ch->bh, nc, sizeof *nb);
+        if (!nb)
+            return DCCD_ENOMEM_MSG(err);
+        ch->bh = nb;
+        ch->bh_cap = nc;
+    }
+    uint64_t *h = ch->bh + ch->n_bh;
+    const uint8_t *vals = c->vals.data + PQ_VALS_HEAD;
     uint8_t b[8];
-    switch (t) {
-    case DCCD_PQ_INT32:
-    case DCCD_PQ_FLOAT: {
-        uint32_t u;
-        memcpy(&u, c->vals.data + i * 4, 4);
-        dccd_store_u32le(b, u);
-        return pq_bloom_hash(b, 4);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = v0 + i;
+        switch (c->f.type) {
+        case DCCD_PQ_INT32:
+        case DCCD_PQ_FLOAT: {
+            uint32_t u;
+            memcpy(&u, vals + k * 4, 4);
+            dccd_store_u32le(b, u);
+            h[i] = pq_bloom_hash(b, 4);
+            break;
+        }
+        case DCCD_PQ_INT64:
+        case DCCD_PQ_DOUBLE: {
+            uint64_t u;
+            memcpy(&u, vals + k * 8, 8);
+            dccd_store_u64le(b, u);
+            h[i] = pq_bloom_hash(b, 8);
+            break;
+        }
+        case DCCD_PQ_BYTE_ARRAY:
+            h[i] = pq_bloom_hash(c->data.data + c->offs[k], (size_t)(c->offs[k + 1] - c->offs[k]));
+            break;
+        default: h[i] = pq_bloom_hash(vals + k, 1); break;
+        }
     }
-    case DCCD_PQ_INT64:
-    case DCCD_PQ_DOUBLE: {
-        uint64_t u;
-        memcpy(&u, c->vals.data + i * 8, 8);
-        dccd_store_u64le(b, u);
-        return pq_bloom_hash(b, 8);
-    }
-    case DCCD_PQ_BYTE_ARRAY:
-        return pq_bloom_hash(c->data.data + c->offs[i], (size_t)(c->offs[i + 1] - c->offs[i]));
-    default: return pq_bloom_hash(c->vals.data + i, 1);
-    }
+    ch->n_bh += n;
+    return DCCD_OK;
 }
 
 /* Column index (if every non-null page has min/max) and offset index. */
-static int build_page_index(dccd_pq_writer *w, const pq_wcol *c, int64_t data_start, pq_wextra *ex,
-                            dccd_error *err)
+static int build_page_index(const pq_wcol *c, int64_t data_start, pq_wextra *ex, dccd_error *err)
 {
+    const pq_wchunk *ch = &c->ch;
     dccd_arena a;
     dccd_arena_init(&a, 0);
     dccd_buf b = DCCD_BUF_INIT;
     int rc = DCCD_OK;
-    size_t n = w->n_pages;
+    size_t n = ch->n_pg;
     pq_offset_index oi = {0};
     oi.pages = dccd_arena_array(&a, n ? n : 1, sizeof *oi.pages);
     if (!oi.pages) {
@@ -598,9 +680,9 @@ static int build_page_index(dccd_pq_writer *w, const pq_wcol *c, int64_t data_st
     }
     oi.n_pages = n;
     for (size_t i = 0; i < n; i++) {
-        oi.pages[i].offset = data_start + w->pages[i].offset;
-        oi.pages[i].compressed_page_size = w->pages[i].size;
-        oi.pages[i].first_row_index = w->pages[i].first_row;
+        oi.pages[i].offset = data_start + ch->pg[i].offset;
+        oi.pages[i].compressed_page_size = ch->pg[i].size;
+        oi.pages[i].first_row_index = ch->pg[i].first_row;
     }
     if ((rc = pq_encode_offset_index(&b, &oi, err)))
         goto out;
@@ -608,7 +690,7 @@ static int build_page_index(dccd_pq_writer *w, const pq_wcol *c, int64_t data_st
 
     bool ok = true;
     for (size_t i = 0; i < n && ok; i++)
-        if (w->pages[i].nnull < w->pages[i].nrows && !w->pages[i].st.has)
+        if (ch->pg[i].nnull < ch->pg[i].nrows && !ch->pg[i].st.has)
             ok = false;
     if (!ok)
         goto out;
@@ -625,7 +707,7 @@ static int build_page_index(dccd_pq_writer *w, const pq_wcol *c, int64_t data_st
     bool asc = true, desc = true;
     const pq_vstat *prev = NULL;
     for (size_t i = 0; i < n; i++) {
-        const pq_wpage *p = &w->pages[i];
+        const pq_wpage *p = &ch->pg[i];
         ci.null_counts[i] = p->nnull;
         if (!p->st.has) {
             ci.null_pages[i] = true;
@@ -662,12 +744,14 @@ out:
  * dictionary those distinct values project to would pass the page limit
  * anyway, the chunk is written PLAIN from its first page (what the limit
  * would decide after hashing a whole page: unique trade ids, say), as
- * other writers do with a cardinality sample. */
+ * other writers do with a cardinality sample.  `total` is the chunk's
+ * projected count of values: those known so far (buffered, and the rest of
+ * the current write call up to the row group's end). */
 #define PQ_DICT_SAMPLE 2048
-static bool dict_hopeless(const pq_wcol *c, size_t v0, size_t nv, size_t limit)
+static bool dict_hopeless(const pq_wcol *c, size_t v0, size_t nv, size_t total, size_t limit)
 {
     size_t n = nv < PQ_DICT_SAMPLE ? nv : PQ_DICT_SAMPLE;
-    if (n < 256 || c->nvals < 4 * n)
+    if (n < 256 || total < 4 * n)
         return false;
     uint64_t *slots = calloc(2 * PQ_DICT_SAMPLE, sizeof *slots);
     if (!slots)
@@ -691,18 +775,20 @@ static bool dict_hopeless(const pq_wcol *c, size_t v0, size_t nv, size_t limit)
     if (distinct * 10 < n * 9) /* fewer than 90% distinct: worth a try */
         return false;
     /* projected dictionary: the chunk's values at the sample's rate */
-    double projected = (double)bytes / (double)n * (double)c->nvals;
+    double projected = (double)bytes / (double)n * (double)total;
     return projected > (double)limit;
 }
 
-/* dict_used: some pages are RLE_DICTIONARY; values before plain_from are
- * then all in the dictionary (whose hashes are reused), the rest PLAIN. */
-static int build_bloom(dccd_pq_writer *w, const pq_wcol *c, bool dict_used, size_t plain_from, pq_wextra *ex,
-                       dccd_error *err)
+/* The bloom filter of the chunk: the dictionary's hashes when some pages
+ * are RLE_DICTIONARY (every value of those pages is an entry), plus the
+ * hashes of the values encoded PLAIN. */
+static int build_bloom(dccd_pq_writer *w, const pq_wcol *c, pq_wextra *ex, dccd_error *err)
 {
+    const pq_wchunk *ch = &c->ch;
+    const bool use_dict = ch->dict_pages > 0;
     size_t ndv = w->o.bloom_ndv;
     if (!ndv)
-        ndv = dict_used && plain_from >= c->nvals ? w->dict.n : c->nvals;
+        ndv = use_dict && ch->n_bh == 0 ? ch->dict.n : ch->vals;
     double fpp = w->o.bloom_fpp > 0.0 && w->o.bloom_fpp < 1.0 ? w->o.bloom_fpp : 0.01;
     size_t nbytes = pq_bloom_size(ndv, fpp);
     pq_bloom_header bh = {(int32_t)nbytes, true, true, true};
@@ -717,13 +803,375 @@ static int build_bloom(dccd_pq_writer *w, const pq_wcol *c, bool dict_used, size
         return rc;
     }
     bits = b.data + hl;
-    bool use_dict = dict_used;
     if (use_dict)
-        for (size_t i = 0; i < w->dict.n; i++)
-            pq_bloom_insert(bits, nbytes, w->dict.hashes[i]);
-    for (size_t i = use_dict ? plain_from : 0; i < c->nvals; i++)
-        pq_bloom_insert(bits, nbytes, hash_value(c->f.type, c, i));
+        for (size_t i = 0; i < ch->dict.n; i++)
+            pq_bloom_insert(bits, nbytes, ch->dict.hashes[i]);
+    for (size_t i = 0; i < ch->n_bh; i++)
+        pq_bloom_insert(bits, nbytes, ch->bh[i]);
     ex->bloom = dccd_buf_detach(&b, &ex->bloom_len);
+    return DCCD_OK;
+}
+
+/* ---- pages ------------------------------------------------------------------ */
+
+/* Rows per data page of a fixed-width column (opts.page_size / width,
+ * capped by opts.page_rows); for BYTE_ARRAY the cap alone (pages end when
+ * their PLAIN size reaches page_size). */
+static void page_limits(const dccd_pq_writer *w, const pq_wcol *c, size_t *rows_per_page, size_t *row_cap)
+{
+    size_t rpp = 0, psz = w->o.page_size;
+    if (c->f.type == DCCD_PQ_BOOLEAN)
+        rpp = psz > SIZE_MAX / 8 ? SIZE_MAX : psz * 8;
+    else if (c->width)
+        rpp = psz / c->width;
+    if (rpp < 1)
+        rpp = 1;
+    if (rpp > ((size_t)1 << 30))
+        rpp = (size_t)1 << 30;
+    size_t cap = w->o.page_rows ? w->o.page_rows : (size_t)1 << 30;
+    if (cap > ((size_t)1 << 30))
+        cap = (size_t)1 << 30;
+    if (rpp > cap)
+        rpp = cap;
+    *rows_per_page = rpp;
+    *row_cap = cap;
+}
+
+#define PQ_SLICE_BYTE_ARRAY ((size_t)32768)
+
+size_t pq_slice_rows(const dccd_pq_writer *w, const pq_wcol *c)
+{
+    size_t rpp, cap;
+    page_limits(w, c, &rpp, &cap);
+    if (c->f.type == DCCD_PQ_BYTE_ARRAY)
+        return cap < PQ_SLICE_BYTE_ARRAY ? cap : PQ_SLICE_BYTE_ARRAY;
+    return rpp;
+}
+
+/* Metadata arrays of a new chunk. */
+static int start_chunk(dccd_pq_writer *w, pq_wcol *c, dccd_error *err)
+{
+    pq_wchunk *ch = &c->ch;
+    memset(&ch->cc, 0, sizeof ch->cc);
+    pq_column_meta *m = &ch->cc.meta_data;
+    ch->cc.has_meta_data = true;
+    m->type = (int32_t)c->f.type;
+    m->codec = (int32_t)w->o.codec;
+    m->encodings = dccd_arena_array(&w->arena, 8, sizeof *m->encodings);
+    m->path_in_schema = dccd_arena_array(&w->arena, 1, sizeof *m->path_in_schema);
+    if (!m->encodings || !m->path_in_schema)
+        return DCCD_ENOMEM_MSG(err);
+    m->path_in_schema[0] = c->f.name;
+    m->n_path = 1;
+    ch->started = true;
+    return DCCD_OK;
+}
+
+/* Forget the encoded chunk (buffers kept for the next one). */
+static void reset_chunk(pq_wchunk *ch)
+{
+    ch->started = false;
+    if (ch->n_blk)
+        ch->blk[0].len = 0;
+    ch->cur_blk = 0;
+    ch->pages_len = 0;
+    ch->n_pg = 0;
+    memset(&ch->st, 0, sizeof ch->st);
+    ch->total_unc = ch->total_cmp = 0;
+    ch->rows = ch->vals = 0;
+    pq_wdict_reset(&ch->dict);
+    ch->dict_pages = 0;
+    ch->fallen = false;
+    ch->n_bh = 0;
+    ch->scan_rows = ch->scan_vals = ch->scan_bytes = 0;
+}
+
+void pq_wchunk_free(pq_wchunk *ch)
+{
+    for (size_t i = 0; i < ch->n_blk; i++)
+        free(ch->blk[i].p);
+    free(ch->blk);
+    free(ch->pg);
+    pq_wdict_free(&ch->dict);
+    free(ch->bh);
+    memset(ch, 0, sizeof *ch);
+}
+
+/* Drop the first `rows` buffered rows (`vals` values): they are encoded. */
+static void drop_rows(pq_wcol *c, size_t rows, size_t vals)
+{
+    if (!rows)
+        return;
+    size_t rrows = c->prows - rows, rvals = c->nvals - vals;
+    if (c->width) {
+        uint8_t *v = c->vals.data + PQ_VALS_HEAD;
+        if (rvals)
+            memmove(v, v + vals * c->width, rvals * c->width);
+        c->vals.len = PQ_VALS_HEAD + rvals * c->width;
+    } else {
+        int64_t base = c->offs[vals];
+        size_t bytes = (size_t)(c->offs[c->nvals] - base);
+        if (bytes)
+            memmove(c->data.data, c->data.data + base, bytes);
+        c->data.len = bytes;
+        for (size_t i = 0; i <= rvals; i++)
+            c->offs[i] = c->offs[vals + i] - base;
+    }
+    if (c->defs.len) {
+        if (rrows)
+            memmove(c->defs.data, c->defs.data + rows, rrows);
+        c->defs.len = rrows;
+    }
+    c->prows = rrows;
+    c->nvals = rvals;
+}
+
+static size_t count_valid(const pq_wrest *rest)
+{
+    if (!rest || !rest->n)
+        return 0;
+    if (!rest->validity)
+        return rest->n;
+    size_t k = 0;
+    for (size_t i = 0; i < rest->n; i++)
+        k += rest->validity[i] != 0;
+    return k;
+}
+
+/* Encode one page: buffered rows r0 .. r0+prow-1, values v0 .. v0+nv-1. */
+static int encode_page(dccd_pq_writer *w, pq_wcol *c, size_t r0, size_t prow, size_t v0, size_t nv,
+                       const pq_wrest *rest, dccd_error *err)
+{
+    pq_wchunk *ch = &c->ch;
+    pq_column_meta *m = &ch->cc.meta_data;
+    const char *col = c->name;
+    const dccd_pq_type t = c->f.type;
+    const bool opt = c->f.optional;
+    const bool v2 = w->o.data_page_v2;
+    const uint8_t *defs = opt && c->defs.len ? c->defs.data : NULL;
+    const bool dict_mode = t == DCCD_PQ_BYTE_ARRAY && !c->f.no_dictionary;
+    const bool delta = c->f.delta && (t == DCCD_PQ_INT32 || t == DCCD_PQ_INT64);
+    const int page_type = v2 ? PQ_PAGE_DATA_V2 : PQ_PAGE_DATA;
+    const uint8_t *vals = c->vals.data + PQ_VALS_HEAD;
+    int rc;
+
+    /* ---- statistics */
+    pq_wpage pg;
+    memset(&pg, 0, sizeof pg);
+    pg.first_row = (int64_t)ch->rows;
+    pg.nrows = (int64_t)prow;
+    pg.nnull = (int64_t)(prow - nv);
+    const bool want_st = w->o.statistics || w->o.page_index;
+    if (want_st && t != DCCD_PQ_BYTE_ARRAY) { /* BYTE_ARRAY: once the encoding is known, below */
+        switch (t) {
+        case DCCD_PQ_BOOLEAN: stat_bool(vals + v0, nv, &pg.st); break;
+        case DCCD_PQ_INT32: stat_i32((const int32_t *)(const void *)vals + v0, nv, &pg.st); break;
+        case DCCD_PQ_INT64: stat_i64((const int64_t *)(const void *)vals + v0, nv, &pg.st); break;
+        case DCCD_PQ_FLOAT: stat_f32((const float *)(const void *)vals + v0, nv, &pg.st); break;
+        case DCCD_PQ_DOUBLE: stat_f64((const double *)(const void *)vals + v0, nv, &pg.st); break;
+        default: break;
+        }
+    }
+
+    /* ---- levels */
+    dccd_buf_reset(&w->page);
+    dccd_buf_reset(&w->lv);
+    if (opt) {
+        dccd_buf *lb = v2 ? &w->lv : &w->page;
+        size_t at = lb->len;
+        if (!v2 && (rc = dccd_buf_append_u32le(lb, 0, err)))
+            return rc;
+        if ((rc = defs ? pq_rle_encode_u8(lb, defs + r0, prow, 1, err) : levels_ones(lb, prow, err)))
+            return dccd_err_prefix(err, rc, "column %s", col);
+        if (!v2)
+            dccd_store_u32le(lb->data + at, (uint32_t)(lb->len - at - 4));
+    }
+
+    /* ---- values */
+    int enc = DCCD_PQ_ENC_PLAIN;
+    dccd_buf *vb = &w->page;
+    const dccd_buf *body = &w->page;
+    dccd_buf inplace = DCCD_BUF_INIT;
+    uint8_t saved[PQ_INPLACE_PRE];
+    size_t pre = 0;
+    if (dict_mode && !ch->fallen && ch->dict_pages == 0 &&
+        dict_hopeless(c, v0, nv, ch->vals + c->nvals + count_valid(rest), w->o.dictionary_page_limit))
+        ch->fallen = true;
+    if (dict_mode && !ch->fallen) {
+        enc = DCCD_PQ_ENC_RLE_DICTIONARY;
+        if (nv > w->idx_cap) {
+            uint32_t *ni = dccd_realloc_array(w->idx, nv, sizeof *ni);
+            if (!ni)
+                return DCCD_ENOMEM_MSG(err);
+            w->idx = ni;
+            w->idx_cap = nv;
+        }
+        if ((rc = pq_wdict_put_many(&ch->dict, c->data.data, c->offs + v0, nv, w->idx, err)))
+            return dccd_err_prefix(err, rc, "column %s", col);
+        if (want_st)
+            stat_dict(&ch->dict, c->data.data, c->offs + v0, w->idx, nv, &pg.st);
+        int bw = pq_bit_width_u32(ch->dict.n > 1 ? (uint32_t)(ch->dict.n - 1) : 1);
+        if ((rc = dccd_buf_append_byte(vb, (uint8_t)bw, err)) || (rc = pq_rle_encode(vb, w->idx, nv, bw, err)))
+            return rc;
+        ch->dict_pages++;
+        if (ch->dict.plain_bytes > w->o.dictionary_page_limit)
+            ch->fallen = true;
+    } else if (PQ_HOST_LE && c->width > 1 && !delta && w->page.len <= PQ_INPLACE_PRE) {
+        /* PLAIN fixed width: the values are the page bytes already; the v1
+         * level prefix is put right before them (over the previous page's
+         * last value bytes or the PQ_VALS_HEAD room; saved, restored after
+         * emit_page) so that the body is one contiguous range of c->vals,
+         * compressed without a copy. */
+        pre = w->page.len;
+        uint8_t *vp = c->vals.data + PQ_VALS_HEAD + v0 * c->width - pre;
+        if (pre) {
+            memcpy(saved, vp, pre);
+            memcpy(vp, w->page.data, pre);
+        }
+        inplace.data = vp;
+        inplace.len = inplace.cap = pre + nv * c->width;
+        body = &inplace;
+    } else {
+        switch (t) {
+        case DCCD_PQ_BOOLEAN: rc = pq_plain_encode_bool(vb, vals + v0, nv, err); break;
+        case DCCD_PQ_INT32:
+            if (delta) {
+                enc = DCCD_PQ_ENC_DELTA_BINARY_PACKED;
+                rc = pq_delta_encode_i32(vb, (const int32_t *)(const void *)vals + v0, nv, err);
+            } else {
+                rc = append_fixed(vb, vals + v0 * 4, 4, nv, err);
+            }
+            break;
+        case DCCD_PQ_INT64:
+            if (delta) {
+                enc = DCCD_PQ_ENC_DELTA_BINARY_PACKED;
+                rc = pq_delta_encode_i64(vb, (const int64_t *)(const void *)vals + v0, nv, err);
+            } else {
+                rc = append_fixed(vb, vals + v0 * 8, 8, nv, err);
+            }
+            break;
+        case DCCD_PQ_FLOAT: rc = append_fixed(vb, vals + v0 * 4, 4, nv, err); break;
+        case DCCD_PQ_DOUBLE: rc = append_fixed(vb, vals + v0 * 8, 8, nv, err); break;
+        default:
+            rc = pq_plain_encode_byte_array(vb, c->data.data, c->offs + v0, nv, err);
+            if (want_st)
+                stat_bytes(c->data.data, c->offs + v0, nv, &pg.st);
+            break;
+        }
+        if (rc)
+            return dccd_err_prefix(err, rc, "column %s", col);
+    }
+    if (want_st)
+        vstat_merge(t, &ch->st, &pg.st);
+    /* bloom filter: values outside the dictionary, hashed while buffered */
+    if (c->f.bloom_filter && enc != DCCD_PQ_ENC_RLE_DICTIONARY && (rc = hash_values(ch, c, v0, nv, err))) {
+        if (pre)
+            memcpy(inplace.data, saved, pre);
+        return rc;
+    }
+
+    /* ---- header + compression */
+    pq_page_header h;
+    memset(&h, 0, sizeof h);
+    h.type = page_type;
+    if (v2) {
+        h.has_data_page_header_v2 = true;
+        pq_data_page_header_v2 *d = &h.data_page_header_v2;
+        d->num_values = (int32_t)prow;
+        d->num_nulls = (int32_t)(prow - nv);
+        d->num_rows = (int32_t)prow;
+        d->encoding = enc;
+        d->definition_levels_byte_length = (int32_t)w->lv.len;
+        d->repetition_levels_byte_length = 0;
+        d->is_compressed = w->o.codec != DCCD_PQ_UNCOMPRESSED;
+    } else {
+        h.has_data_page_header = true;
+        pq_data_page_header *d = &h.data_page_header;
+        d->num_values = (int32_t)prow;
+        d->encoding = enc;
+        d->definition_level_encoding = DCCD_PQ_ENC_RLE;
+        d->repetition_level_encoding = DCCD_PQ_ENC_RLE;
+    }
+    pg.offset = (int64_t)ch->pages_len;
+    ch->hint_rows = prow;
+    ch->hint_more = c->prows - r0 - prow + (rest ? rest->n : 0);
+    size_t pb, ub;
+    rc = emit_page(w, col, &h, v2 ? &w->lv : NULL, body, NULL, ch, &pb, &ub, err);
+    if (pre)
+        memcpy(inplace.data, saved, pre);
+    if (rc)
+        return rc;
+    if ((rc = check_i32(pb, "page", col, err)))
+        return rc;
+    pg.size = (int32_t)pb;
+    ch->total_cmp += pb;
+    ch->total_unc += ub;
+    if ((rc = add_enc_stat(&w->arena, m, page_type, enc, err)))
+        return rc;
+    add_encoding(m, enc);
+    if ((rc = push_page(ch, &pg, err)))
+        return rc;
+    ch->rows += prow;
+    ch->vals += nv;
+    return DCCD_OK;
+}
+
+int pq_encode_pages(dccd_pq_writer *w, int ci, bool final, const pq_wrest *rest, dccd_error *err)
+{
+    pq_wcol *c = &w->cols[ci];
+    pq_wchunk *ch = &c->ch;
+    int rc;
+    if (!ch->started && (rc = start_chunk(w, c, err)))
+        return rc;
+    const uint8_t *defs = c->f.optional && c->defs.len ? c->defs.data : NULL;
+    const size_t nrows = c->prows, psz = w->o.page_size;
+    size_t rows_per_page, row_cap;
+    page_limits(w, c, &rows_per_page, &row_cap);
+    size_t r0 = 0, v0 = 0;
+    while (r0 < nrows) {
+        /* ---- page boundaries: a page is cut only once complete, or at the
+         * end of the chunk (final) */
+        size_t r1, nv = 0;
+        if (c->f.type == DCCD_PQ_BYTE_ARRAY) {
+            /* resume the scan of the page being cut (buffered rows 0.. when
+             * the previous call left it incomplete) */
+            size_t acc = ch->scan_bytes, r = r0 + ch->scan_rows, v = v0 + ch->scan_vals;
+            while (r < nrows && acc < psz && r - r0 < row_cap) {
+                if (!defs || defs[r]) {
+                    acc += 4 + (size_t)(c->offs[v + 1] - c->offs[v]);
+                    v++;
+                }
+                r++;
+            }
+            if (!final && acc < psz && r - r0 < row_cap) { /* ran out of rows */
+                ch->scan_rows = r - r0;
+                ch->scan_vals = v - v0;
+                ch->scan_bytes = acc;
+                break;
+            }
+            ch->scan_rows = ch->scan_vals = ch->scan_bytes = 0;
+            r1 = r;
+            nv = v - v0;
+        } else {
+            if (nrows - r0 >= rows_per_page)
+                r1 = r0 + rows_per_page;
+            else if (final)
+                r1 = nrows;
+            else
+                break;
+            if (defs) {
+                for (size_t r = r0; r < r1; r++)
+                    nv += defs[r];
+            } else {
+                nv = r1 - r0;
+            }
+        }
+        if ((rc = encode_page(w, c, r0, r1 - r0, v0, nv, rest, err)))
+            return rc;
+        r0 = r1;
+        v0 += nv;
+    }
+    drop_rows(c, r0, v0);
     return DCCD_OK;
 }
 
@@ -732,290 +1180,66 @@ static int build_bloom(dccd_pq_writer *w, const pq_wcol *c, bool dict_used, size
 int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex, dccd_error *err)
 {
     pq_wcol *c = &w->cols[ci];
+    pq_wchunk *ch = &c->ch;
     const char *col = c->name;
     const dccd_pq_type t = c->f.type;
-    const size_t nrows = w->rg_rows;
-    const bool opt = c->f.optional;
-    const bool v2 = w->o.data_page_v2;
-    /* defs empty: no null in the row group (see buffer_rows) */
-    const uint8_t *defs = opt && c->defs.len ? c->defs.data : NULL;
-    int rc;
-
-    bool dict_mode = t == DCCD_PQ_BYTE_ARRAY && !c->f.no_dictionary;
-    bool delta = c->f.delta && (t == DCCD_PQ_INT32 || t == DCCD_PQ_INT64);
-    bool fallen = false;
-    size_t dict_pages = 0, plain_from = 0; /* first value index encoded PLAIN in a dict chunk */
-    /* without a dictionary page to put first, pages go straight out */
-    const bool direct = !dict_mode;
-    const uint64_t direct_start = w->pos;
-    w->n_pages = 0;
-    dccd_buf_reset(&w->chunk);
-    dccd_buf_reset(&w->dictpg);
-    if (dict_mode)
-        pq_wdict_reset(&w->dict);
-
-    memset(cc, 0, sizeof *cc);
-    pq_column_meta *m = &cc->meta_data;
-    cc->has_meta_data = true;
-    m->type = (int32_t)t;
-    m->codec = (int32_t)w->o.codec;
+    int rc = pq_encode_pages(w, ci, true, NULL, err);
+    if (rc)
+        return rc;
+    pq_column_meta *m = &ch->cc.meta_data;
+    const size_t nrows = ch->rows;
     m->num_values = (int64_t)nrows;
-    m->encodings = dccd_arena_array(&w->arena, 8, sizeof *m->encodings);
-    m->path_in_schema = dccd_arena_array(&w->arena, 1, sizeof *m->path_in_schema);
-    if (!m->encodings || !m->path_in_schema)
-        return DCCD_ENOMEM_MSG(err);
-    m->path_in_schema[0] = c->f.name;
-    m->n_path = 1;
-
-    size_t rows_per_page = 0;
-    size_t psz = w->o.page_size;
-    if (t == DCCD_PQ_BOOLEAN)
-        rows_per_page = psz > SIZE_MAX / 8 ? SIZE_MAX : psz * 8;
-    else if (c->width)
-        rows_per_page = psz / c->width;
-    if (rows_per_page < 1)
-        rows_per_page = 1;
-    if (rows_per_page > ((size_t)1 << 30))
-        rows_per_page = (size_t)1 << 30;
-    size_t row_cap = w->o.page_rows ? w->o.page_rows : (size_t)1 << 30; /* opts.page_rows */
-    if (row_cap > ((size_t)1 << 30))
-        row_cap = (size_t)1 << 30;
-    if (rows_per_page > row_cap)
-        rows_per_page = row_cap;
-
-    size_t total_unc = 0, total_cmp = 0;
-    pq_vstat chunk_st = {0};
-    size_t r0 = 0, v0 = 0;
-    const int page_type = v2 ? PQ_PAGE_DATA_V2 : PQ_PAGE_DATA;
-    while (r0 < nrows) {
-        /* ---- page boundaries */
-        size_t r1, nv = 0;
-        if (t == DCCD_PQ_BYTE_ARRAY) {
-            size_t acc = 0, lim = row_cap, r = r0, v = v0;
-            while (r < nrows && acc < psz && r - r0 < lim) {
-                if (!defs || defs[r]) {
-                    acc += 4 + (size_t)(c->offs[v + 1] - c->offs[v]);
-                    v++;
-                }
-                r++;
-            }
-            r1 = r;
-            nv = v - v0;
-        } else {
-            r1 = nrows - r0 > rows_per_page ? r0 + rows_per_page : nrows;
-            if (defs) {
-                for (size_t r = r0; r < r1; r++)
-                    nv += defs[r];
-            } else {
-                nv = r1 - r0;
-            }
-        }
-        size_t prow = r1 - r0;
-
-        /* ---- statistics */
-        pq_wpage pg = {0};
-        pg.first_row = (int64_t)r0;
-        pg.nrows = (int64_t)prow;
-        pg.nnull = (int64_t)(prow - nv);
-        const bool want_st = w->o.statistics || w->o.page_index;
-        if (want_st && t != DCCD_PQ_BYTE_ARRAY) { /* BYTE_ARRAY: once the encoding is known, below */
-            switch (t) {
-            case DCCD_PQ_BOOLEAN: stat_bool(c->vals.data + v0, nv, &pg.st); break;
-            case DCCD_PQ_INT32: stat_i32((const int32_t *)(const void *)c->vals.data + v0, nv, &pg.st); break;
-            case DCCD_PQ_INT64: stat_i64((const int64_t *)(const void *)c->vals.data + v0, nv, &pg.st); break;
-            case DCCD_PQ_FLOAT: stat_f32((const float *)(const void *)c->vals.data + v0, nv, &pg.st); break;
-            case DCCD_PQ_DOUBLE: stat_f64((const double *)(const void *)c->vals.data + v0, nv, &pg.st); break;
-            default: break;
-            }
-            vstat_merge(t, &chunk_st, &pg.st);
-        }
-
-        /* ---- levels */
-        dccd_buf_reset(&w->page);
-        dccd_buf_reset(&w->lv);
-        if (opt) {
-            dccd_buf *lb = v2 ? &w->lv : &w->page;
-            size_t at = lb->len;
-            if (!v2 && (rc = dccd_buf_append_u32le(lb, 0, err)))
-                return rc;
-            if ((rc = defs ? pq_rle_encode_u8(lb, defs + r0, prow, 1, err) : levels_ones(lb, prow, err)))
-                return dccd_err_prefix(err, rc, "column %s", col);
-            if (!v2)
-                dccd_store_u32le(lb->data + at, (uint32_t)(lb->len - at - 4));
-        }
-
-        /* ---- values */
-        int enc = DCCD_PQ_ENC_PLAIN;
-        dccd_buf *vb = &w->page;
-        const dccd_buf *body = &w->page;
-        dccd_buf inplace = DCCD_BUF_INIT;
-        uint8_t saved[PQ_INPLACE_PRE];
-        size_t pre = 0;
-        if (dict_mode && !fallen && dict_pages == 0 && dict_hopeless(c, v0, nv, w->o.dictionary_page_limit)) {
-            fallen = true;
-            plain_from = v0;
-        }
-        if (dict_mode && !fallen) {
-            enc = DCCD_PQ_ENC_RLE_DICTIONARY;
-            if (nv > w->idx_cap) {
-                uint32_t *ni = dccd_realloc_array(w->idx, nv, sizeof *ni);
-                if (!ni)
-                    return DCCD_ENOMEM_MSG(err);
-                w->idx = ni;
-                w->idx_cap = nv;
-            }
-            if ((rc = pq_wdict_put_many(&w->dict, c->data.data, c->offs + v0, nv, w->idx, err)))
-                return dccd_err_prefix(err, rc, "column %s", col);
-            if (want_st)
-                stat_dict(&w->dict, c->data.data, c->offs + v0, w->idx, nv, &pg.st);
-            int bw = pq_bit_width_u32(w->dict.n > 1 ? (uint32_t)(w->dict.n - 1) : 1);
-            if ((rc = dccd_buf_append_byte(vb, (uint8_t)bw, err)) ||
-                (rc = pq_rle_encode(vb, w->idx, nv, bw, err)))
-                return rc;
-            dict_pages++;
-            if (w->dict.plain_bytes > w->o.dictionary_page_limit) {
-                fallen = true;
-                plain_from = v0 + nv;
-            }
-        } else if (PQ_HOST_LE && c->width > 1 && !delta &&
-                   (!w->page.len || (w->page.len <= PQ_INPLACE_PRE && v0 * c->width >= w->page.len))) {
-            /* PLAIN fixed width: the values are the page bytes already; the
-             * v1 level prefix is put over the previous page's last value
-             * bytes (saved, restored after emit_page) so that the body is
-             * one contiguous range of c->vals, compressed without a copy. */
-            pre = w->page.len;
-            uint8_t *vp = c->vals.data + v0 * c->width - pre;
-            if (pre) {
-                memcpy(saved, vp, pre);
-                memcpy(vp, w->page.data, pre);
-            }
-            inplace.data = vp;
-            inplace.len = inplace.cap = pre + nv * c->width;
-            body = &inplace;
-        } else {
-            switch (t) {
-            case DCCD_PQ_BOOLEAN: rc = pq_plain_encode_bool(vb, c->vals.data + v0, nv, err); break;
-            case DCCD_PQ_INT32:
-                if (delta) {
-                    enc = DCCD_PQ_ENC_DELTA_BINARY_PACKED;
-                    rc = pq_delta_encode_i32(vb, (const int32_t *)(const void *)c->vals.data + v0, nv, err);
-                } else {
-                    rc = append_fixed(vb, c->vals.data + v0 * 4, 4, nv, err);
-                }
-                break;
-            case DCCD_PQ_INT64:
-                if (delta) {
-                    enc = DCCD_PQ_ENC_DELTA_BINARY_PACKED;
-                    rc = pq_delta_encode_i64(vb, (const int64_t *)(const void *)c->vals.data + v0, nv, err);
-                } else {
-                    rc = append_fixed(vb, c->vals.data + v0 * 8, 8, nv, err);
-                }
-                break;
-            case DCCD_PQ_FLOAT: rc = append_fixed(vb, c->vals.data + v0 * 4, 4, nv, err); break;
-            case DCCD_PQ_DOUBLE: rc = append_fixed(vb, c->vals.data + v0 * 8, 8, nv, err); break;
-            default:
-                rc = pq_plain_encode_byte_array(vb, c->data.data, c->offs + v0, nv, err);
-                if (want_st)
-                    stat_bytes(c->data.data, c->offs + v0, nv, &pg.st);
-                break;
-            }
-            if (rc)
-                return dccd_err_prefix(err, rc, "column %s", col);
-        }
-
-        if (want_st && t == DCCD_PQ_BYTE_ARRAY)
-            vstat_merge(t, &chunk_st, &pg.st);
-
-        /* ---- header + compression */
-        pq_page_header h;
-        memset(&h, 0, sizeof h);
-        h.type = page_type;
-        if (v2) {
-            h.has_data_page_header_v2 = true;
-            pq_data_page_header_v2 *d = &h.data_page_header_v2;
-            d->num_values = (int32_t)prow;
-            d->num_nulls = (int32_t)(prow - nv);
-            d->num_rows = (int32_t)prow;
-            d->encoding = enc;
-            d->definition_levels_byte_length = (int32_t)w->lv.len;
-            d->repetition_levels_byte_length = 0;
-            d->is_compressed = w->o.codec != DCCD_PQ_UNCOMPRESSED;
-        } else {
-            h.has_data_page_header = true;
-            pq_data_page_header *d = &h.data_page_header;
-            d->num_values = (int32_t)prow;
-            d->encoding = enc;
-            d->definition_level_encoding = DCCD_PQ_ENC_RLE;
-            d->repetition_level_encoding = DCCD_PQ_ENC_RLE;
-        }
-        pg.offset = direct ? (int64_t)(w->pos - direct_start) : (int64_t)w->chunk.len;
-        size_t pb, ub;
-        rc = emit_page(w, col, &h, v2 ? &w->lv : NULL, body, direct ? NULL : &w->chunk, &pb, &ub, err);
-        if (pre)
-            memcpy(inplace.data, saved, pre);
-        if (rc)
-            return rc;
-        if ((rc = check_i32(pb, "page", col, err)))
-            return rc;
-        pg.size = (int32_t)pb;
-        total_cmp += pb;
-        total_unc += ub;
-        if ((rc = add_enc_stat(&w->arena, m, page_type, enc, err)))
-            return rc;
-        add_encoding(m, enc);
-        if ((rc = push_page(w, &pg, err)))
-            return rc;
-        r0 = r1;
-        v0 += nv;
-    }
+    const bool dict_used = ch->dict_pages > 0;
 
     /* ---- dictionary page */
-    if (dict_mode && dict_pages) {
+    dccd_buf_reset(&w->dictpg);
+    if (dict_used) {
         dccd_buf_reset(&w->page);
-        if ((rc = pq_plain_encode_byte_array(&w->page, w->dict.data.data, w->dict.offs, w->dict.n, err)))
+        if ((rc = pq_plain_encode_byte_array(&w->page, ch->dict.data.data, ch->dict.offs, ch->dict.n, err)))
             return rc;
         pq_page_header h;
         memset(&h, 0, sizeof h);
         h.type = PQ_PAGE_DICTIONARY;
         h.has_dictionary_page_header = true;
-        h.dictionary_page_header.num_values = (int32_t)w->dict.n;
+        h.dictionary_page_header.num_values = (int32_t)ch->dict.n;
         h.dictionary_page_header.encoding = DCCD_PQ_ENC_PLAIN;
         size_t pb, ub;
-        if ((rc = emit_page(w, col, &h, NULL, &w->page, &w->dictpg, &pb, &ub, err)))
+        if ((rc = emit_page(w, col, &h, NULL, &w->page, &w->dictpg, NULL, &pb, &ub, err)))
             return rc;
-        total_cmp += pb;
-        total_unc += ub;
+        ch->total_cmp += pb;
+        ch->total_unc += ub;
         if ((rc = add_enc_stat(&w->arena, m, PQ_PAGE_DICTIONARY, DCCD_PQ_ENC_PLAIN, err)))
             return rc;
         add_encoding(m, DCCD_PQ_ENC_PLAIN);
     }
-    if (opt)
+    if (c->f.optional)
         add_encoding(m, DCCD_PQ_ENC_RLE);
 
     /* ---- write */
-    int64_t start = direct ? (int64_t)direct_start : (int64_t)w->pos;
+    int64_t start = (int64_t)w->pos;
     if (w->dictpg.len) {
         m->has_dictionary_page_offset = true;
         m->dictionary_page_offset = start;
         if ((rc = pq_wout(w, w->dictpg.data, w->dictpg.len, err)))
             return rc;
     }
-    int64_t data_start = direct ? (int64_t)direct_start : (int64_t)w->pos;
+    int64_t data_start = (int64_t)w->pos;
     m->data_page_offset = data_start;
-    if (!direct && (rc = pq_wout(w, w->chunk.data, w->chunk.len, err)))
-        return rc;
-    cc->file_offset = start;
-    m->total_compressed_size = (int64_t)total_cmp;
-    m->total_uncompressed_size = (int64_t)total_unc;
+    for (size_t i = 0; i < ch->n_blk && i <= ch->cur_blk; i++)
+        if ((rc = pq_wout(w, ch->blk[i].p, ch->blk[i].len, err)))
+            return rc;
+    ch->cc.file_offset = start;
+    m->total_compressed_size = (int64_t)ch->total_cmp;
+    m->total_uncompressed_size = (int64_t)ch->total_unc;
 
     /* ---- chunk statistics */
     if (w->o.statistics) {
         pq_statistics *s = &m->statistics;
         m->has_statistics = true;
         s->has_null_count = true;
-        s->null_count = (int64_t)(nrows - c->nvals);
+        s->null_count = (int64_t)(nrows - ch->vals);
         bool e0, e1;
-        if ((rc = vstat_bytes(&w->arena, t, &chunk_st, &s->min_value, &s->max_value, &e0, &e1, err)))
+        if ((rc = vstat_bytes(&w->arena, t, &ch->st, &s->min_value, &s->max_value, &e0, &e1, err)))
             return rc;
         if (s->min_value.p) {
             s->has_is_min_value_exact = true;
@@ -1029,17 +1253,18 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
             s->min = s->min_value;
             s->max = s->max_value;
         }
-        if (dict_mode && !fallen && dict_pages) {
+        if (dict_used && !ch->fallen) {
             s->has_distinct_count = true;
-            s->distinct_count = (int64_t)w->dict.n;
+            s->distinct_count = (int64_t)ch->dict.n;
         }
     }
 
     ex->col = ci;
-    if (w->o.page_index && (rc = build_page_index(w, c, data_start, ex, err)))
+    if (w->o.page_index && (rc = build_page_index(c, data_start, ex, err)))
         return rc;
-    if (c->f.bloom_filter &&
-        (rc = build_bloom(w, c, dict_mode && dict_pages, fallen ? plain_from : c->nvals, ex, err)))
+    if (c->f.bloom_filter && (rc = build_bloom(w, c, ex, err)))
         return rc;
+    *cc = ch->cc;
+    reset_chunk(ch);
     return DCCD_OK;
 }
