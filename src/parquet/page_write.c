@@ -63,11 +63,25 @@
 #include "parquet/encoding.h"
 #include "parquet/writer_int.h"
 
+#include <snappy-c.h>
+
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define PQ_HOST_LE 1
 #else
 #define PQ_HOST_LE 0
 #endif
+
+/* Where a page's rows come from: the column's buffers (own: the
+ * PQ_VALS_HEAD room before the values is writable) or, for rows without
+ * nulls, the caller's arrays of the current write call. */
+typedef struct pq_wsrc {
+    const uint8_t *vals;    /* fixed width: value 0 */
+    const uint8_t *data;    /* BYTE_ARRAY: value i is data[offs[i] .. offs[i+1]) */
+    const int64_t *offs;
+    const uint8_t *defs;    /* one 0/1 byte per row; NULL: no row is null */
+    size_t rows, nvals;     /* rows / values available */
+    bool own;
+} pq_wsrc;
 
 /* ---- statistics --------------------------------------------------------- */
 
@@ -695,7 +709,8 @@ static int push_page(pq_wchunk *ch, const pq_wpage *p, dccd_error *err)
 }
 
 /* Bloom filter hashes of buffered values v0 .. v0+n-1 (PLAIN bytes). */
-static int hash_values(pq_wchunk *ch, const pq_wcol *c, size_t v0, size_t n, dccd_error *err)
+static int hash_values(pq_wchunk *ch, const pq_wcol *c, const pq_wsrc *src, size_t v0, size_t n,
+                       dccd_error *err)
 {
     if (n > ch->bh_cap - ch->n_bh) {
         size_t need, nc = ch->bh_cap ? ch->bh_cap : 1024;
@@ -710,7 +725,7 @@ static int hash_values(pq_wchunk *ch, const pq_wcol *c, size_t v0, size_t n, dcc
         ch->bh_cap = nc;
     }
     uint64_t *h = ch->bh + ch->n_bh;
-    const uint8_t *vals = c->vals.data + PQ_VALS_HEAD;
+    const uint8_t *vals = src->vals;
     uint8_t b[8];
     for (size_t i = 0; i < n; i++) {
         size_t k = v0 + i;
@@ -732,7 +747,7 @@ static int hash_values(pq_wchunk *ch, const pq_wcol *c, size_t v0, size_t n, dcc
             break;
         }
         case DCCD_PQ_BYTE_ARRAY:
-            h[i] = pq_bloom_hash(c->data.data + c->offs[k], (size_t)(c->offs[k + 1] - c->offs[k]));
+            h[i] = pq_bloom_hash(src->data + src->offs[k], (size_t)(src->offs[k + 1] - src->offs[k]));
             break;
         default: h[i] = pq_bloom_hash(vals + k, 1); break;
         }
@@ -826,7 +841,7 @@ out:
  * projected count of values: those known so far (buffered, and the rest of
  * the current write call up to the row group's end). */
 #define PQ_DICT_SAMPLE 2048
-static bool dict_hopeless(const pq_wcol *c, size_t v0, size_t nv, size_t total, size_t limit)
+static bool dict_hopeless(const pq_wsrc *src, size_t v0, size_t nv, size_t total, size_t limit)
 {
     size_t n = nv < PQ_DICT_SAMPLE ? nv : PQ_DICT_SAMPLE;
     if (n < 256 || total < 4 * n)
@@ -837,8 +852,8 @@ static bool dict_hopeless(const pq_wcol *c, size_t v0, size_t nv, size_t total, 
     const size_t mask = 2 * PQ_DICT_SAMPLE - 1;
     size_t distinct = 0, bytes = 0;
     for (size_t i = 0; i < n; i++) {
-        const uint8_t *p = c->data.data + c->offs[v0 + i];
-        size_t len = (size_t)(c->offs[v0 + i + 1] - c->offs[v0 + i]);
+        const uint8_t *p = src->data + src->offs[v0 + i];
+        size_t len = (size_t)(src->offs[v0 + i + 1] - src->offs[v0 + i]);
         uint64_t h = pq_bloom_hash(p, len) | 1; /* 0 marks an empty slot */
         size_t k = (size_t)h & mask;
         while (slots[k] && slots[k] != h)
@@ -1016,9 +1031,133 @@ static size_t count_valid(const pq_wrest *rest)
     return k;
 }
 
-/* Encode one page: buffered rows r0 .. r0+prow-1, values v0 .. v0+nv-1. */
-static int encode_page(dccd_pq_writer *w, pq_wcol *c, size_t r0, size_t prow, size_t v0, size_t nv,
-                       const pq_wrest *rest, dccd_error *err)
+/* Give back the last n bytes taken by chunk_room. */
+static void chunk_unroom(pq_wchunk *ch, size_t n)
+{
+    ch->blk[ch->cur_blk].len -= n;
+    ch->pages_len -= n;
+}
+
+static size_t uvarint_len(uint64_t v)
+{
+    size_t k = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        k++;
+    }
+    return k;
+}
+
+static size_t put_uvarint(uint8_t *o, uint64_t v)
+{
+    size_t k = 0;
+    while (v >= 0x80) {
+        o[k++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    o[k++] = (uint8_t)v;
+    return k;
+}
+
+/* A SNAPPY page (no CRC) compressed straight into the chunk's block, with
+ * no copy of its values: body = [pre][vals], pre (at most PQ_INPLACE_PRE
+ * bytes: the v1 levels) in front of the values wherever they are (buffer
+ * or caller).  libsnappy compresses its input as independent fragments of
+ * PQ_SNAPPY_FRAG bytes (a fresh hash table each, copies never reach
+ * before the fragment), its output being <varint length> then each
+ * fragment's elements; so the body's first fragment, [pre][first values],
+ * is compressed from a small bounce buffer, the rest of the values from
+ * where they are, and the elements joined after one varint: the same bytes
+ * as compressing the body in one piece (and a valid stream in any case,
+ * since elements only refer back to bytes already produced).  The page
+ * header is encoded first with the bound as compressed size (never shorter
+ * than the final one); when the final header is shorter, the payload moves
+ * down by the difference. */
+#define PQ_SNAPPY_FRAG ((size_t)1 << 16)
+static int emit_page_snappy(dccd_pq_writer *w, const char *col, pq_page_header *h, const dccd_buf *lv,
+                            const uint8_t *pre, size_t plen, const uint8_t *vals, size_t vlen, pq_wchunk *ch,
+                            size_t *page_bytes, size_t *unc_bytes, dccd_error *err)
+{
+    int rc;
+    size_t lvl = lv ? lv->len : 0;
+    size_t unc = lvl + plen + vlen, blen = plen + vlen;
+    /* first fragment from the bounce buffer when there is a prefix */
+    size_t f0 = plen ? (blen < PQ_SNAPPY_FRAG ? blen : PQ_SNAPPY_FRAG) : 0;
+    size_t head = f0 ? f0 - plen : 0;           /* values in the first fragment */
+    size_t rlen = vlen - head;                  /* values compressed from where they are */
+    size_t kt = uvarint_len(blen), kr = uvarint_len(rlen);
+    size_t m0 = f0 ? snappy_max_compressed_length(f0) : 0, mr = snappy_max_compressed_length(rlen);
+    size_t bound = kt + m0 + mr;
+    if ((rc = check_i32(unc, "page", col, err)) || (rc = check_i32(lvl + bound, "page", col, err)))
+        return rc;
+    if (f0) {
+        dccd_buf_reset(&w->frag);
+        dccd_buf_reset(&w->comp);
+        if ((rc = dccd_buf_append(&w->frag, pre, plen, err)) || (head && (rc = dccd_buf_append(&w->frag, vals, head, err))) ||
+            (rc = dccd_buf_reserve(&w->comp, m0, err)))
+            return rc;
+    }
+    h->uncompressed_page_size = (int32_t)unc;
+    h->compressed_page_size = (int32_t)(lvl + bound);
+    dccd_buf_reset(&w->hdr);
+    if ((rc = pq_encode_page_header(&w->hdr, h, err)))
+        return rc;
+    size_t h1 = w->hdr.len, room = h1 + lvl + bound;
+    uint8_t *d;
+    if ((rc = chunk_room(ch, room, &d, err)))
+        return rc;
+    uint8_t *sp = d + h1 + lvl; /* the snappy stream */
+    size_t e0 = 0, out;
+    if (f0) {
+        out = m0;
+        if (snappy_compress((const char *)w->frag.data, f0, (char *)w->comp.data, &out) != SNAPPY_OK ||
+            out < uvarint_len(f0)) {
+            chunk_unroom(ch, room);
+            return dccd_err_set(err, DCCD_EINVAL, "column %s: snappy: compression failed", col);
+        }
+        e0 = out - uvarint_len(f0);
+    }
+    size_t er = 0;
+    if (rlen || !f0) {
+        /* its varint lands where the first fragment's elements go (kt >= kr) */
+        out = mr;
+        if (snappy_compress((const char *)(rlen ? vals + head : (const uint8_t *)""), rlen,
+                            (char *)(sp + kt + e0 - kr), &out) != SNAPPY_OK ||
+            out < kr) {
+            chunk_unroom(ch, room);
+            return dccd_err_set(err, DCCD_EINVAL, "column %s: snappy: compression failed", col);
+        }
+        er = out - kr;
+    }
+    put_uvarint(sp, blen);
+    if (f0)
+        memcpy(sp + kt, w->comp.data + uvarint_len(f0), e0);
+    if (lvl)
+        memcpy(d + h1, lv->data, lvl);
+    size_t cmp = lvl + kt + e0 + er;
+    h->compressed_page_size = (int32_t)cmp;
+    dccd_buf_reset(&w->hdr);
+    if ((rc = pq_encode_page_header(&w->hdr, h, err))) {
+        chunk_unroom(ch, room);
+        return rc;
+    }
+    size_t h2 = w->hdr.len;
+    if (h2 > h1) { /* cannot happen: sizes only shrank */
+        chunk_unroom(ch, room);
+        return dccd_err_set(err, DCCD_EINVAL, "column %s: page header grew from %zu to %zu bytes", col, h1, h2);
+    }
+    if (h2 < h1)
+        memmove(d + h2, d + h1, cmp);
+    memcpy(d, w->hdr.data, h2);
+    chunk_unroom(ch, room - (h2 + cmp));
+    *page_bytes = h2 + cmp;
+    *unc_bytes = h2 + unc;
+    return DCCD_OK;
+}
+
+/* Encode one page: rows r0 .. r0+prow-1, values v0 .. v0+nv-1 of src. */
+static int encode_page(dccd_pq_writer *w, pq_wcol *c, const pq_wsrc *src, size_t r0, size_t prow, size_t v0,
+                       size_t nv, const pq_wrest *rest, dccd_error *err)
 {
     pq_wchunk *ch = &c->ch;
     pq_column_meta *m = &ch->cc.meta_data;
@@ -1026,11 +1165,13 @@ static int encode_page(dccd_pq_writer *w, pq_wcol *c, size_t r0, size_t prow, si
     const dccd_pq_type t = c->f.type;
     const bool opt = c->f.optional;
     const bool v2 = w->o.data_page_v2;
-    const uint8_t *defs = opt && c->defs.len ? c->defs.data : NULL;
+    const uint8_t *defs = src->defs;
     const bool dict_mode = t == DCCD_PQ_BYTE_ARRAY && !c->f.no_dictionary;
     const bool delta = c->f.delta && (t == DCCD_PQ_INT32 || t == DCCD_PQ_INT64);
     const int page_type = v2 ? PQ_PAGE_DATA_V2 : PQ_PAGE_DATA;
-    const uint8_t *vals = c->vals.data + PQ_VALS_HEAD;
+    const uint8_t *vals = src->vals;
+    /* SNAPPY without CRC: compressed straight into the chunk (emit_page_snappy) */
+    const bool snappy_direct = w->o.codec == DCCD_PQ_SNAPPY && !w->o.crc;
     int rc;
 
     /* ---- statistics */
@@ -1073,7 +1214,7 @@ static int encode_page(dccd_pq_writer *w, pq_wcol *c, size_t r0, size_t prow, si
     uint8_t saved[PQ_INPLACE_PRE];
     size_t pre = 0;
     if (dict_mode && !ch->fallen && ch->dict_pages == 0 &&
-        dict_hopeless(c, v0, nv, ch->vals + c->nvals + count_valid(rest), w->o.dictionary_page_limit))
+        dict_hopeless(src, v0, nv, ch->vals + (src->nvals - v0) + count_valid(rest), w->o.dictionary_page_limit))
         ch->fallen = true;
     if (dict_mode && !ch->fallen) {
         enc = DCCD_PQ_ENC_RLE_DICTIONARY;
@@ -1084,24 +1225,28 @@ static int encode_page(dccd_pq_writer *w, pq_wcol *c, size_t r0, size_t prow, si
             w->idx = ni;
             w->idx_cap = nv;
         }
-        if ((rc = pq_wdict_put_many(&ch->dict, c->data.data, c->offs + v0, nv, w->idx, err)))
+        if ((rc = pq_wdict_put_many(&ch->dict, src->data, src->offs + v0, nv, w->idx, err)))
             return dccd_err_prefix(err, rc, "column %s", col);
         if (want_st)
-            stat_dict(&ch->dict, c->data.data, c->offs + v0, w->idx, nv, &pg.st);
+            stat_dict(&ch->dict, src->data, src->offs + v0, w->idx, nv, &pg.st);
         int bw = pq_bit_width_u32(ch->dict.n > 1 ? (uint32_t)(ch->dict.n - 1) : 1);
         if ((rc = dccd_buf_append_byte(vb, (uint8_t)bw, err)) || (rc = pq_rle_encode(vb, w->idx, nv, bw, err)))
             return rc;
         ch->dict_pages++;
         if (ch->dict.plain_bytes > w->o.dictionary_page_limit)
             ch->fallen = true;
-    } else if (PQ_HOST_LE && c->width > 1 && !delta && w->page.len <= PQ_INPLACE_PRE) {
+    } else if (PQ_HOST_LE && c->width > 1 && !delta && w->page.len <= PQ_INPLACE_PRE && snappy_direct) {
+        /* PLAIN fixed width, SNAPPY: the values are compressed from where
+         * they are (buffer or caller), the levels put in front as a literal */
+        pre = SIZE_MAX; /* marks this path */
+    } else if (PQ_HOST_LE && c->width > 1 && !delta && w->page.len <= PQ_INPLACE_PRE && src->own) {
         /* PLAIN fixed width: the values are the page bytes already; the v1
          * level prefix is put right before them (over the previous page's
          * last value bytes or the PQ_VALS_HEAD room; saved, restored after
          * emit_page) so that the body is one contiguous range of c->vals,
          * compressed without a copy. */
         pre = w->page.len;
-        uint8_t *vp = c->vals.data + PQ_VALS_HEAD + v0 * c->width - pre;
+        uint8_t *vp = c->vals.data + PQ_VALS_HEAD + v0 * c->width - pre; /* src->vals is the buffer */
         if (pre) {
             memcpy(saved, vp, pre);
             memcpy(vp, w->page.data, pre);
@@ -1131,9 +1276,9 @@ static int encode_page(dccd_pq_writer *w, pq_wcol *c, size_t r0, size_t prow, si
         case DCCD_PQ_FLOAT: rc = append_fixed(vb, vals + v0 * 4, 4, nv, err); break;
         case DCCD_PQ_DOUBLE: rc = append_fixed(vb, vals + v0 * 8, 8, nv, err); break;
         default:
-            rc = pq_plain_encode_byte_array(vb, c->data.data, c->offs + v0, nv, err);
+            rc = pq_plain_encode_byte_array(vb, src->data, src->offs + v0, nv, err);
             if (want_st)
-                stat_bytes(c->data.data, c->offs + v0, nv, &pg.st);
+                stat_bytes(src->data, src->offs + v0, nv, &pg.st);
             break;
         }
         if (rc)
@@ -1142,8 +1287,8 @@ static int encode_page(dccd_pq_writer *w, pq_wcol *c, size_t r0, size_t prow, si
     if (want_st)
         vstat_merge(t, &ch->st, &pg.st);
     /* bloom filter: values outside the dictionary, hashed while buffered */
-    if (c->f.bloom_filter && enc != DCCD_PQ_ENC_RLE_DICTIONARY && (rc = hash_values(ch, c, v0, nv, err))) {
-        if (pre)
+    if (c->f.bloom_filter && enc != DCCD_PQ_ENC_RLE_DICTIONARY && (rc = hash_values(ch, c, src, v0, nv, err))) {
+        if (pre && pre != SIZE_MAX)
             memcpy(inplace.data, saved, pre);
         return rc;
     }
@@ -1172,10 +1317,16 @@ static int encode_page(dccd_pq_writer *w, pq_wcol *c, size_t r0, size_t prow, si
     }
     pg.offset = (int64_t)ch->pages_len;
     ch->hint_rows = prow;
-    ch->hint_more = c->prows - r0 - prow + (rest ? rest->n : 0);
+    ch->hint_more = src->rows - r0 - prow + (rest ? rest->n : 0);
     size_t pb, ub;
-    rc = emit_page(w, col, &h, v2 ? &w->lv : NULL, body, NULL, ch, &pb, &ub, err);
-    if (pre)
+    if (pre == SIZE_MAX) /* fixed-width values: [levels in w->page][values where they are] */
+        rc = emit_page_snappy(w, col, &h, v2 ? &w->lv : NULL, w->page.data, w->page.len, vals + v0 * c->width,
+                              nv * c->width, ch, &pb, &ub, err);
+    else if (snappy_direct)
+        rc = emit_page_snappy(w, col, &h, v2 ? &w->lv : NULL, NULL, 0, body->data, body->len, ch, &pb, &ub, err);
+    else
+        rc = emit_page(w, col, &h, v2 ? &w->lv : NULL, body, NULL, ch, &pb, &ub, err);
+    if (pre && pre != SIZE_MAX)
         memcpy(inplace.data, saved, pre);
     if (rc)
         return rc;
@@ -1194,15 +1345,16 @@ static int encode_page(dccd_pq_writer *w, pq_wcol *c, size_t r0, size_t prow, si
     return DCCD_OK;
 }
 
-int pq_encode_pages(dccd_pq_writer *w, int ci, bool final, const pq_wrest *rest, dccd_error *err)
+/* Encode the pages of src that are complete (all of its rows when final,
+ * the last page partial); *rows / *vals receive the rows and values
+ * encoded. */
+static int encode_run(dccd_pq_writer *w, pq_wcol *c, const pq_wsrc *src, bool final, const pq_wrest *rest,
+                      size_t *rows, size_t *vals, dccd_error *err)
 {
-    pq_wcol *c = &w->cols[ci];
     pq_wchunk *ch = &c->ch;
     int rc;
-    if (!ch->started && (rc = start_chunk(w, c, err)))
-        return rc;
-    const uint8_t *defs = c->f.optional && c->defs.len ? c->defs.data : NULL;
-    const size_t nrows = c->prows, psz = w->o.page_size;
+    const uint8_t *defs = src->defs;
+    const size_t nrows = src->rows, psz = w->o.page_size;
     size_t rows_per_page, row_cap;
     page_limits(w, c, &rows_per_page, &row_cap);
     size_t r0 = 0, v0 = 0;
@@ -1212,19 +1364,23 @@ int pq_encode_pages(dccd_pq_writer *w, int ci, bool final, const pq_wrest *rest,
         size_t r1, nv = 0;
         if (c->f.type == DCCD_PQ_BYTE_ARRAY) {
             /* resume the scan of the page being cut (buffered rows 0.. when
-             * the previous call left it incomplete) */
+             * the previous call left it incomplete; 0 for a caller source,
+             * used only when nothing is buffered) */
             size_t acc = ch->scan_bytes, r = r0 + ch->scan_rows, v = v0 + ch->scan_vals;
+            const int64_t *o = src->offs;
             while (r < nrows && acc < psz && r - r0 < row_cap) {
                 if (!defs || defs[r]) {
-                    acc += 4 + (size_t)(c->offs[v + 1] - c->offs[v]);
+                    acc += 4 + (size_t)(o[v + 1] - o[v]);
                     v++;
                 }
                 r++;
             }
             if (!final && acc < psz && r - r0 < row_cap) { /* ran out of rows */
-                ch->scan_rows = r - r0;
-                ch->scan_vals = v - v0;
-                ch->scan_bytes = acc;
+                if (src->own) {
+                    ch->scan_rows = r - r0;
+                    ch->scan_vals = v - v0;
+                    ch->scan_bytes = acc;
+                }
                 break;
             }
             ch->scan_rows = ch->scan_vals = ch->scan_bytes = 0;
@@ -1244,13 +1400,63 @@ int pq_encode_pages(dccd_pq_writer *w, int ci, bool final, const pq_wrest *rest,
                 nv = r1 - r0;
             }
         }
-        if ((rc = encode_page(w, c, r0, r1 - r0, v0, nv, rest, err)))
+        if ((rc = encode_page(w, c, src, r0, r1 - r0, v0, nv, rest, err)))
             return rc;
         r0 = r1;
         v0 += nv;
     }
-    drop_rows(c, r0, v0);
+    *rows = r0;
+    *vals = v0;
     return DCCD_OK;
+}
+
+int pq_encode_pages(dccd_pq_writer *w, int ci, bool final, const pq_wrest *rest, dccd_error *err)
+{
+    pq_wcol *c = &w->cols[ci];
+    int rc;
+    if (!c->ch.started && (rc = start_chunk(w, c, err)))
+        return rc;
+    pq_wsrc src;
+    src.vals = c->vals.data + PQ_VALS_HEAD;
+    src.data = c->data.data;
+    src.offs = c->offs;
+    src.defs = c->f.optional && c->defs.len ? c->defs.data : NULL;
+    src.rows = c->prows;
+    src.nvals = c->nvals;
+    src.own = true;
+    size_t rows, vals;
+    if ((rc = encode_run(w, c, &src, final, rest, &rows, &vals, err)))
+        return rc;
+    drop_rows(c, rows, vals);
+    return DCCD_OK;
+}
+
+bool pq_direct_ok(const pq_wcol *c)
+{
+    return c->prows == 0 && PQ_HOST_LE && (c->width > 1 || c->f.type == DCCD_PQ_BYTE_ARRAY);
+}
+
+int pq_encode_direct(dccd_pq_writer *w, int ci, const dccd_pq_column *in, size_t r0, size_t n,
+                     const pq_wrest *rest, size_t *used, dccd_error *err)
+{
+    pq_wcol *c = &w->cols[ci];
+    int rc;
+    *used = 0;
+    if (!pq_direct_ok(c))
+        return DCCD_OK;
+    if (!c->ch.started && (rc = start_chunk(w, c, err)))
+        return rc;
+    pq_wsrc src;
+    memset(&src, 0, sizeof src);
+    if (c->width)
+        src.vals = (const uint8_t *)in->values + r0 * c->width;
+    else {
+        src.data = in->data;
+        src.offs = in->offsets + r0;
+    }
+    src.rows = src.nvals = n;
+    size_t vals;
+    return encode_run(w, c, &src, false, rest, used, &vals, err);
 }
 
 /* ---- the chunk ------------------------------------------------------------ */

@@ -140,6 +140,7 @@ static void free_writer(dccd_pq_writer *w)
     dccd_buf_free(&w->comp);
     dccd_buf_free(&w->hdr);
     dccd_buf_free(&w->dictpg);
+    dccd_buf_free(&w->frag);
     free(w->idx);
     free(w->obuf);
     free(w->created_by);
@@ -669,13 +670,32 @@ int dccd_pq_writer_write(dccd_pq_writer *w, const dccd_pq_column *cols, size_t n
             pq_wcol *col = &w->cols[c];
             const uint8_t *valid = col->f.optional ? cols[c].validity : NULL;
             size_t slice = pq_slice_rows(w, col), end = done + take;
-            for (size_t s = done; s < end; s += slice) {
+            for (size_t s = done; s < end;) {
+                if (pq_direct_ok(col)) {
+                    /* nothing buffered: the complete pages of the rows
+                     * without nulls from here are encoded from the caller's
+                     * arrays, without a copy */
+                    size_t m = end - s, used;
+                    if (valid)
+                        for (m = 0; s + m < end && valid[s + m]; m++)
+                            ;
+                    pq_wrest rest = {valid ? valid + s + m : NULL, end - s - m};
+                    if (m && (rc = pq_encode_direct(w, c, &cols[c], s, m, &rest, &used, err))) {
+                        w->failed = true;
+                        return dccd_err_prefix(err, rc, "%s: column %s", w->name, col->name);
+                    }
+                    if (m && used) {
+                        s += used;
+                        continue;
+                    }
+                }
                 size_t n = end - s < slice ? end - s : slice;
                 pq_wrest rest = {valid ? valid + s + n : NULL, end - s - n};
                 if ((rc = buffer_rows(col, &cols[c], s, n, err)) || (rc = pq_encode_pages(w, c, false, &rest, err))) {
                     w->failed = true; /* columns are now out of step */
                     return dccd_err_prefix(err, rc, "%s: column %s", w->name, col->name);
                 }
+                s += n;
             }
         }
         w->rg_rows += take;

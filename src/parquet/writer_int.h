@@ -173,7 +173,7 @@ struct dccd_pq_writer {
     bool any_v2;
 
     /* encoding scratch, reused across pages and chunks */
-    dccd_buf page, lv, comp, hdr, dictpg;
+    dccd_buf page, lv, comp, hdr, dictpg, frag;
     uint32_t *idx;
     size_t idx_cap;
 };
@@ -202,6 +202,17 @@ size_t pq_slice_rows(const dccd_pq_writer *w, const pq_wcol *c);
  * them, the last one partial, when final) into its chunk, then drop the
  * encoded rows from the buffers. */
 int pq_encode_pages(dccd_pq_writer *w, int c, bool final, const pq_wrest *rest, dccd_error *err);
+
+/* True when column c can encode pages straight from a caller's arrays:
+ * nothing buffered, and values stored as given (fixed width > 1 byte on a
+ * little-endian host, or BYTE_ARRAY). */
+bool pq_direct_ok(const pq_wcol *c);
+
+/* Encode the complete pages of rows [r0, r0+n) of `in`, none of them null,
+ * straight from the caller's arrays (pq_direct_ok); *used receives the
+ * rows encoded (the rest, less than a page, is for the buffers). */
+int pq_encode_direct(dccd_pq_writer *w, int c, const dccd_pq_column *in, size_t r0, size_t n, const pq_wrest *rest,
+                     size_t *used, dccd_error *err);
 
 /* End column c's chunk of the row group (w->rg_rows rows): encode what is
  * buffered, write the dictionary page and the data pages at w->pos, fill
