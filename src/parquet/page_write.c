@@ -896,9 +896,12 @@ static int build_bloom(dccd_pq_writer *w, const pq_wcol *c, pq_wextra *ex, dccd_
         return rc;
     }
     bits = b.data + hl;
-    if (use_dict)
+    if (use_dict) { /* XXH64 of each entry (the table keys by its own hash) */
+        const uint8_t *dd = ch->dict.data.data ? ch->dict.data.data : (const uint8_t *)"";
         for (size_t i = 0; i < ch->dict.n; i++)
-            pq_bloom_insert(bits, nbytes, ch->dict.hashes[i]);
+            pq_bloom_insert(bits, nbytes,
+                            pq_bloom_hash(dd + ch->dict.offs[i], (size_t)(ch->dict.offs[i + 1] - ch->dict.offs[i])));
+    }
     for (size_t i = 0; i < ch->n_bh; i++)
         pq_bloom_insert(bits, nbytes, ch->bh[i]);
     ex->bloom = dccd_buf_detach(&b, &ex->bloom_len);
@@ -1442,7 +1445,7 @@ int pq_encode_direct(dccd_pq_writer *w, int ci, const dccd_pq_column *in, size_t
     pq_wcol *c = &w->cols[ci];
     int rc;
     *used = 0;
-    if (!pq_direct_ok(c))
+    if (!pq_direct_ok(c) || (!c->width && !in->data)) /* no data (all empty strings): buffered */
         return DCCD_OK;
     if (!c->ch.started && (rc = start_chunk(w, c, err)))
         return rc;

@@ -26,11 +26,11 @@
 /* ---- dictionary (dict.c) --------------------------------------------- */
 
 /* Distinct BYTE_ARRAY values in insertion order; an open-addressing table
- * of entry numbers (0 = empty slot, else index + 1) keyed by XXH64. */
+ * of entry numbers (0 = empty slot, else index + 1) keyed by tab_hash. */
 typedef struct pq_wdict {
     uint32_t *slots;        /* cap entries */
     size_t cap;             /* power of two, 0 before first use */
-    uint64_t *hashes;       /* per entry (reused for bloom filters) */
+    uint64_t *hashes;       /* per entry: the table's hash (dict.c tab_hash) */
     int64_t *offs;          /* n + 1 offsets into data */
     size_t n, ent_cap;      /* entries, capacity of hashes/offs */
     dccd_buf data;          /* the entries' bytes, concatenated */
