@@ -16,11 +16,14 @@
  *     dst_len bytes - then a raw LZ4 block, then the LZ4 frame format;
  *   - LZ4_RAW: one raw LZ4 block;
  *   - LZO: DCCD_EUNSUPPORTED.
+ * pq_compress_ctx keeps a zstd context across a writer's pages (the same
+ * output as pq_compress, without a fresh context's tables per page).
  * Compression appends to a dccd_buf: GZIP writes a gzip wrapper, LZ4 writes
  * Hadoop framing (what parquet-mr and Arrow read back), level 0 means the
  * codec's default (gzip 6, zstd 3, brotli 5); snappy and LZ4 have no level.
  */
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <brotli/decode.h>
@@ -428,6 +431,58 @@ int pq_compress(dccd_pq_codec codec, int level, const uint8_t *src, size_t src_l
     default:
         return dccd_err_set(err, DCCD_EUNSUPPORTED, "unknown compression codec %d", (int)codec);
     }
+}
+
+struct pq_cctx {
+    ZSTD_CCtx *zstd;
+};
+
+void pq_cctx_free(pq_cctx *ctx)
+{
+    if (!ctx)
+        return;
+    ZSTD_freeCCtx(ctx->zstd);
+    free(ctx);
+}
+
+int pq_compress_ctx(pq_cctx **ctx, dccd_pq_codec codec, int level, const uint8_t *src, size_t src_len,
+                    dccd_buf *dst, dccd_error *err)
+{
+    if (codec != DCCD_PQ_ZSTD || !ctx)
+        return pq_compress(codec, level, src, src_len, dst, err);
+    static const uint8_t empty[1] = {0};
+    if (!src) {
+        if (src_len)
+            return dccd_err_set(err, DCCD_EINVAL, "zstd: NULL input buffer");
+        src = empty;
+    }
+    if (level == 0)
+        level = PQ_ZSTD_DEFAULT_LEVEL;
+    if (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel())
+        return dccd_err_set(err, DCCD_EINVAL, "zstd: compression level %d out of range %d..%d", level,
+                            ZSTD_minCLevel(), ZSTD_maxCLevel());
+    if (!*ctx) {
+        pq_cctx *c = calloc(1, sizeof *c);
+        if (!c)
+            return DCCD_ENOMEM_MSG(err);
+        if (!(c->zstd = ZSTD_createCCtx())) {
+            free(c);
+            return DCCD_ENOMEM_MSG(err);
+        }
+        *ctx = c;
+    }
+    size_t bound = ZSTD_compressBound(src_len);
+    if (ZSTD_isError(bound))
+        return dccd_err_set(err, DCCD_ERANGE, "zstd: %zu bytes too large to compress", src_len);
+    int rc = dccd_buf_reserve(dst, bound, err);
+    if (rc)
+        return rc;
+    /* the same parameters as ZSTD_compress (which uses a fresh context) */
+    size_t r = ZSTD_compressCCtx((*ctx)->zstd, dst->data + dst->len, bound, src, src_len, level);
+    if (ZSTD_isError(r))
+        return dccd_err_set(err, DCCD_EINVAL, "zstd: compression failed: %s", ZSTD_getErrorName(r));
+    dst->len += r;
+    return DCCD_OK;
 }
 
 uint32_t pq_crc32(uint32_t crc, const uint8_t *p, size_t n)

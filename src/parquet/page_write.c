@@ -637,7 +637,8 @@ static int emit_page(dccd_pq_writer *w, const char *col, pq_page_header *h, cons
     size_t cl = body->len;
     if (w->o.codec != DCCD_PQ_UNCOMPRESSED) {
         dccd_buf_reset(&w->comp);
-        if ((rc = pq_compress(w->o.codec, w->o.compression_level, body->data, body->len, &w->comp, err)))
+        if ((rc = pq_compress_ctx(&w->cctx, w->o.codec, w->o.compression_level, body->data, body->len, &w->comp,
+                                  err)))
             return dccd_err_prefix(err, rc, "column %s", col);
         cp = w->comp.data;
         cl = w->comp.len;

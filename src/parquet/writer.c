@@ -141,6 +141,7 @@ static void free_writer(dccd_pq_writer *w)
     dccd_buf_free(&w->hdr);
     dccd_buf_free(&w->dictpg);
     dccd_buf_free(&w->frag);
+    pq_cctx_free(w->cctx);
     free(w->idx);
     free(w->obuf);
     free(w->created_by);

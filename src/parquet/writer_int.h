@@ -21,6 +21,7 @@
 
 #include "common/common.h"
 #include "dccd/parquet.h"
+#include "parquet/codec.h"
 #include "parquet/meta.h"
 
 /* ---- dictionary (dict.c) --------------------------------------------- */
@@ -174,6 +175,7 @@ struct dccd_pq_writer {
 
     /* encoding scratch, reused across pages and chunks */
     dccd_buf page, lv, comp, hdr, dictpg, frag;
+    pq_cctx *cctx;          /* compression state kept across pages (zstd) */
     uint32_t *idx;
     size_t idx_cap;
 };
