@@ -713,6 +713,8 @@ static int push_page(pq_wchunk *ch, const pq_wpage *p, dccd_error *err)
 static int hash_values(pq_wchunk *ch, const pq_wcol *c, const pq_wsrc *src, size_t v0, size_t n,
                        dccd_error *err)
 {
+    if (!n)
+        return DCCD_OK;
     if (n > ch->bh_cap - ch->n_bh) {
         size_t need, nc = ch->bh_cap ? ch->bh_cap : 1024;
         if (!dccd_add_ok(ch->n_bh, n, &need))
