@@ -101,20 +101,32 @@ static void stat_i32(const int32_t *v, size_t n, pq_vstat *s)
     s->imax = mx;
 }
 
+/* Four independent lanes: the compare-and-select chains run in parallel. */
 static void stat_i64(const int64_t *v, size_t n, pq_vstat *s)
 {
     if (!n) {
         s->has = false;
         return;
     }
-    int64_t mn = v[0], mx = v[0];
-    for (size_t i = 1; i < n; i++) {
-        mn = v[i] < mn ? v[i] : mn;
-        mx = v[i] > mx ? v[i] : mx;
+    int64_t mn[4] = {v[0], v[0], v[0], v[0]}, mx[4] = {v[0], v[0], v[0], v[0]};
+    size_t i = 1;
+    for (; i + 4 <= n; i += 4)
+        for (int k = 0; k < 4; k++) {
+            int64_t x = v[i + k];
+            mn[k] = x < mn[k] ? x : mn[k];
+            mx[k] = x > mx[k] ? x : mx[k];
+        }
+    for (; i < n; i++) {
+        mn[0] = v[i] < mn[0] ? v[i] : mn[0];
+        mx[0] = v[i] > mx[0] ? v[i] : mx[0];
+    }
+    for (int k = 1; k < 4; k++) {
+        mn[0] = mn[k] < mn[0] ? mn[k] : mn[0];
+        mx[0] = mx[k] > mx[0] ? mx[k] : mx[0];
     }
     s->has = true;
-    s->imin = mn;
-    s->imax = mx;
+    s->imin = mn[0];
+    s->imax = mx[0];
 }
 
 static void stat_bool(const uint8_t *v, size_t n, pq_vstat *s)
