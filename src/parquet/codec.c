@@ -196,6 +196,19 @@ static int lz4_frame(const uint8_t *src, size_t src_len, uint8_t *dst, size_t ds
     return DCCD_OK;
 }
 
+/* The outcome of a zstd decompression into dst_len bytes. */
+static int zstd_result(size_t r, size_t dst_len, dccd_error *err)
+{
+    if (ZSTD_isError(r)) {
+        if (ZSTD_getErrorCode(r) == ZSTD_error_dstSize_tooSmall)
+            return dccd_err_set(err, DCCD_ECORRUPT, "zstd: decompressed more than the expected %zu bytes", dst_len);
+        return dccd_err_set(err, DCCD_ECORRUPT, "zstd: corrupt input: %s", ZSTD_getErrorName(r));
+    }
+    if (r != dst_len)
+        return dccd_err_set(err, DCCD_ECORRUPT, "zstd: decompressed %zu bytes, expected %zu", r, dst_len);
+    return DCCD_OK;
+}
+
 int pq_decompress(dccd_pq_codec codec, const uint8_t *src, size_t src_len, uint8_t *dst, size_t dst_len,
                   dccd_error *err)
 {
@@ -234,18 +247,8 @@ int pq_decompress(dccd_pq_codec codec, const uint8_t *src, size_t src_len, uint8
     }
     case DCCD_PQ_GZIP:
         return gzip_decompress(src, src_len, dst, dst_len, err);
-    case DCCD_PQ_ZSTD: {
-        size_t r = ZSTD_decompress(dst, dst_len, src, src_len);
-        if (ZSTD_isError(r)) {
-            if (ZSTD_getErrorCode(r) == ZSTD_error_dstSize_tooSmall)
-                return dccd_err_set(err, DCCD_ECORRUPT, "zstd: decompressed more than the expected %zu bytes",
-                                    dst_len);
-            return dccd_err_set(err, DCCD_ECORRUPT, "zstd: corrupt input: %s", ZSTD_getErrorName(r));
-        }
-        if (r != dst_len)
-            return dccd_err_set(err, DCCD_ECORRUPT, "zstd: decompressed %zu bytes, expected %zu", r, dst_len);
-        return DCCD_OK;
-    }
+    case DCCD_PQ_ZSTD:
+        return zstd_result(ZSTD_decompress(dst, dst_len, src, src_len), dst_len, err);
     case DCCD_PQ_BROTLI: {
         size_t out = dst_len;
         BrotliDecoderResult r = BrotliDecoderDecompress(src_len, src, &out, dst);
@@ -483,6 +486,36 @@ int pq_compress_ctx(pq_cctx **ctx, dccd_pq_codec codec, int level, const uint8_t
         return dccd_err_set(err, DCCD_EINVAL, "zstd: compression failed: %s", ZSTD_getErrorName(r));
     dst->len += r;
     return DCCD_OK;
+}
+
+struct pq_dctx {
+    ZSTD_DCtx *zstd;
+};
+
+void pq_dctx_free(pq_dctx *ctx)
+{
+    if (!ctx)
+        return;
+    ZSTD_freeDCtx(ctx->zstd);
+    free(ctx);
+}
+
+int pq_decompress_ctx(pq_dctx **ctx, dccd_pq_codec codec, const uint8_t *src, size_t src_len, uint8_t *dst,
+                      size_t dst_len, dccd_error *err)
+{
+    if (codec != DCCD_PQ_ZSTD || !ctx || !src || !dst)
+        return pq_decompress(codec, src, src_len, dst, dst_len, err);
+    if (!*ctx) {
+        pq_dctx *c = calloc(1, sizeof *c);
+        if (!c)
+            return DCCD_ENOMEM_MSG(err);
+        if (!(c->zstd = ZSTD_createDCtx())) {
+            free(c);
+            return DCCD_ENOMEM_MSG(err);
+        }
+        *ctx = c;
+    }
+    return zstd_result(ZSTD_decompressDCtx((*ctx)->zstd, dst, dst_len, src, src_len), dst_len, err);
 }
 
 uint32_t pq_crc32(uint32_t crc, const uint8_t *p, size_t n)

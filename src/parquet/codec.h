@@ -33,6 +33,14 @@ int pq_compress_ctx(pq_cctx **ctx, dccd_pq_codec codec, int level, const uint8_t
                     dccd_buf *dst, dccd_error *err);
 void pq_cctx_free(pq_cctx *ctx);
 
+/* The same for decompression: pq_decompress_ctx keeps a zstd context
+ * across the pages of one chunk (one allocation instead of one per page);
+ * same results and errors as pq_decompress. */
+typedef struct pq_dctx pq_dctx;
+int pq_decompress_ctx(pq_dctx **ctx, dccd_pq_codec codec, const uint8_t *src, size_t src_len, uint8_t *dst,
+                      size_t dst_len, dccd_error *err);
+void pq_dctx_free(pq_dctx *ctx);
+
 /* CRC-32 (the zlib/IEEE polynomial), as Parquet page headers use. */
 uint32_t pq_crc32(uint32_t crc, const uint8_t *p, size_t n);
 
