@@ -1199,16 +1199,10 @@ static int encode_page(dccd_pq_writer *w, pq_wcol *c, const pq_wsrc *src, size_t
     pg.nrows = (int64_t)prow;
     pg.nnull = (int64_t)(prow - nv);
     const bool want_st = w->o.statistics || w->o.page_index;
-    if (want_st && t != DCCD_PQ_BYTE_ARRAY) { /* BYTE_ARRAY: once the encoding is known, below */
-        switch (t) {
-        case DCCD_PQ_BOOLEAN: stat_bool(vals + v0, nv, &pg.st); break;
-        case DCCD_PQ_INT32: stat_i32((const int32_t *)(const void *)vals + v0, nv, &pg.st); break;
-        case DCCD_PQ_INT64: stat_i64((const int64_t *)(const void *)vals + v0, nv, &pg.st); break;
-        case DCCD_PQ_FLOAT: stat_f32((const float *)(const void *)vals + v0, nv, &pg.st); break;
-        case DCCD_PQ_DOUBLE: stat_f64((const double *)(const void *)vals + v0, nv, &pg.st); break;
-        default: break;
-        }
-    }
+    /* fixed width: after compression (below), which is compute-bound and
+     * brings the values into cache; the statistics then read them from
+     * there instead of paying the first read from memory.  BYTE_ARRAY: as
+     * the values are encoded. */
 
     /* ---- levels */
     dccd_buf_reset(&w->page);
@@ -1302,7 +1296,7 @@ static int encode_page(dccd_pq_writer *w, pq_wcol *c, const pq_wsrc *src, size_t
         if (rc)
             return dccd_err_prefix(err, rc, "column %s", col);
     }
-    if (want_st)
+    if (want_st && t == DCCD_PQ_BYTE_ARRAY)
         vstat_merge(t, &ch->st, &pg.st);
     /* bloom filter: values outside the dictionary, hashed while buffered */
     if (c->f.bloom_filter && enc != DCCD_PQ_ENC_RLE_DICTIONARY && (rc = hash_values(ch, c, src, v0, nv, err))) {
@@ -1348,6 +1342,17 @@ static int encode_page(dccd_pq_writer *w, pq_wcol *c, const pq_wsrc *src, size_t
         memcpy(inplace.data, saved, pre);
     if (rc)
         return rc;
+    if (want_st && t != DCCD_PQ_BYTE_ARRAY) {
+        switch (t) {
+        case DCCD_PQ_BOOLEAN: stat_bool(vals + v0, nv, &pg.st); break;
+        case DCCD_PQ_INT32: stat_i32((const int32_t *)(const void *)vals + v0, nv, &pg.st); break;
+        case DCCD_PQ_INT64: stat_i64((const int64_t *)(const void *)vals + v0, nv, &pg.st); break;
+        case DCCD_PQ_FLOAT: stat_f32((const float *)(const void *)vals + v0, nv, &pg.st); break;
+        case DCCD_PQ_DOUBLE: stat_f64((const double *)(const void *)vals + v0, nv, &pg.st); break;
+        default: break;
+        }
+        vstat_merge(t, &ch->st, &pg.st);
+    }
     if ((rc = check_i32(pb, "page", col, err)))
         return rc;
     pg.size = (int32_t)pb;
