@@ -22,10 +22,17 @@
  *     compressed as a whole; a v2 page keeps the levels uncompressed and
  *     compresses only the values.  Pending rows without nulls have no
  *     buffered levels (c->defs empty): such a page gets one RLE run of 1s.
- *     PLAIN fixed-width values are compressed in place from the column
- *     buffer (little-endian hosts), the v1 level prefix (at most 64 bytes)
- *     written just before them (PQ_VALS_HEAD room, or the previous page's
- *     last value bytes, restored);
+ *     Rows without nulls arriving while nothing is buffered are encoded
+ *     straight from the caller's arrays (pq_encode_direct; only the last,
+ *     incomplete page is buffered).  SNAPPY pages without CRC are
+ *     compressed straight into the chunk's block, PLAIN fixed-width values
+ *     from where they are, the v1 level prefix joined through libsnappy's
+ *     fragments (emit_page_snappy: same bytes as one-piece compression).
+ *     Other codecs: PLAIN fixed-width values are compressed in place from
+ *     the column buffer (little-endian hosts), the v1 level prefix (at most
+ *     64 bytes) written just before them (PQ_VALS_HEAD room, or the
+ *     previous page's last value bytes, restored), or copied into the page
+ *     buffer when they are the caller's;
  *   - values are PLAIN, DELTA_BINARY_PACKED (field.delta on INT32/INT64) or,
  *     for BYTE_ARRAY unless field.no_dictionary, RLE_DICTIONARY with a PLAIN
  *     dictionary page.  When the dictionary grows past
