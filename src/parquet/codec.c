@@ -16,11 +16,14 @@
  *     dst_len bytes - then a raw LZ4 block, then the LZ4 frame format;
  *   - LZ4_RAW: one raw LZ4 block;
  *   - LZO: DCCD_EUNSUPPORTED.
+ * pq_compress_ctx keeps a zstd context across a writer's pages (the same
+ * output as pq_compress, without a fresh context's tables per page).
  * Compression appends to a dccd_buf: GZIP writes a gzip wrapper, LZ4 writes
  * Hadoop framing (what parquet-mr and Arrow read back), level 0 means the
  * codec's default (gzip 6, zstd 3, brotli 5); snappy and LZ4 have no level.
  */
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <brotli/decode.h>
@@ -193,6 +196,19 @@ static int lz4_frame(const uint8_t *src, size_t src_len, uint8_t *dst, size_t ds
     return DCCD_OK;
 }
 
+/* The outcome of a zstd decompression into dst_len bytes. */
+static int zstd_result(size_t r, size_t dst_len, dccd_error *err)
+{
+    if (ZSTD_isError(r)) {
+        if (ZSTD_getErrorCode(r) == ZSTD_error_dstSize_tooSmall)
+            return dccd_err_set(err, DCCD_ECORRUPT, "zstd: decompressed more than the expected %zu bytes", dst_len);
+        return dccd_err_set(err, DCCD_ECORRUPT, "zstd: corrupt input: %s", ZSTD_getErrorName(r));
+    }
+    if (r != dst_len)
+        return dccd_err_set(err, DCCD_ECORRUPT, "zstd: decompressed %zu bytes, expected %zu", r, dst_len);
+    return DCCD_OK;
+}
+
 int pq_decompress(dccd_pq_codec codec, const uint8_t *src, size_t src_len, uint8_t *dst, size_t dst_len,
                   dccd_error *err)
 {
@@ -231,18 +247,8 @@ int pq_decompress(dccd_pq_codec codec, const uint8_t *src, size_t src_len, uint8
     }
     case DCCD_PQ_GZIP:
         return gzip_decompress(src, src_len, dst, dst_len, err);
-    case DCCD_PQ_ZSTD: {
-        size_t r = ZSTD_decompress(dst, dst_len, src, src_len);
-        if (ZSTD_isError(r)) {
-            if (ZSTD_getErrorCode(r) == ZSTD_error_dstSize_tooSmall)
-                return dccd_err_set(err, DCCD_ECORRUPT, "zstd: decompressed more than the expected %zu bytes",
-                                    dst_len);
-            return dccd_err_set(err, DCCD_ECORRUPT, "zstd: corrupt input: %s", ZSTD_getErrorName(r));
-        }
-        if (r != dst_len)
-            return dccd_err_set(err, DCCD_ECORRUPT, "zstd: decompressed %zu bytes, expected %zu", r, dst_len);
-        return DCCD_OK;
-    }
+    case DCCD_PQ_ZSTD:
+        return zstd_result(ZSTD_decompress(dst, dst_len, src, src_len), dst_len, err);
     case DCCD_PQ_BROTLI: {
         size_t out = dst_len;
         BrotliDecoderResult r = BrotliDecoderDecompress(src_len, src, &out, dst);
@@ -428,6 +434,88 @@ int pq_compress(dccd_pq_codec codec, int level, const uint8_t *src, size_t src_l
     default:
         return dccd_err_set(err, DCCD_EUNSUPPORTED, "unknown compression codec %d", (int)codec);
     }
+}
+
+struct pq_cctx {
+    ZSTD_CCtx *zstd;
+};
+
+void pq_cctx_free(pq_cctx *ctx)
+{
+    if (!ctx)
+        return;
+    ZSTD_freeCCtx(ctx->zstd);
+    free(ctx);
+}
+
+int pq_compress_ctx(pq_cctx **ctx, dccd_pq_codec codec, int level, const uint8_t *src, size_t src_len,
+                    dccd_buf *dst, dccd_error *err)
+{
+    if (codec != DCCD_PQ_ZSTD || !ctx)
+        return pq_compress(codec, level, src, src_len, dst, err);
+    static const uint8_t empty[1] = {0};
+    if (!src) {
+        if (src_len)
+            return dccd_err_set(err, DCCD_EINVAL, "zstd: NULL input buffer");
+        src = empty;
+    }
+    if (level == 0)
+        level = PQ_ZSTD_DEFAULT_LEVEL;
+    if (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel())
+        return dccd_err_set(err, DCCD_EINVAL, "zstd: compression level %d out of range %d..%d", level,
+                            ZSTD_minCLevel(), ZSTD_maxCLevel());
+    if (!*ctx) {
+        pq_cctx *c = calloc(1, sizeof *c);
+        if (!c)
+            return DCCD_ENOMEM_MSG(err);
+        if (!(c->zstd = ZSTD_createCCtx())) {
+            free(c);
+            return DCCD_ENOMEM_MSG(err);
+        }
+        *ctx = c;
+    }
+    size_t bound = ZSTD_compressBound(src_len);
+    if (ZSTD_isError(bound))
+        return dccd_err_set(err, DCCD_ERANGE, "zstd: %zu bytes too large to compress", src_len);
+    int rc = dccd_buf_reserve(dst, bound, err);
+    if (rc)
+        return rc;
+    /* the same parameters as ZSTD_compress (which uses a fresh context) */
+    size_t r = ZSTD_compressCCtx((*ctx)->zstd, dst->data + dst->len, bound, src, src_len, level);
+    if (ZSTD_isError(r))
+        return dccd_err_set(err, DCCD_EINVAL, "zstd: compression failed: %s", ZSTD_getErrorName(r));
+    dst->len += r;
+    return DCCD_OK;
+}
+
+struct pq_dctx {
+    ZSTD_DCtx *zstd;
+};
+
+void pq_dctx_free(pq_dctx *ctx)
+{
+    if (!ctx)
+        return;
+    ZSTD_freeDCtx(ctx->zstd);
+    free(ctx);
+}
+
+int pq_decompress_ctx(pq_dctx **ctx, dccd_pq_codec codec, const uint8_t *src, size_t src_len, uint8_t *dst,
+                      size_t dst_len, dccd_error *err)
+{
+    if (codec != DCCD_PQ_ZSTD || !ctx || !src || !dst)
+        return pq_decompress(codec, src, src_len, dst, dst_len, err);
+    if (!*ctx) {
+        pq_dctx *c = calloc(1, sizeof *c);
+        if (!c)
+            return DCCD_ENOMEM_MSG(err);
+        if (!(c->zstd = ZSTD_createDCtx())) {
+            free(c);
+            return DCCD_ENOMEM_MSG(err);
+        }
+        *ctx = c;
+    }
+    return zstd_result(ZSTD_decompressDCtx((*ctx)->zstd, dst, dst_len, src, src_len), dst_len, err);
 }
 
 uint32_t pq_crc32(uint32_t crc, const uint8_t *p, size_t n)

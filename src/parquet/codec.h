@@ -24,6 +24,23 @@ int pq_decompress(dccd_pq_codec codec, const uint8_t *src, size_t src_len, uint8
 int pq_compress(dccd_pq_codec codec, int level, const uint8_t *src, size_t src_len, dccd_buf *dst,
                 dccd_error *err);
 
+/* Reusable compression state for a sequence of pq_compress_ctx calls (a
+ * writer's pages): the zstd context, whose tables are otherwise allocated
+ * and faulted in again for every page.  *ctx starts NULL; free it with
+ * pq_cctx_free.  Output is byte-identical to pq_compress. */
+typedef struct pq_cctx pq_cctx;
+int pq_compress_ctx(pq_cctx **ctx, dccd_pq_codec codec, int level, const uint8_t *src, size_t src_len,
+                    dccd_buf *dst, dccd_error *err);
+void pq_cctx_free(pq_cctx *ctx);
+
+/* The same for decompression: pq_decompress_ctx keeps a zstd context
+ * across the pages of one chunk (one allocation instead of one per page);
+ * same results and errors as pq_decompress. */
+typedef struct pq_dctx pq_dctx;
+int pq_decompress_ctx(pq_dctx **ctx, dccd_pq_codec codec, const uint8_t *src, size_t src_len, uint8_t *dst,
+                      size_t dst_len, dccd_error *err);
+void pq_dctx_free(pq_dctx *ctx);
+
 /* CRC-32 (the zlib/IEEE polynomial), as Parquet page headers use. */
 uint32_t pq_crc32(uint32_t crc, const uint8_t *p, size_t n);
 

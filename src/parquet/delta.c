@@ -118,15 +118,31 @@ PQ_INLINE void unpack32_k(const uint8_t *p, uint64_t *out, const int bw)
     }
 }
 
-/* out must be zeroed, with 4*bw + 9 writable bytes. */
+/* Writes exactly 4*bw bytes at o (32 values of bw bits, LSB first), each
+ * 64-bit word assembled in a register and stored once (bw is a constant
+ * in every specialisation, so the branches fold away when unrolled). */
 PQ_INLINE void pack32_k(uint8_t *o, const uint64_t *in, const int bw)
 {
+    uint64_t acc = 0;
+    int fill = 0;
     for (int i = 0; i < 32; i++) {
-        const int off = i * bw, b = off >> 3, sh = off & 7;
         const uint64_t v = in[i];
-        st64(o + b, ld64(o + b) | (v << sh));
-        if (bw > 56 && sh + bw > 64)
-            o[b + 8] |= (uint8_t)(v >> (64 - sh));
+        acc |= v << fill;
+        fill += bw;
+        if (fill >= 64) {
+            st64(o, acc);
+            o += 8;
+            fill -= 64;
+            /* the bits of v that did not fit (v >> 64 is undefined: 0) */
+            acc = fill ? v >> (bw - fill) : 0;
+        }
+    }
+    if (fill) { /* 32 * bw bits: an odd bw leaves half a word */
+        const uint32_t h = (uint32_t)acc;
+        o[0] = (uint8_t)h;
+        o[1] = (uint8_t)(h >> 8);
+        o[2] = (uint8_t)(h >> 16);
+        o[3] = (uint8_t)(h >> 24);
     }
 }
 
@@ -402,9 +418,7 @@ static int delta_encode_impl(dccd_buf *dst, const int32_t *v32, const int64_t *v
             int bw = bw64(all);
             widths[m] = (uint8_t)bw;
             if (bw) {
-                uint8_t tmp[4 * 64 + 16] = {0};
-                pack32(tmp, u + m * 32, bw);
-                memcpy(o + pos, tmp, 4 * (size_t)bw);
+                pack32(o + pos, u + m * 32, bw);
                 pos += 4 * (size_t)bw;
             }
         }

@@ -3,7 +3,7 @@
  *
  * This file owns pq_wdict: the distinct values of one column chunk in
  * insertion order (their bytes concatenated in one buffer, with offsets),
- * their XXH64 hashes (pq_bloom_hash, which the bloom filter reuses), and an
+ * their hashes (tab_hash: inline for short values, XXH64 for long ones), and an
  * open-addressing hash table (linear probing, load factor <= 1/2) mapping a
  * value to its entry number.  Lookups compare the stored 64-bit hash first
  * and the bytes only on a hash match, so a probe is almost always one
@@ -37,6 +37,7 @@ void pq_wdict_free(pq_wdict *d)
     free(d->slots);
     free(d->hashes);
     free(d->offs);
+    free(d->mark);
     dccd_buf_free(&d->data);
     memset(d, 0, sizeof *d);
 }
@@ -75,8 +76,73 @@ static int grow_entries(pq_wdict *d, dccd_error *err)
     if (!d->offs)
         no[0] = 0;
     d->offs = no;
+    uint32_t *nm = dccd_realloc_array(d->mark, ncap, sizeof *nm);
+    if (!nm)
+        return DCCD_ENOMEM_MSG(err);
+    d->mark = nm;
     d->ent_cap = ncap;
     return DCCD_OK;
+}
+
+/* a[0..len) == b[0..len): short values (the common case: symbols, sides,
+ * ids) without a memcmp call, as two overlapping words. */
+static inline bool bytes_eq(const uint8_t *a, const uint8_t *b, size_t len)
+{
+    if (len >= 8 && len <= 16) {
+        uint64_t x0, y0, x1, y1;
+        memcpy(&x0, a, 8);
+        memcpy(&y0, b, 8);
+        memcpy(&x1, a + len - 8, 8);
+        memcpy(&y1, b + len - 8, 8);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    if (len >= 4 && len < 8) {
+        uint32_t x0, y0, x1, y1;
+        memcpy(&x0, a, 4);
+        memcpy(&y0, b, 4);
+        memcpy(&x1, a + len - 4, 4);
+        memcpy(&y1, b + len - 4, 4);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    if (len < 4) {
+        for (size_t i = 0; i < len; i++)
+            if (a[i] != b[i])
+                return false;
+        return true;
+    }
+    return memcmp(a, b, len) == 0;
+}
+
+/* The table's hash of a value: short values (up to 16 bytes: symbols,
+ * sides, ids) by a multiply-xorshift mix of two overlapping words, inline;
+ * longer ones by XXH64.  (Bloom filters hash the entries with XXH64 at the
+ * chunk's end, see page_write.c.) */
+static inline uint64_t tab_hash(const uint8_t *p, size_t len)
+{
+    uint64_t a, b;
+    if (len >= 8 && len <= 16) {
+        memcpy(&a, p, 8);
+        memcpy(&b, p + len - 8, 8);
+    } else if (len >= 4 && len < 8) {
+        uint32_t x, y;
+        memcpy(&x, p, 4);
+        memcpy(&y, p + len - 4, 4);
+        a = x;
+        b = y;
+    } else if (len && len < 4) {
+        a = (uint64_t)p[0] | (uint64_t)p[len >> 1] << 8 | (uint64_t)p[len - 1] << 16;
+        b = 0;
+    } else if (!len) {
+        a = b = 0;
+    } else {
+        return pq_bloom_hash(p, len);
+    }
+    uint64_t m = (b + len) * UINT64_C(0xC2B2AE3D27D4EB4F);
+    uint64_t h = a * UINT64_C(0x9E3779B97F4A7C15) ^ (m >> 7 | m << 57);
+    h ^= h >> 31;
+    h *= UINT64_C(0xBF58476D1CE4E5B9);
+    h ^= h >> 29;
+    return h;
 }
 
 int pq_wdict_put_many(pq_wdict *d, const uint8_t *data, const int64_t *offs, size_t n, uint32_t *idx,
@@ -90,7 +156,7 @@ int pq_wdict_put_many(pq_wdict *d, const uint8_t *data, const int64_t *offs, siz
         size_t len = (size_t)(offs[i + 1] - offs[i]);
         if ((d->n + 1) * 2 > d->cap && (rc = grow_table(d, err)))
             return rc;
-        uint64_t h = pq_bloom_hash(p, len);
+        uint64_t h = tab_hash(p, len);
         size_t mask = d->cap - 1;
         size_t s = (size_t)h & mask;
         uint32_t e;
@@ -100,7 +166,7 @@ int pq_wdict_put_many(pq_wdict *d, const uint8_t *data, const int64_t *offs, siz
                 break;
             size_t k = e - 1;
             if (d->hashes[k] == h && (size_t)(d->offs[k + 1] - d->offs[k]) == len &&
-                (len == 0 || memcmp(d->data.data + d->offs[k], p, len) == 0))
+                (len == 0 || bytes_eq(d->data.data + d->offs[k], p, len)))
                 break;
             s = (s + 1) & mask;
         }
@@ -114,6 +180,7 @@ int pq_wdict_put_many(pq_wdict *d, const uint8_t *data, const int64_t *offs, siz
             return rc;
         d->hashes[d->n] = h;
         d->offs[d->n + 1] = (int64_t)d->data.len;
+        d->mark[d->n] = 0; /* not seen by any page yet */
         d->slots[s] = (uint32_t)(d->n + 1);
         idx[i] = (uint32_t)d->n;
         d->n++;

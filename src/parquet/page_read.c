@@ -85,6 +85,7 @@ typedef struct rd {
     dccd_buf idx;          /* uint32 dictionary indices */
     dccd_buf tmp;          /* FLBA via delta decoders */
     rd_dict dict;
+    pq_dctx *dctx;         /* zstd context kept across the chunk's pages */
 } rd;
 
 static void rd_free(rd *r)
@@ -102,6 +103,8 @@ static void rd_free(rd *r)
     free(r->dict.fixed);
     free(r->dict.offs);
     free(r->dict.bytes);
+    pq_dctx_free(r->dctx);
+    r->dctx = NULL;
 }
 
 /* Size a scratch buffer to hold at least n bytes (contents not kept). */
@@ -601,7 +604,7 @@ static int maybe_decompress(rd *r, const uint8_t *src, size_t comp, size_t uncom
     int rc = scratch(&r->decomp, uncomp, err);
     if (rc)
         return rc;
-    rc = pq_decompress(r->codec, src, comp, r->decomp.data, uncomp, err);
+    rc = pq_decompress_ctx(&r->dctx, r->codec, src, comp, r->decomp.data, uncomp, err);
     if (rc)
         return rc;
     *out = r->decomp.data;
@@ -620,7 +623,7 @@ static int direct_plain(rd *r, int32_t enc, const uint8_t *src, size_t comp, siz
     size_t need;
     if (!dccd_mul_ok(nv, r->width, &need) || need != uncomp || uncomp == 0)
         return 0;
-    int rc = pq_decompress(r->codec, src, comp, r->values + r->produced * r->width, uncomp, err);
+    int rc = pq_decompress_ctx(&r->dctx, r->codec, src, comp, r->values + r->produced * r->width, uncomp, err);
     return rc ? -rc : 1;
 }
 
@@ -661,7 +664,7 @@ static int direct_plain_opt(rd *r, const pq_data_page_header *d, const uint8_t *
     uint8_t *out = r->values + r->produced * r->width, *base = out - pre;
     uint8_t save[V1_PREFIX_MAX], head[V1_PREFIX_MAX];
     memcpy(save, base, pre);
-    int rc = pq_decompress(r->codec, src, comp, base, uncomp, err);
+    int rc = pq_decompress_ctx(&r->dctx, r->codec, src, comp, base, uncomp, err);
     memcpy(head, base, pre);
     memcpy(base, save, pre);
     if (rc)

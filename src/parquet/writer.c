@@ -14,10 +14,12 @@
  *
  * Rows passed to dccd_pq_writer_write are validated as a whole first (types,
  * counts, offsets, nulls in required columns) so a rejected call buffers
- * nothing; then they are copied column-wise into the row-group buffers
- * (packed non-null values + definition bytes), and each full row group is
- * encoded by page_write.c column by column and written immediately.  Memory
- * is one row group of raw values plus one column chunk of encoded pages,
+ * nothing; then they are taken column by column, a slice (about one page)
+ * at a time: copied into the column's buffers (packed non-null values +
+ * definition bytes) and every page they complete is encoded at once by
+ * page_write.c, while the rows are in cache.  When a row group is full its
+ * chunks are finished and written, column after column.  Memory is about
+ * one page of raw values per column plus one row group of encoded pages,
  * plus footer metadata, bloom filters and page indexes (written at close,
  * like parquet-mr/arrow do).
  *
@@ -116,6 +118,7 @@ static void free_writer(dccd_pq_writer *w)
         dccd_buf_free(&c->data);
         dccd_buf_free(&c->defs);
         free(c->offs);
+        pq_wchunk_free(&c->ch);
     }
     free(w->cols);
     for (size_t i = 0; i < w->n_kv; i++) {
@@ -136,11 +139,10 @@ static void free_writer(dccd_pq_writer *w)
     dccd_buf_free(&w->lv);
     dccd_buf_free(&w->comp);
     dccd_buf_free(&w->hdr);
-    dccd_buf_free(&w->chunk);
     dccd_buf_free(&w->dictpg);
+    dccd_buf_free(&w->frag);
+    pq_cctx_free(w->cctx);
     free(w->idx);
-    pq_wdict_free(&w->dict);
-    free(w->pages);
     free(w->obuf);
     free(w->created_by);
     free(w->path);
@@ -275,7 +277,6 @@ static int writer_new(int fd, const char *name, const dccd_pq_field *fields, int
         return DCCD_ENOMEM_MSG(err);
     w->fd = fd;
     dccd_arena_init(&w->arena, 0);
-    pq_wdict_init(&w->dict);
     w->o = o;
     w->o.kv = NULL;
     w->o.n_kv = 0;
@@ -298,12 +299,15 @@ static int writer_new(int fd, const char *name, const dccd_pq_field *fields, int
             return DCCD_ENOMEM_MSG(err);
         }
         c->f.name = c->name;
+        pq_wdict_init(&c->ch.dict);
         /* buffers always allocated: no pointer arithmetic on NULL later */
-        if ((rc = dccd_buf_reserve(&c->vals, 64, err)) || (rc = dccd_buf_reserve(&c->data, 64, err)) ||
+        if ((rc = dccd_buf_reserve(&c->vals, PQ_VALS_HEAD + 64, err)) || (rc = dccd_buf_reserve(&c->data, 64, err)) ||
             (rc = dccd_buf_reserve(&c->defs, 64, err)) || (rc = offs_reserve(c, 64, err))) {
             free_writer(w);
             return rc;
         }
+        memset(c->vals.data, 0, PQ_VALS_HEAD);
+        c->vals.len = PQ_VALS_HEAD;
         switch (c->f.type) {
         case DCCD_PQ_BOOLEAN: c->width = 1; break;
         case DCCD_PQ_INT32:
@@ -419,7 +423,7 @@ static int check_columns(dccd_pq_writer *w, const dccd_pq_column *cols, size_t n
 /* Ask for transparent huge pages on a large buffer just grown: the first
  * touch of the fresh row-group buffers (page faults, zeroing) was a quarter
  * of an encode.  Only a hint: its result is ignored. */
-static void big_hint(void *p, size_t n)
+void pq_big_hint(void *p, size_t n)
 {
 #if defined(MADV_HUGEPAGE)
     const uintptr_t pg = 4096, huge = (uintptr_t)2 << 20;
@@ -440,7 +444,7 @@ static int reserve_big(dccd_buf *b, size_t extra, dccd_error *err)
     size_t cap = b->cap;
     int rc = dccd_buf_reserve(b, extra, err);
     if (!rc && b->cap != cap)
-        big_hint(b->data, b->cap);
+        pq_big_hint(b->data, b->cap);
     return rc;
 }
 
@@ -456,7 +460,7 @@ static int offs_reserve(pq_wcol *c, size_t need, dccd_error *err)
         return DCCD_ENOMEM_MSG(err);
     if (!c->offs)
         no[0] = 0;
-    big_hint(no, nc * sizeof *no);
+    pq_big_hint(no, nc * sizeof *no);
     c->offs = no;
     c->offs_cap = nc;
     return DCCD_OK;
@@ -475,9 +479,9 @@ static int buffer_rows(pq_wcol *c, const dccd_pq_column *in, size_t r0, size_t n
         if (nvalid == n)
             valid = NULL; /* no null in this batch */
     }
-    /* Definition levels are only materialised once the row group has a
-     * null: while c->defs is empty every buffered row (c->nvals of them) is
-     * valid, and pq_write_chunk writes one RLE run of 1s. */
+    /* Definition levels are only materialised once a pending row is null:
+     * while c->defs is empty every buffered row (c->nvals of them) is
+     * valid, and a page of them gets one RLE run of 1s. */
     if (c->f.optional && (valid || c->defs.len)) {
         size_t before = c->defs.len ? 0 : c->nvals, add;
         if (!dccd_add_ok(before, n, &add))
@@ -495,6 +499,8 @@ static int buffer_rows(pq_wcol *c, const dccd_pq_column *in, size_t r0, size_t n
         }
         c->defs.len += add;
     }
+    /* rows count now; values below (a failure after this point fails the writer) */
+    c->prows += n;
     if (c->width) {
         const uint8_t *src = (const uint8_t *)in->values + r0 * c->width;
         size_t nv = nvalid;
@@ -640,13 +646,6 @@ static int end_row_group(dccd_pq_writer *w, dccd_error *err)
         goto fail;
     w->rows_done += (int64_t)w->rg_rows;
     w->rg_rows = 0;
-    for (int c = 0; c < w->ncols; c++) {
-        pq_wcol *col = &w->cols[c];
-        dccd_buf_reset(&col->vals);
-        dccd_buf_reset(&col->data);
-        dccd_buf_reset(&col->defs);
-        col->nvals = 0;
-    }
     return DCCD_OK;
 fail:
     w->failed = true;
@@ -666,11 +665,40 @@ int dccd_pq_writer_write(dccd_pq_writer *w, const dccd_pq_column *cols, size_t n
     while (done < nrows) {
         size_t room = w->o.row_group_rows - w->rg_rows;
         size_t take = nrows - done < room ? nrows - done : room;
-        for (int c = 0; c < w->ncols; c++)
-            if ((rc = buffer_rows(&w->cols[c], &cols[c], done, take, err))) {
-                w->failed = true; /* columns are now out of step */
-                return dccd_err_prefix(err, rc, "%s: column %s", w->name, w->cols[c].name);
+        /* column by column, a slice (about a page) at a time: each page
+         * is encoded as soon as its rows are buffered, while in cache */
+        for (int c = 0; c < w->ncols; c++) {
+            pq_wcol *col = &w->cols[c];
+            const uint8_t *valid = col->f.optional ? cols[c].validity : NULL;
+            size_t slice = pq_slice_rows(w, col), end = done + take;
+            for (size_t s = done; s < end;) {
+                if (pq_direct_ok(col)) {
+                    /* nothing buffered: the complete pages of the rows
+                     * without nulls from here are encoded from the caller's
+                     * arrays, without a copy */
+                    size_t m = end - s, used;
+                    if (valid)
+                        for (m = 0; s + m < end && valid[s + m]; m++)
+                            ;
+                    pq_wrest rest = {valid ? valid + s + m : NULL, end - s - m};
+                    if (m && (rc = pq_encode_direct(w, c, &cols[c], s, m, &rest, &used, err))) {
+                        w->failed = true;
+                        return dccd_err_prefix(err, rc, "%s: column %s", w->name, col->name);
+                    }
+                    if (m && used) {
+                        s += used;
+                        continue;
+                    }
+                }
+                size_t n = end - s < slice ? end - s : slice;
+                pq_wrest rest = {valid ? valid + s + n : NULL, end - s - n};
+                if ((rc = buffer_rows(col, &cols[c], s, n, err)) || (rc = pq_encode_pages(w, c, false, &rest, err))) {
+                    w->failed = true; /* columns are now out of step */
+                    return dccd_err_prefix(err, rc, "%s: column %s", w->name, col->name);
+                }
+                s += n;
             }
+        }
         w->rg_rows += take;
         done += take;
         if (w->rg_rows >= w->o.row_group_rows && (rc = end_row_group(w, err)))

@@ -21,20 +21,23 @@
 
 #include "common/common.h"
 #include "dccd/parquet.h"
+#include "parquet/codec.h"
 #include "parquet/meta.h"
 
 /* ---- dictionary (dict.c) --------------------------------------------- */
 
 /* Distinct BYTE_ARRAY values in insertion order; an open-addressing table
- * of entry numbers (0 = empty slot, else index + 1) keyed by XXH64. */
+ * of entry numbers (0 = empty slot, else index + 1) keyed by tab_hash. */
 typedef struct pq_wdict {
     uint32_t *slots;        /* cap entries */
     size_t cap;             /* power of two, 0 before first use */
-    uint64_t *hashes;       /* per entry (reused for bloom filters) */
+    uint64_t *hashes;       /* per entry: the table's hash (dict.c tab_hash) */
     int64_t *offs;          /* n + 1 offsets into data */
     size_t n, ent_cap;      /* entries, capacity of hashes/offs */
     dccd_buf data;          /* the entries' bytes, concatenated */
     size_t plain_bytes;     /* size of the PLAIN dictionary page: sum(4 + len) */
+    uint32_t *mark;         /* per entry: generation of the last page that saw it (page statistics) */
+    uint32_t gen;           /* current page generation; 0 is never a live generation */
 } pq_wdict;
 
 void pq_wdict_init(pq_wdict *d);
@@ -47,31 +50,84 @@ int pq_wdict_put_many(pq_wdict *d, const uint8_t *data, const int64_t *offs, siz
 
 /* ---- statistics of a run of values (page_write.c) --------------------- */
 
-typedef struct pq_vstat {
-    bool has;                       /* min/max known (some non-NaN value) */
-    int64_t imin, imax;             /* BOOLEAN, INT32, INT64 */
-    double dmin, dmax;              /* FLOAT, DOUBLE (floats widened exactly) */
-    const uint8_t *smin, *smax;     /* BYTE_ARRAY: point into the row-group buffer */
-    size_t smin_len, smax_len;
-} pq_vstat;
-
 /* Maximum length of a BYTE_ARRAY min/max written to statistics or the
  * column index; longer values are truncated (min: prefix; max: prefix with
  * its last byte incremented), flagged inexact. */
 #define PQ_STAT_MAX_LEN 64
 
+/* Min/max of a run of values.  BYTE_ARRAY bounds are copies (the rows they
+ * come from do not outlive the page): their first PQ_STAT_MAX_LEN + 1 bytes,
+ * so a length above PQ_STAT_MAX_LEN still says "truncated"; what is written
+ * depends on nothing else, and two values equal in their first
+ * PQ_STAT_MAX_LEN bytes that are both longer write the same bound. */
+typedef struct pq_vstat {
+    bool has;                       /* min/max known (some non-NaN value) */
+    int64_t imin, imax;             /* BOOLEAN, INT32, INT64 */
+    double dmin, dmax;              /* FLOAT, DOUBLE (floats widened exactly) */
+    size_t smin_len, smax_len;      /* BYTE_ARRAY: bytes kept, <= PQ_STAT_MAX_LEN + 1 */
+    uint8_t smin[PQ_STAT_MAX_LEN + 1], smax[PQ_STAT_MAX_LEN + 1];
+} pq_vstat;
+
+/* One data page as seen by the page index. */
+typedef struct pq_wpage {
+    int64_t offset;         /* relative to the start of the chunk's data pages */
+    int32_t size;           /* header + compressed body */
+    int64_t first_row;
+    int64_t nrows, nnull;
+    pq_vstat st;
+} pq_wpage;
+
+/* The column chunk of the current row group being encoded (page_write.c):
+ * pages are encoded as soon as the rows of one are buffered, and kept here
+ * (compressed) until the row group ends, because the dictionary page must
+ * come first and the columns of a row group are written one after another. */
+/* A block of encoded pages. */
+typedef struct pq_wblk {
+    uint8_t *p;
+    size_t len, cap;
+} pq_wblk;
+
+typedef struct pq_wchunk {
+    bool started;           /* cc's arrays allocated for this row group */
+    pq_column_chunk cc;     /* metadata under construction (arrays from w->arena) */
+    pq_wblk *blk;           /* encoded data pages (header + payload each), in blocks 0..cur_blk */
+    size_t n_blk, blk_cap, cur_blk;
+    size_t pages_len;       /* bytes of encoded data pages */
+    size_t hint_rows, hint_more; /* rows of the page being stored, rows known to follow it */
+    pq_wpage *pg;           /* page index entries */
+    size_t n_pg, pg_cap;
+    pq_vstat st;            /* merged page statistics */
+    size_t total_unc, total_cmp;
+    size_t rows, vals;      /* rows / non-null values encoded so far */
+    pq_wdict dict;          /* BYTE_ARRAY with dictionary */
+    size_t dict_pages;      /* pages encoded RLE_DICTIONARY */
+    bool fallen;            /* the remaining pages are PLAIN */
+    uint64_t *bh;           /* bloom filter: hashes of the values encoded outside the dictionary */
+    size_t n_bh, bh_cap;
+    size_t scan_rows, scan_vals, scan_bytes; /* BYTE_ARRAY: page being cut, scanned so far */
+} pq_wchunk;
+
 /* ---- per-column buffers of the current row group ----------------------- */
 
+/* Bytes kept in front of a column's buffered fixed-width values, so that
+ * a v1 page's level prefix (at most this long) can be put in place right
+ * before the page's values and the whole body compressed without a copy. */
+#define PQ_VALS_HEAD 64u
+
+/* A column: rows buffered but not yet encoded (at most about one page plus
+ * one write slice), and the chunk being encoded. */
 typedef struct pq_wcol {
     dccd_pq_field f;        /* copy; f.name points to name */
     char *name;             /* malloc'd */
     size_t width;           /* bytes per buffered value: 1 BOOLEAN, 4, 8; 0 BYTE_ARRAY */
-    dccd_buf vals;          /* non-null fixed-width values, packed */
+    dccd_buf vals;          /* PQ_VALS_HEAD bytes, then the non-null fixed-width values, packed */
     dccd_buf data;          /* BYTE_ARRAY: non-null values' bytes */
     int64_t *offs;          /* BYTE_ARRAY: nvals + 1 offsets into data */
     size_t offs_cap;
-    dccd_buf defs;          /* optional columns: one 0/1 byte per row, empty while no row is null */
-    size_t nvals;           /* non-null values buffered */
+    dccd_buf defs;          /* optional columns: one 0/1 byte per pending row, empty while no pending row is null */
+    size_t prows;           /* rows buffered, not yet encoded */
+    size_t nvals;           /* non-null values among them */
+    pq_wchunk ch;
 } pq_wcol;
 
 /* Extra per-chunk blobs written at close (bloom filters, page indexes). */
@@ -86,14 +142,6 @@ typedef struct pq_wextra {
     size_t oi_len;
 } pq_wextra;
 
-/* One data page as seen by the page index. */
-typedef struct pq_wpage {
-    int64_t offset;         /* relative to the start of the data pages buffer */
-    int32_t size;           /* header + compressed body */
-    int64_t first_row;
-    int64_t nrows, nnull;
-    pq_vstat st;
-} pq_wpage;
 
 #define PQ_OBUF_CAP ((size_t)1 << 20)
 
@@ -126,20 +174,55 @@ struct dccd_pq_writer {
     bool any_v2;
 
     /* encoding scratch, reused across pages and chunks */
-    dccd_buf page, lv, comp, hdr, chunk, dictpg;
+    dccd_buf page, lv, comp, hdr, dictpg, frag;
+    pq_cctx *cctx;          /* compression state kept across pages (zstd) */
     uint32_t *idx;
     size_t idx_cap;
-    pq_wdict dict;
-    pq_wpage *pages;
-    size_t n_pages, pages_cap;
 };
 
 /* Write bytes to the output (buffered); sets w->failed on error. */
 int pq_wout(dccd_pq_writer *w, const void *p, size_t n, dccd_error *err);
 
-/* Encode column `c` of the buffered row group (w->rg_rows rows), write it
- * at w->pos and fill *cc (metadata allocated from w->arena) and *ex (blobs,
- * malloc'd).  Used by writer.c when a row group ends. */
+/* Ask for transparent huge pages on a large fresh buffer (a hint). */
+void pq_big_hint(void *p, size_t n);
+
+/* Rows still to come for a column in the current row group from the
+ * current write call (validity NULL: all valid); lets the dictionary
+ * decision project the chunk's size. */
+typedef struct pq_wrest {
+    const uint8_t *validity;
+    size_t n;
+} pq_wrest;
+
+/* Rows per write slice of column c: the rows of one page for fixed-width
+ * values, a bounded count for BYTE_ARRAY (writer.c buffers a call's rows a
+ * slice at a time and encodes the pages they complete, while they are in
+ * cache). */
+size_t pq_slice_rows(const dccd_pq_writer *w, const pq_wcol *c);
+
+/* Encode the pages of column c that its buffered rows complete (all of
+ * them, the last one partial, when final) into its chunk, then drop the
+ * encoded rows from the buffers. */
+int pq_encode_pages(dccd_pq_writer *w, int c, bool final, const pq_wrest *rest, dccd_error *err);
+
+/* True when column c can encode pages straight from a caller's arrays:
+ * nothing buffered, and values stored as given (fixed width > 1 byte on a
+ * little-endian host, or BYTE_ARRAY). */
+bool pq_direct_ok(const pq_wcol *c);
+
+/* Encode the complete pages of rows [r0, r0+n) of `in`, none of them null,
+ * straight from the caller's arrays (pq_direct_ok); *used receives the
+ * rows encoded (the rest, less than a page, is for the buffers). */
+int pq_encode_direct(dccd_pq_writer *w, int c, const dccd_pq_column *in, size_t r0, size_t n, const pq_wrest *rest,
+                     size_t *used, dccd_error *err);
+
+/* End column c's chunk of the row group (w->rg_rows rows): encode what is
+ * buffered, write the dictionary page and the data pages at w->pos, fill
+ * *cc (metadata allocated from w->arena) and *ex (blobs, malloc'd), and
+ * reset the chunk state.  Used by writer.c when a row group ends. */
 int pq_write_chunk(dccd_pq_writer *w, int c, pq_column_chunk *cc, pq_wextra *ex, dccd_error *err);
+
+/* Release column c's chunk state (free_writer). */
+void pq_wchunk_free(pq_wchunk *ch);
 
 #endif /* DCCD_PQ_WRITER_INT_H */
