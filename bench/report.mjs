@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// bench/report.mjs RESULTS.jsonl - turn the JSON lines written by
-// dccd_bench, pq_peers.mjs and seed_bench.mjs (bench/run.sh) into the
-// figures table: medians of the runs and ratios against the peers measured
-// in the same run.  A ratio "x N" is peer time / dccd time (> 1: dccd is
+// bench/report.mjs RESULTS.jsonl [MORE.jsonl...] - turn the JSON lines
+// written by dccd_bench, pq_peers.mjs and seed_bench.mjs (bench/run.sh)
+// into the figures table: medians of the runs and ratios against the peers
+// measured in the same run.  Given several result files (BENCH_RESULTS of
+// several runs), the Parquet table pools the runs of each engine and
+// operation (median over all of them; every run file measured all engines
+// side by side); the other tables take the first file's figures.  A ratio "x N" is peer time / dccd time (> 1: dccd is
 // faster); sizes are compared as dccd bytes / polars bytes (<= 1: goal met).
 
 import fs from 'node:fs';
 
-const lines = fs.readFileSync(process.argv[2], 'utf8').split('\n').filter((l) => l.trim());
+const lines = process.argv.slice(2).flatMap((f) => fs.readFileSync(f, 'utf8').split('\n')).filter((l) => l.trim());
 const R = lines.map((l) => {
   try {
     return JSON.parse(l);
@@ -41,7 +44,10 @@ if (pq.length) {
   const combos = [...new Set(pq.map((r) => `${r.data} ${r.codec}`))];
   for (const combo of combos) {
     const [data, codec] = combo.split(' ');
-    const get = (engine, op, by) => one((r) => r.bench === 'pq' && r.data === data && r.codec === codec && r.engine === engine && r.op === op && (op === 'encode' || r.file_by === by));
+    const get = (engine, op, by) => {
+      const all = find((r) => r.bench === 'pq' && r.data === data && r.codec === codec && r.engine === engine && r.op === op && (op === 'encode' || r.file_by === by));
+      return all.length ? { ...all[0], ms: all.flatMap((r) => r.ms) } : undefined;
+    };
     for (const op of ['encode', 'decode']) {
       const d = get('dccd', op, 'dccd'), p = get('polars', op, 'polars'), k = get('duckdb', op, 'duckdb');
       const md = d && median(d.ms), mp = p && median(p.ms), mk = k && median(k.ms);

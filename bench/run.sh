@@ -31,7 +31,7 @@ B=$build/bench/dccd_bench
 DCCD=$build/dccd
 [ -x "$B" ] || { echo "bench/run.sh: $B not built (cmake --build $build)" >&2; exit 1; }
 
-REPS=${BENCH_REPS:-5}
+REPS=${BENCH_REPS:-7}
 STORE_REPS=${BENCH_STORE_REPS:-3}
 SEED_REPS=${BENCH_SEED_REPS:-1}
 SEED_MINUTES=${BENCH_SEED_MINUTES:-240}
@@ -247,7 +247,7 @@ fi
 
 [ -n "${BENCH_RESULTS:-}" ] && cp "$results" "$BENCH_RESULTS"
 if [ $have_node = 1 ]; then
-  node "$here/report.mjs" "$results" "$REPS" "$STORE_REPS"
+  node "$here/report.mjs" "$results"
 else
   cat "$results"
 fi
