@@ -648,6 +648,21 @@ static int cmd_store_days(int argc, char **argv)
     return rc;
 }
 
+/* Batch boundaries of t (sorted by TS): one batch per UTC minute; batch i
+ * is rows [cuts[i], cuts[i+1]), *n batches (malloc'd). */
+static size_t *minute_cuts(const mtable *t, size_t *n)
+{
+    const int64_t *ts = t->cols[0].values;
+    size_t *cuts = xmalloc((t->n + 2) * sizeof *cuts), k = 0;
+    cuts[k++] = 0;
+    for (size_t i = 1; i < t->n; i++)
+        if (ts[i] / (60 * DCCD_NS) != ts[i - 1] / (60 * DCCD_NS))
+            cuts[k++] = i;
+    cuts[k] = t->n;
+    *n = k;
+    return cuts;
+}
+
 static int cmd_store_minutes(int argc, char **argv)
 {
     if (argc != 5 && argc != 6)
@@ -656,14 +671,7 @@ static int cmd_store_minutes(int argc, char **argv)
     mtable t;
     if (load_file(argv[3], DCCD_TRADES, &t, &err))
         return die("load", &err);
-    /* one batch per UTC minute of TS */
-    const int64_t *ts = t.cols[0].values;
-    size_t *cuts = xmalloc((t.n + 2) * sizeof *cuts), n = 0;
-    cuts[n++] = 0;
-    for (size_t i = 1; i < t.n; i++)
-        if (ts[i] / (60 * DCCD_NS) != ts[i - 1] / (60 * DCCD_NS))
-            cuts[n++] = i;
-    cuts[n] = t.n;
+    size_t n, *cuts = minute_cuts(&t, &n);
     dccd_dataset ds;
     if (dataset(DCCD_TRADES, "BTC", &ds, &err))
         return die("dataset", &err);
@@ -687,13 +695,7 @@ static int cmd_store_ab(int argc, char **argv)
     mtable t;
     if (load_file(argv[3], DCCD_TRADES, &t, &err))
         return die("load", &err);
-    const int64_t *ts = t.cols[0].values;
-    size_t *cuts = xmalloc((t.n + 2) * sizeof *cuts), n = 0;
-    cuts[n++] = 0;
-    for (size_t i = 1; i < t.n; i++)
-        if (ts[i] / (60 * DCCD_NS) != ts[i - 1] / (60 * DCCD_NS))
-            cuts[n++] = i;
-    cuts[n] = t.n;
+    size_t n, *cuts = minute_cuts(&t, &n);
     size_t k = n < 60 ? n : 60, first = n - k;
     bool durable = atoi(argv[4]) != 0;
     char ra[4096], rb[4096];
