@@ -550,9 +550,7 @@ int cli_cmd_demo(cli_ctx *ctx, int argc, char **argv)
             return ops_bad_option(ctx, c, argv);
         }
     }
-    if (optind < argc)
-        return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
-    int rc = ops_check_root(ctx);
+    int rc = ops_end_args(ctx, argc, argv);
     if (rc != CLI_OK)
         return rc;
 

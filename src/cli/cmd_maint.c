@@ -79,9 +79,7 @@ static int maint_parse(cli_ctx *ctx, int argc, char **argv, bool allow_json, boo
             return ops_bad_option(ctx, c, argv);
         }
     }
-    if (optind < argc)
-        return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
-    int rc = ops_check_root(ctx);
+    int rc = ops_end_args(ctx, argc, argv);
     if (rc != CLI_OK)
         return rc;
     if (cli_dataset_given(&dso)) {

@@ -68,6 +68,13 @@ int ops_check_root(const cli_ctx *ctx)
     return CLI_OK;
 }
 
+int ops_end_args(const cli_ctx *ctx, int argc, char **argv)
+{
+    if (optind < argc)
+        return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
+    return ops_check_root(ctx);
+}
+
 int ops_open_existing(const cli_ctx *ctx, dccd_store **out)
 {
     struct stat st;
@@ -501,9 +508,7 @@ int cli_cmd_last(cli_ctx *ctx, int argc, char **argv)
             return ops_bad_option(ctx, c, argv);
         }
     }
-    if (optind < argc)
-        return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
-    int rc = ops_check_root(ctx);
+    int rc = ops_end_args(ctx, argc, argv);
     dccd_dataset ds;
     if (rc == CLI_OK)
         rc = cli_dataset_resolve(ctx, &dso, &ds);
@@ -609,9 +614,7 @@ int cli_cmd_gaps(cli_ctx *ctx, int argc, char **argv)
             return ops_bad_option(ctx, c, argv);
         }
     }
-    if (optind < argc)
-        return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
-    int rc = ops_check_root(ctx);
+    int rc = ops_end_args(ctx, argc, argv);
     if (rc != CLI_OK)
         return rc;
     if (!start)
@@ -686,9 +689,7 @@ int cli_cmd_inventory(cli_ctx *ctx, int argc, char **argv)
             return ops_bad_option(ctx, c, argv);
         }
     }
-    if (optind < argc)
-        return cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
-    int rc = ops_check_root(ctx);
+    int rc = ops_end_args(ctx, argc, argv);
     if (rc != CLI_OK)
         return rc;
     dccd_store *s;

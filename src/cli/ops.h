@@ -34,6 +34,9 @@
 int ops_bad_option(const cli_ctx *ctx, int c, char **argv);
 /* CLI_USAGE with a message when --root was given empty. */
 int ops_check_root(const cli_ctx *ctx);
+/* After getopt_long: no operand may follow the options (usage error naming
+ * the first), and --root must be usable (ops_check_root). */
+int ops_end_args(const cli_ctx *ctx, int argc, char **argv);
 
 /* Open the store at ctx->root, which must already exist as a directory
  * ("no store at ROOT" otherwise, CLI_FAIL). */
