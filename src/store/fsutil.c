@@ -31,6 +31,26 @@
 #include <linux/openat2.h>
 #endif
 
+/* Take the next component of rel at *p into comp (advancing *p past it
+ * and its slash) and check it is a name the store may use: a valid path
+ * component, or ".dccd". */
+static int next_component(const char **p, char comp[256], const char *rel, dccd_error *err)
+{
+    const char *slash = strchr(*p, '/');
+    size_t len = slash ? (size_t)(slash - *p) : strlen(*p);
+    if (len == 0 || len >= 256)
+        return dccd_err_set(err, DCCD_EINVAL, "bad path \"%s\": empty or overlong component", rel);
+    memcpy(comp, *p, len);
+    comp[len] = '\0';
+    *p += len;
+    if (**p == '/')
+        (*p)++;
+    if (strcmp(comp, ".dccd") == 0)
+        return DCCD_OK;
+    int rc = dccd_path_component_ok(comp, err);
+    return rc ? dccd_err_prefix(err, rc, "path \"%s\"", rel) : DCCD_OK;
+}
+
 /* The one-call open of an existing directory: its descriptor, or -1 when
  * the walk must decide (missing, symlink, no openat2, a bad name...). */
 static int dir_open_fast(int rootfd, const char *rel)
@@ -38,22 +58,12 @@ static int dir_open_fast(int rootfd, const char *rel)
 #ifdef SYS_openat2
     /* every component must be a name the walk would accept */
     const char *p = rel;
+    char comp[256];
     if (!*p)
         return -1;
-    while (*p) {
-        const char *slash = strchr(p, '/');
-        size_t len = slash ? (size_t)(slash - p) : strlen(p);
-        char comp[256];
-        if (len == 0 || len >= sizeof comp)
+    while (*p)
+        if (next_component(&p, comp, rel, NULL) != DCCD_OK)
             return -1;
-        memcpy(comp, p, len);
-        comp[len] = '\0';
-        if (strcmp(comp, ".dccd") != 0 && dccd_path_component_ok(comp, NULL) != DCCD_OK)
-            return -1;
-        p += len;
-        if (*p == '/')
-            p++;
-    }
     struct open_how how;
     memset(&how, 0, sizeof how);
     how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
@@ -79,21 +89,11 @@ int dccd_dir_open(int rootfd, const char *rel, bool create, int *dirfd, dccd_err
         return dccd_err_errno(err, errno, "open store root");
     const char *p = rel;
     while (*p) {
-        const char *slash = strchr(p, '/');
-        size_t len = slash ? (size_t)(slash - p) : strlen(p);
         char comp[256];
-        if (len == 0 || len >= sizeof comp) {
+        int rc = next_component(&p, comp, rel, err);
+        if (rc) {
             close(fd);
-            return dccd_err_set(err, DCCD_EINVAL, "bad path \"%s\": empty or overlong component", rel);
-        }
-        memcpy(comp, p, len);
-        comp[len] = '\0';
-        if (strcmp(comp, ".dccd") != 0) {
-            int rc = dccd_path_component_ok(comp, err);
-            if (rc) {
-                close(fd);
-                return dccd_err_prefix(err, rc, "path \"%s\"", rel);
-            }
+            return rc;
         }
         if (create && mkdirat(fd, comp, 0755) != 0 && errno != EEXIST) {
             int e = errno;
@@ -112,9 +112,6 @@ int dccd_dir_open(int rootfd, const char *rel, bool create, int *dirfd, dccd_err
         }
         close(fd);
         fd = nfd;
-        p += len;
-        if (*p == '/')
-            p++;
     }
     *dirfd = fd;
     return DCCD_OK;
