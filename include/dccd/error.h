@@ -39,6 +39,7 @@ enum dccd_code {
 
 typedef struct dccd_error {
     int code;                      /* one of enum dccd_code */
+    int sys_errno;                 /* the errno of the failed system call, 0 when none */
     char msg[DCCD_ERROR_MSG_MAX];  /* NUL-terminated message, "" when code is DCCD_OK */
 } dccd_error;
 

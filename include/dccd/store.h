@@ -103,6 +103,8 @@ void dccd_store_options_init(dccd_store_options *o);
 
 /* Open (creating the root directory if needed). */
 int dccd_store_open(const char *root, const dccd_store_options *opts, dccd_store **out, dccd_error *err);
+/* Close the handle.  A scan stream still open (dccd/arrow.h) keeps the
+ * store alive until it is released; no other call may follow close. */
 void dccd_store_close(dccd_store *s);
 const char *dccd_store_root(const dccd_store *s);
 
@@ -116,6 +118,16 @@ int dccd_store_directory(dccd_store *s, const dccd_dataset *ds, bool create, cha
  * period file's existing provenance is then kept. */
 int dccd_store_save(dccd_store *s, const dccd_dataset *ds, const dccd_table *batch, const dccd_provenance *prov,
                     int64_t *rows_written, dccd_error *err);
+
+/* dccd_store_save that, with drop_bad, leaves out the rows dccd_store_save
+ * would refuse (each row checked alone) and saves the rest in their order:
+ * *rows_dropped counts them and *first_bad (may be NULL) says which was the
+ * first and why ("row 7, field 'close': NaN is not allowed").
+ * *rows_written counts the rows saved.  Without drop_bad it is
+ * dccd_store_save. */
+int dccd_store_save_lenient(dccd_store *s, const dccd_dataset *ds, const dccd_table *batch, const dccd_provenance *prov,
+                            bool drop_bad, int64_t *rows_written, int64_t *rows_dropped, dccd_error *first_bad,
+                            dccd_error *err);
 
 /* Rows with start <= TS <= end (inclusive), sorted by TS, merged with
  * pending segments.  DCCD_TS_MIN / DCCD_TS_MAX for open ends.  *out is an
@@ -132,6 +144,20 @@ int dccd_store_load(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_
 typedef int (*dccd_scan_fn)(void *ctx, const dccd_table *chunk, dccd_error *err);
 int dccd_store_scan(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_t end, dccd_scan_fn cb, void *ctx,
                     dccd_error *err);
+
+/* The same, handing each chunk over: *chunk is an owned table that the
+ * callback may keep (dccd_table_move it into a table of its own) or leave
+ * to the scan, which frees what is left.  No chunk is copied on the way. */
+typedef int (*dccd_scan_take_fn)(void *ctx, dccd_table *chunk, dccd_error *err);
+int dccd_store_scan_take(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_t end, dccd_scan_take_fn cb,
+                         void *ctx, dccd_error *err);
+/* Every chunk of a scan, kept as the scan made them (*chunks malloc'd, n
+ * owned tables: free each with dccd_table_free, then the array): a load
+ * without the concatenation. */
+int dccd_store_load_chunks(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_t end, dccd_table **chunks,
+                           size_t *n, dccd_error *err);
+/* Move src's contents into dst (dst freed first); src is left empty. */
+void dccd_table_move(dccd_table *dst, dccd_table *src);
 
 /* Last TS of the dataset; *found false when there is no data.  From
  * footers and segment footers, never a column scan. */

@@ -32,6 +32,7 @@ void dccd_error_clear(dccd_error *err)
 {
     if (err) {
         err->code = DCCD_OK;
+        err->sys_errno = 0;
         err->msg[0] = '\0';
     }
 }
@@ -47,6 +48,7 @@ int dccd_err_setv(dccd_error *err, int code, const char *fmt, va_list ap)
     if (!err)
         return code;
     err->code = code;
+    err->sys_errno = 0;
     int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     if (n < 0)
         err->msg[0] = '\0';
@@ -120,5 +122,7 @@ int dccd_err_errno(dccd_error *err, int errnum, const char *fmt, ...)
     if (strerror_r(errnum, ebuf, sizeof ebuf) != 0)
         snprintf(ebuf, sizeof ebuf, "errno %d", errnum);
 #endif
-    return dccd_err_set(err, code, "%s: %s", what, etext);
+    dccd_err_set(err, code, "%s: %s", what, etext);
+    err->sys_errno = errnum;
+    return code;
 }

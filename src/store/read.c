@@ -452,7 +452,7 @@ static bool fold_mode(const period_src *ps, dccd_data_type type, dccd_key_mode *
 }
 
 typedef struct stream_ctx {
-    dccd_scan_fn cb;
+    dccd_scan_take_fn cb;
     void *ctx;
     bool fold;            /* pending segments: chunks are folded */
     dccd_key_mode mode;
@@ -493,7 +493,7 @@ static size_t lower_bound(const dccd_table *t, size_t lo, int64_t x)
 }
 
 /* Whole-period fallback: fold (or rows as stored), filter, sort, one chunk. */
-static int period_whole(dccd_store *s, const dccd_period *p, int64_t start, int64_t end, dccd_scan_fn cb,
+static int period_whole(dccd_store *s, const dccd_period *p, int64_t start, int64_t end, dccd_scan_take_fn cb,
                         void *ctx, dccd_error *err)
 {
     dccd_table t;
@@ -510,7 +510,7 @@ static int period_whole(dccd_store *s, const dccd_period *p, int64_t start, int6
 }
 
 static int stream_period(dccd_store *s, const dccd_period *p, int64_t start, int64_t end, bool ts_only,
-                         dccd_scan_fn cb, void *ctx, dccd_error *err)
+                         dccd_scan_take_fn cb, void *ctx, dccd_error *err)
 {
     period_src ps;
     int rc = period_src_open(s, p, &ps, err);
@@ -674,7 +674,7 @@ done:
 }
 
 static int scan_impl(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_t end, bool ts_only,
-                     dccd_scan_fn cb, void *ctx, dccd_error *err)
+                     dccd_scan_take_fn cb, void *ctx, dccd_error *err)
 {
     int rc = dccd_dataset_validate(ds, err);
     if (rc)
@@ -694,10 +694,28 @@ static int scan_impl(dccd_store *s, const dccd_dataset *ds, int64_t start, int64
     return rc;
 }
 
+int dccd_store_scan_take(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_t end, dccd_scan_take_fn cb,
+                         void *ctx, dccd_error *err)
+{
+    return scan_impl(s, ds, start, end, false, cb, ctx, err);
+}
+
+typedef struct borrow_ctx {
+    dccd_scan_fn cb;
+    void *ctx;
+} borrow_ctx;
+
+static int borrow_cb(void *vctx, dccd_table *chunk, dccd_error *err)
+{
+    borrow_ctx *b = vctx;
+    return b->cb(b->ctx, chunk, err);
+}
+
 int dccd_store_scan(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_t end, dccd_scan_fn cb, void *ctx,
                     dccd_error *err)
 {
-    return scan_impl(s, ds, start, end, false, cb, ctx, err);
+    borrow_ctx b = {cb, ctx};
+    return scan_impl(s, ds, start, end, false, borrow_cb, &b, err);
 }
 
 typedef struct collect_ctx {
@@ -705,23 +723,41 @@ typedef struct collect_ctx {
     size_t n, cap;
 } collect_ctx;
 
-static int collect_cb(void *vctx, const dccd_table *chunk, dccd_error *err)
+static int collect_cb(void *vctx, dccd_table *chunk, dccd_error *err)
 {
     collect_ctx *c = vctx;
     dccd_table *np = dccd_array_grow(c->parts, &c->cap, c->n, sizeof *np, 16);
     if (!np)
         return DCCD_ENOMEM_MSG(err);
     c->parts = np;
-    /* take a copy: the chunk belongs to the scan */
-    return dccd_table_slice(chunk, 0, chunk->nrows, &c->parts[c->n++], err) ? (c->n--, err ? err->code : DCCD_ENOMEM)
-                                                                            : DCCD_OK;
+    /* the chunk is handed over: kept as it is, no copy */
+    dccd_table_init(&c->parts[c->n], chunk->type);
+    dccd_table_move(&c->parts[c->n++], chunk);
+    return DCCD_OK;
+}
+
+int dccd_store_load_chunks(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_t end, dccd_table **chunks,
+                           size_t *n, dccd_error *err)
+{
+    collect_ctx c = {NULL, 0, 0};
+    int rc = dccd_store_scan_take(s, ds, start, end, collect_cb, &c, err);
+    if (rc) {
+        for (size_t i = 0; i < c.n; i++)
+            dccd_table_free(&c.parts[i]);
+        free(c.parts);
+        c.parts = NULL;
+        c.n = 0;
+    }
+    *chunks = c.parts;
+    *n = c.n;
+    return rc;
 }
 
 int dccd_store_load(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_t end, dccd_table *out,
                     dccd_error *err)
 {
     collect_ctx c = {NULL, 0, 0};
-    int rc = dccd_store_scan(s, ds, start, end, collect_cb, &c, err);
+    int rc = dccd_store_scan_take(s, ds, start, end, collect_cb, &c, err);
     if (!rc) {
         if (c.n == 0) {
             dccd_table_init(out, ds->type);
@@ -1009,7 +1045,7 @@ static int push_interval(dccd_interval **v, size_t *n, size_t *cap, int64_t a, i
 /* Number of distinct TS of a period (OHLC completeness): from the footer's
  * row count when there is nothing pending (the file is de-duplicated on
  * TS), else from the TS columns of the file and segments. */
-static int count_cb(void *ctx, const dccd_table *chunk, dccd_error *err)
+static int count_cb(void *ctx, dccd_table *chunk, dccd_error *err)
 {
     (void)err;
     *(int64_t *)ctx += (int64_t)chunk->nrows;
@@ -1100,7 +1136,7 @@ typedef struct holes_ctx {
     size_t n, cap;
 } holes_ctx;
 
-static int holes_cb(void *vctx, const dccd_table *chunk, dccd_error *err)
+static int holes_cb(void *vctx, dccd_table *chunk, dccd_error *err)
 {
     holes_ctx *h = vctx;
     const int64_t *ts = chunk->cols[0].values;

@@ -8,6 +8,7 @@
  * rest of the store.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,7 @@ int dccd_store_open(const char *root, const dccd_store_options *opts, dccd_store
         return DCCD_ENOMEM_MSG(err);
     }
     s->rootfd = fd;
+    atomic_init(&s->refs, 1);
     if (opts)
         s->opts = *opts;
     else
@@ -65,9 +67,14 @@ int dccd_store_open(const char *root, const dccd_store_options *opts, dccd_store
     return DCCD_OK;
 }
 
+void dccd_store_retain(dccd_store *s)
+{
+    atomic_fetch_add(&s->refs, 1);
+}
+
 void dccd_store_close(dccd_store *s)
 {
-    if (!s)
+    if (!s || atomic_fetch_sub(&s->refs, 1) > 1)
         return;
     if (s->rootfd >= 0)
         close(s->rootfd);

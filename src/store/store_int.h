@@ -22,6 +22,8 @@
 #ifndef DCCD_STORE_INT_H
 #define DCCD_STORE_INT_H
 
+#include <stdatomic.h>
+
 #include "common/common.h"
 #include "dccd/store.h"
 
@@ -41,8 +43,6 @@ int dccd_table_concat(const dccd_table *const *parts, size_t k, dccd_table *out,
 int dccd_table_gather(const dccd_table *src, const size_t *idx, size_t n, dccd_table *out, dccd_error *err);
 /* out = rows [from, to) of src (new owned table). */
 int dccd_table_slice(const dccd_table *src, size_t from, size_t to, dccd_table *out, dccd_error *err);
-/* Move src into dst (dst freed first); src left empty. */
-void dccd_table_move(dccd_table *dst, dccd_table *src);
 /* Refuse bad rows: TS null or <= 0, NaN/inf/null prices and amounts,
  * negative amounts or counts, sides outside buy/sell/null (trades) or
  * bid/ask (book), null is_snapshot.  The message names the first bad row
@@ -216,7 +216,10 @@ struct dccd_store {
     dccd_store_options opts;
     struct dccd_lock_table *locks;
     struct dccd_pcache *pcache;    /* pcache.c */
+    _Atomic int refs;              /* the opener's + one per open scan stream (arrow.c) */
 };
+/* Keep the handle alive (a scan stream); dccd_store_close drops one reference. */
+void dccd_store_retain(dccd_store *s);
 
 #define DCCD_REL_MAX 512
 
