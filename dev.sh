@@ -4,7 +4,9 @@
 #   ./dev.sh demo     install what is missing, build, and run `dccd demo` into
 #                     ./data (a synthetic sample store), printing its inventory
 #   ./dev.sh test     install what is missing, then the whole test suite:
-#                     gcc build (-Werror) + CTest; clang build with ASan+UBSan
+#                     gcc build (-Werror) + CTest; the Python package
+#                     (scripts/python-tests.sh: .venv, pip install ., pytest);
+#                     clang build with ASan+UBSan
 #                     + CTest; the core tests under valgrind; a short libFuzzer
 #                     run (clang, build-fuzz/, DCCD_FUZZ_SECONDS per target, 6)
 #   ./dev.sh build    build only (build/)
@@ -36,6 +38,8 @@ case "$cmd" in
     echo "== gcc build + tests" >&2
     CC=gcc build build
     (cd build && ctest --output-on-failure -j"$jobs")
+    echo "== Python package: build, install into .venv, pytest (tests/python)" >&2
+    bash scripts/python-tests.sh
     echo "== clang build with AddressSanitizer + UndefinedBehaviorSanitizer + tests" >&2
     CC=clang build build-asan -DDCCD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
