@@ -83,37 +83,36 @@ def _is_arrow(obj: Any) -> bool:
 
 
 class Scan:
-    """Rows of ``ParquetStore.scan``: an Arrow C stream, read as it is consumed.
+    """The rows ``load`` would return, as an Arrow C stream read as it is consumed.
 
     Hand it to ``pyarrow.RecordBatchReader.from_stream``, ``polars.DataFrame`` /
-    ``polars.from_arrow``, or DuckDB (``duckdb.from_arrow``); it can be consumed
-    once.  A reader thread keeps a couple of row groups decoded ahead; memory stays
-    bounded by a few row groups whatever the range.  ``close()`` (or leaving a
-    ``with`` block) stops it early.
+    ``polars.from_arrow``, or DuckDB (``duckdb.sql("select ... from scan")``).  Each
+    ``__arrow_c_stream__`` call starts a fresh scan of the same range: a reader
+    thread keeps a couple of row groups decoded ahead of the consumer, so memory
+    stays bounded by a few row groups whatever the range.  Releasing the stream
+    (the consumer does) stops the reader.
     """
 
-    def __init__(self, store: "ParquetStore", stream: Any) -> None:
+    def __init__(self, store: "ParquetStore", ds: tuple, start_ns: Optional[int], end_ns: Optional[int]) -> None:
         self._store = store
-        self._stream = stream
+        self._ds = ds
+        self._range = (start_ns, end_ns)
+
+    def __arrow_c_schema__(self) -> Any:
+        """The canonical schema (PyCapsule ``arrow_schema``)."""
+        return _core.arrow_schema(self._ds[4])
 
     def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
-        """The PyCapsule stream interface (``arrow_array_stream``)."""
-        return self._stream.__arrow_c_stream__(requested_schema)
+        """The PyCapsule stream interface (``arrow_array_stream``): a new scan each call."""
+        try:
+            stream = self._store._core.scan(self._ds, *self._range)
+        finally:
+            self._store._drain()
+        return stream.__arrow_c_stream__(requested_schema)
 
     def to_polars(self) -> pl.DataFrame:
-        """Everything left in the scan as one polars DataFrame."""
+        """The whole scan as one polars DataFrame (the canonical columns, even when empty)."""
         return pl.DataFrame(self)
-
-    def close(self) -> None:
-        """Stop the reader and release what it holds."""
-        self._stream.close()
-        self._store._drain()
-
-    def __enter__(self) -> "Scan":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
 
 
 class ParquetStore:
@@ -215,11 +214,9 @@ class ParquetStore:
         return df if df.height else pl.DataFrame()
 
     def scan(self, ds: Any, start_ns: Optional[int] = None, end_ns: Optional[int] = None) -> Scan:
-        """The rows ``load`` would return, streamed in bounded memory (an Arrow C stream)."""
-        try:
-            return Scan(self, self._core.scan(_ds(ds), start_ns, end_ns))
-        finally:
-            self._drain()
+        """The rows ``load`` would return, streamed in bounded memory: a :class:`Scan`
+        (``__arrow_c_stream__``) for pyarrow, polars or DuckDB."""
+        return Scan(self, _ds(ds), start_ns, end_ns)
 
     def last_timestamp(self, ds: Any) -> Optional[int]:
         """Last TS in ns, or ``None`` if no data (from footers, no column read)."""

@@ -17,6 +17,7 @@
  *   ArrowStream: __arrow_c_stream__() hands out an "arrow_array_stream"
  *     capsule once (polars, pyarrow, DuckDB take it)
  *   read_provenance(path) -> (source, derived_from) | None
+ *   arrow_schema(data_type) -> the canonical schema as an "arrow_schema" capsule
  *
  * A dataset crosses as a tuple (exchange, base, quote, market, data_type,
  * span or None), built by _domain.dataset_tuple from any DatasetId-like
@@ -1350,6 +1351,45 @@ static PyObject *Store_directory(PyObject *self, PyObject *args)
     return PyUnicode_DecodeFSDefault(buf);
 }
 
+static void capsule_schema_free(PyObject *cap)
+{
+    struct ArrowSchema *s = PyCapsule_GetPointer(cap, "arrow_schema");
+    if (!s) {
+        PyErr_Clear();
+        return;
+    }
+    if (s->release)
+        s->release(s);
+    free(s);
+}
+
+static PyObject *mod_arrow_schema(PyObject *mod, PyObject *args)
+{
+    (void)mod;
+    const char *name;
+    if (!PyArg_ParseTuple(args, "s", &name))
+        return NULL;
+    dccd_data_type type;
+    dccd_error e;
+    if (dccd_data_type_from_name(name, &type, &e)) {
+        PyErr_SetString(PyExc_ValueError, e.msg);
+        return NULL;
+    }
+    struct ArrowSchema *s = malloc(sizeof *s);
+    if (!s)
+        return PyErr_NoMemory();
+    if (dccd_arrow_schema(type, s, &e)) {
+        free(s);
+        return PyErr_NoMemory();
+    }
+    PyObject *cap = PyCapsule_New(s, "arrow_schema", capsule_schema_free);
+    if (!cap) {
+        s->release(s);
+        free(s);
+    }
+    return cap;
+}
+
 static PyObject *mod_read_provenance(PyObject *mod, PyObject *args)
 {
     PyObject *patho;
@@ -1420,6 +1460,7 @@ static PyType_Spec Stream_spec = {"dccd_store._core.ArrowStream", sizeof(StreamO
 
 static PyMethodDef module_methods[] = {
     {"read_provenance", mod_read_provenance, METH_VARARGS, "read_provenance(path) -> (source, derived_from) | None"},
+    {"arrow_schema", mod_arrow_schema, METH_VARARGS, "arrow_schema(data_type) -> 'arrow_schema' PyCapsule"},
     {NULL, NULL, 0, NULL}};
 
 static int intern(PyObject **slot, const char *s)

@@ -303,13 +303,19 @@ def test_scan_streams_in_order(root):
     assert ts == [T2024 + i * MIN for i in range(n)]
     got = pl.DataFrame(s.scan(ds, T2024 + 10 * MIN, T2024 + 19 * MIN))
     assert got["open"].to_list() == [float(i) for i in range(10, 20)]
-    sc = s.scan(ds)
-    pl.DataFrame(sc)
+    sc = s.scan(ds)            # each consumer gets a fresh scan of the range
+    assert pl.DataFrame(sc).height == n and pl.DataFrame(sc).height == n
+    import duckdb
+    assert duckdb.sql("select count(*), min(TS), max(TS) from sc").fetchall() == [(n, T2024, T2024 + (n - 1) * MIN)]
+    cap = sc.__arrow_c_stream__()  # released unread: the reader thread stops
+    del cap
+    empty = s.scan(ds, 0, 1).to_polars()
+    assert empty.height == 0 and empty.columns[0] == "TS"
+    # one stream object from the core is read once
+    core_stream = s._core.scan(("binance", "BTC", "USDT", "spot", "ohlc", 60), None, None)
+    pl.DataFrame(core_stream)
     with pytest.raises(RuntimeError, match="already consumed"):
-        pl.DataFrame(sc)
-    with s.scan(ds) as early:   # released unread: the reader stops
-        pass
-    assert s.load(ds).height == n
+        pl.DataFrame(core_stream)
 
 
 def test_records_duck_typing(root):
