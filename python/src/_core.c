@@ -18,6 +18,7 @@
  *     capsule once (polars, pyarrow, DuckDB take it)
  *   read_provenance(path) -> (source, derived_from) | None
  *   arrow_schema(data_type) -> the canonical schema as an "arrow_schema" capsule
+ *   convert_records(data_type, records) -> (rows, dropped): save's conversion alone
  *
  * A dataset crosses as a tuple (exchange, base, quote, market, data_type,
  * span or None), built by _domain.dataset_tuple from any DatasetId-like
@@ -1351,6 +1352,32 @@ static PyObject *Store_directory(PyObject *self, PyObject *args)
     return PyUnicode_DecodeFSDefault(buf);
 }
 
+/* The records-to-columns step of save_records alone (benchmarks, tests):
+ * the rows it built, and the records it would drop. */
+static PyObject *mod_convert_records(PyObject *mod, PyObject *args)
+{
+    const char *name;
+    PyObject *records;
+    int drop_bad = 0;
+    if (!PyArg_ParseTuple(args, "sO|p", &name, &records, &drop_bad))
+        return NULL;
+    dccd_data_type type;
+    dccd_error e;
+    if (dccd_data_type_from_name(name, &type, &e)) {
+        PyErr_SetString(PyExc_ValueError, e.msg);
+        return NULL;
+    }
+    dccd_table t;
+    size_t dropped;
+    PyObject *why = NULL;
+    if (records_table(state_of_module(mod), type, records, drop_bad, &t, &dropped, &why))
+        return NULL;
+    Py_XDECREF(why);
+    size_t rows = t.nrows;
+    dccd_table_free(&t);
+    return Py_BuildValue("(nn)", (Py_ssize_t)rows, (Py_ssize_t)dropped);
+}
+
 static void capsule_schema_free(PyObject *cap)
 {
     struct ArrowSchema *s = PyCapsule_GetPointer(cap, "arrow_schema");
@@ -1461,6 +1488,8 @@ static PyType_Spec Stream_spec = {"dccd_store._core.ArrowStream", sizeof(StreamO
 static PyMethodDef module_methods[] = {
     {"read_provenance", mod_read_provenance, METH_VARARGS, "read_provenance(path) -> (source, derived_from) | None"},
     {"arrow_schema", mod_arrow_schema, METH_VARARGS, "arrow_schema(data_type) -> 'arrow_schema' PyCapsule"},
+    {"convert_records", mod_convert_records, METH_VARARGS,
+     "convert_records(data_type, records[, drop_bad]) -> (rows, dropped): the records-to-columns step alone"},
     {NULL, NULL, 0, NULL}};
 
 static int intern(PyObject **slot, const char *s)
