@@ -6,8 +6,9 @@
 #   ./dev.sh test     install what is missing, then the whole test suite:
 #                     gcc build (-Werror) + CTest; the Python package
 #                     (scripts/python-tests.sh: .venv, pip install ., pytest);
-#                     clang build with ASan+UBSan
-#                     + CTest; the core tests under valgrind; a short libFuzzer
+#                     clang build with ASan+UBSan + CTest; the threaded
+#                     paths' tests under ThreadSanitizer (build-tsan/);
+#                     the core tests under valgrind; a short libFuzzer
 #                     run (clang, build-fuzz/, DCCD_FUZZ_SECONDS per target, 6)
 #   ./dev.sh build    build only (build/)
 #   ./dev.sh torture  the long reliability suite (minutes), then every fuzz
@@ -44,6 +45,12 @@ case "$cmd" in
     CC=clang build build-asan -DDCCD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
        ctest --output-on-failure -j"$jobs" -LE no-asan)
+    echo "== clang ThreadSanitizer build: the tests of the threaded paths" >&2
+    tsan_tests="test_arrow test_reader test_store_maint test_store_wal"
+    CC=clang cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DDCCD_TSAN=ON >/dev/null
+    cmake --build build-tsan -j"$jobs" --target $tsan_tests reltool >/dev/null
+    (cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j"$jobs" \
+       -R "^($(echo $tsan_tests | tr ' ' '|')|reliability_conc)\$")
     echo "== core tests under valgrind" >&2
     bash scripts/valgrind-core.sh build
     echo "== libFuzzer targets, short run (fuzz/README.md)" >&2
