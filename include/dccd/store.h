@@ -14,7 +14,7 @@
  *             is_snapshot boolean
  *
  * Every column may hold nulls (validity), as in the seed's files; a save
- * refuses bad rows (TS <= 0, NaN/infinite prices or amounts, negative
+ * refuses bad rows (TS < 0 or null, NaN/infinite prices or amounts, negative
  * amounts, unknown sides) before writing anything.
  *
  * Thread safety: a dccd_store may be shared by any number of threads; saves

@@ -18,7 +18,7 @@
  *     (mantissa < 2^53, |exponent| <= 22) and strtod otherwise (so every
  *     value is the correctly rounded double), TS as integer nanoseconds or
  *     ISO-8601 (dccd_time_parse), booleans true/false/1/0;
- *   - the row check: the store's own rules (TS > 0, required columns, finite
+ *   - the row check: the store's own rules (TS >= 0, required columns, finite
  *     numbers, non-negative amounts and counts, sides) applied per line so a
  *     bad line is reported with its line and column, or skipped under
  *     skip_bad, before the store ever sees the batch.
@@ -550,7 +550,10 @@ static int put_text(const field_ctx *f, const char *s, size_t n, bool null_empty
                 quote_text(s, n, q, sizeof q);
                 return row_err(f, err, "not an integer: %s", q);
             }
-            /* TS: ISO-8601 */
+            /* TS: ISO-8601.  A NUL byte would end the copy handed to the
+             * time parser and cut the field silently ("5\0junk" as 5). */
+            if (memchr(s, 0, n))
+                return row_err(f, err, "NUL byte in a time or number");
             dccd_error te;
             if (scratch_reserve(in, n + 1, err))
                 return DCCD_ENOMEM;
@@ -620,8 +623,10 @@ static int check_row(cli_textin *in, dccd_error *err)
             continue;
         }
         if (c == 0) {
-            if (((int64_t *)t->values)[r] <= 0)
-                return row_err(&f, err, "TS must be a positive number of nanoseconds since 1970");
+            int64_t v = ((int64_t *)t->values)[r];
+            if (v < 0)
+                return row_err(&f, err, "TS must be >= 0 nanoseconds since 1970-01-01T00:00:00Z, got %lld",
+                               (long long)v);
             continue;
         }
         if (t->type == DCCD_PQ_DOUBLE) {

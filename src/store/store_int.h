@@ -43,7 +43,7 @@ int dccd_table_gather(const dccd_table *src, const size_t *idx, size_t n, dccd_t
 int dccd_table_slice(const dccd_table *src, size_t from, size_t to, dccd_table *out, dccd_error *err);
 /* Move src into dst (dst freed first); src left empty. */
 void dccd_table_move(dccd_table *dst, dccd_table *src);
-/* Refuse bad rows: TS null or <= 0, NaN/inf/null prices and amounts,
+/* Refuse bad rows: TS null or < 0 (0 is 1970-01-01T00:00:00Z, valid), NaN/inf/null prices and amounts,
  * negative amounts or counts, sides outside buy/sell/null (trades) or
  * bid/ask (book), null is_snapshot.  The message names the first bad row
  * and field. */
@@ -114,14 +114,18 @@ void dccd_str_set_free(dccd_str_set *s);
 typedef struct dccd_canon_map {
     dccd_data_type type;
     int src[DCCD_MAX_COLS];     /* file column for each canonical column, -1 = fill with nulls */
-    int64_t ts_scale;           /* 1, or 1e9 when the file's TS are Unix seconds (legacy v2) */
+    int64_t ts_scale;           /* 1, or 1e9 when a legacy v2 file's TS are Unix seconds */
     bool legacy;                /* a v2 column was renamed/dropped or TS was in seconds */
 } dccd_canon_map;
 
+/* Is the file legacy v2 by its columns (quoteVolume, weightedAverage, date
+ * or time present)?  Only such a file may hold TS in seconds. */
+bool dccd_canon_legacy_columns(dccd_pq_file *f);
 /* Build the map (the seed's canonicalize): rename quoteVolume, drop
  * weightedAverage and other non-canonical columns, fill missing columns
- * with nulls; TS must exist and be an integer column.  Reads TS statistics
- * (or, lacking them, the TS column) to detect seconds. */
+ * with nulls; TS must exist and be an integer column.  For a file legacy
+ * by its columns, reads TS statistics (or, lacking them, the TS column) to
+ * detect seconds (largest TS below 1e18); any other file is nanoseconds. */
 int dccd_canon_map_file(dccd_pq_file *f, dccd_data_type type, dccd_canon_map *m, dccd_error *err);
 /* Read row group rg as a canonical owned table.  With ts_only, only TS is
  * read (the other columns are all-null). */
