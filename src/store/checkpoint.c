@@ -21,7 +21,10 @@
  * whole file is read, folded with the segments and rewritten canonically.
  *
  * An unreadable period file stops the checkpoint with an error: it is never
- * replaced by data that could not include its rows.
+ * replaced by data that could not include its rows.  When its pages cannot
+ * be decoded (the footer read), the checkpoint records that in the log
+ * directory (dccd_period_mark_unreadable) so that the next save refuses
+ * at once instead of adding rows that can never be folded.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -249,8 +252,11 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
     dccd_pq_file *f = NULL;
     if ((rc = dccd_period_open_file(s, p, &f, err))) {
         free(segs);
+        if (rc == DCCD_ECORRUPT)
+            dccd_period_mark_unreadable(s, p, err ? err->msg : "its footer cannot be read");
         return dccd_err_prefix(err, rc, "checkpoint refused (the period file cannot be read, it is left untouched)");
     }
+    bool file_bad = false; /* a read of the period file's pages failed */
     uint64_t applied = f ? dccd_wal_applied(f) : 0;
     size_t first = 0;
     while (first < nseg && segs[first].seq <= applied)
@@ -346,8 +352,10 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
         while (ncopy < nrg && hi[ncopy] < smin) {
             if (tid_mode) {
                 bool hit;
-                if ((rc = rg_tid_collides(f, ncopy, TR_TID, &pend, &set, &hit, err)))
+                if ((rc = rg_tid_collides(f, ncopy, TR_TID, &pend, &set, &hit, err))) {
+                    file_bad = rc == DCCD_ECORRUPT;
                     goto done;
+                }
                 if (hit)
                     break;
             }
@@ -358,8 +366,11 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
                dccd_pq_row_group_rows(f, ncopy - 1) < (int64_t)s->opts.row_group_rows / 2)
             ncopy--;
         /* rows = fold(file row groups [ncopy, nrg), segments) */
-        if ((rc = dccd_canon_read_rgs(f, &m, ncopy, nrg, false, 0, 0, &tail, err)))
+        if ((rc = dccd_canon_read_rgs(f, &m, ncopy, nrg, false, 0, 0, &tail, err))) {
+            file_bad = rc == DCCD_ECORRUPT;
+            rc = dccd_err_prefix(err, rc, "checkpoint refused (the period file cannot be read, it is left untouched)");
             goto done;
+        }
         const dccd_table *two[2] = {&tail, &pend};
         if ((rc = dccd_merge_fold(two, 2, &rows, err)))
             goto done;
@@ -372,6 +383,7 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
             dccd_table all;
             if ((rc = dccd_canon_map_file(f, p->type, &fm, err)) ||
                 (rc = dccd_canon_read_rgs(f, &fm, 0, dccd_pq_num_row_groups(f), false, 0, 0, &all, err))) {
+                file_bad = rc == DCCD_ECORRUPT;
                 rc = dccd_err_prefix(err, rc, "checkpoint refused (the period file cannot be read, it is left untouched)");
                 goto done;
             }
@@ -433,6 +445,8 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
         }
     }
 done:
+    if (file_bad)
+        dccd_period_mark_unreadable(s, p, err ? err->msg : "its pages cannot be decoded");
     free(lo);
     free(hi);
     dccd_str_set_free(&set.set);

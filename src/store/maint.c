@@ -716,8 +716,23 @@ static int verify_dataset(vstate *v, dccd_data_type type, const char *dsdir, dcc
         if ((rc = dccd_wal_list(s, &p, &segs, &ns, err)))
             break;
         int wfd = -1;
-        if (ns && dccd_dir_open(s->rootfd, p.waldir, false, &wfd, NULL) != DCCD_OK)
+        if (dccd_dir_open(s->rootfd, p.waldir, false, &wfd, NULL) != DCCD_OK)
             ns = 0;
+        bool bad = false;
+        dccd_error be;
+        if (wfd >= 0 && (dccd_period_check_unreadable(s, &p, wfd, false, &bad, &be), bad)) {
+            /* a checkpoint could not read the period file: say what that
+             * means for saves and for the rows waiting in the log */
+            char rel[DCCD_REL_MAX + 80];
+            snprintf(rel, sizeof rel, "%s/%s", p.dsdir, p.file);
+            size_t waiting = 0;
+            for (size_t k = 0; k < ns; k++)
+                waiting += segs[k].seq > mark;
+            v->file_problems = 0;
+            problem(v, rel, "a checkpoint could not read it: saves into this period are refused and %zu pending "
+                    "segment%s cannot be folded until the file is replaced or repaired", waiting,
+                    waiting == 1 ? "" : "s");
+        }
         for (size_t k = 0; !rc && k < ns; k++) {
             if (segs[k].seq <= mark)
                 continue; /* already folded into the file, deleted by the next checkpoint */

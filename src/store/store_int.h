@@ -313,6 +313,17 @@ void dccd_pcache_log_put(dccd_store *s, const dccd_period *p, const dccd_period_
 /* Forget them (the log changed otherwise: checkpoint, migrate). */
 void dccd_pcache_log_drop(dccd_store *s, const dccd_period *p);
 
+/* Record, in the period's log directory, that a checkpoint could not read
+ * the period file as it is now (its identity and `why`); best effort.
+ * Caller holds the period lock. */
+void dccd_period_mark_unreadable(dccd_store *s, const dccd_period *p, const char *why);
+/* Is there such a record for the period file as it is now (walfd: the
+ * period's log directory)?  Then *bad and DCCD_ECORRUPT with a message
+ * naming the file.  A record of a file since replaced or removed is stale:
+ * deleted when drop_stale (caller holds the period lock), else ignored. */
+int dccd_period_check_unreadable(dccd_store *s, const dccd_period *p, int walfd, bool drop_stale, bool *bad,
+                                 dccd_error *err);
+
 /* Rows of the period as dccd readers see them: the file folded with its
  * pending segments (*out owned).  When there are no segments, the file's
  * rows as stored. */

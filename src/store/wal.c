@@ -207,8 +207,22 @@ int dccd_wal_append_list(dccd_store *s, const dccd_period *p, const dccd_period_
     if (applied > next)
         next = applied;
     next++;
+    /* nor to one a checkpoint found unreadable (pcache.c): one openat in
+     * the directory the segment goes to */
     int dfd;
-    if ((rc = dccd_dir_open(s->rootfd, p->waldir, true, &dfd, err))) {
+    rc = dccd_dir_open(s->rootfd, p->waldir, false, &dfd, err);
+    if (rc == DCCD_OK) {
+        bool bad;
+        if ((rc = dccd_period_check_unreadable(s, p, dfd, true, &bad, err))) {
+            close(dfd);
+            free(segs);
+            return dccd_err_prefix(err, rc, "save refused, nothing was written");
+        }
+    } else if (rc == DCCD_ENOTFOUND) {
+        dccd_error_clear(err);
+        rc = dccd_dir_open(s->rootfd, p->waldir, true, &dfd, err);
+    }
+    if (rc) {
         free(segs);
         return rc;
     }

@@ -290,6 +290,149 @@ static void test_trades_seconds_by_mistake_stay_1970(void **state)
     assert_true(exists("kraken/trades/ETH-USDT/1970-01-01.parquet"));
 }
 
+/* ---- C: a period file with a valid footer and damaged pages ------------- */
+
+#define T2099 INT64_C(4070908800000000000) /* 2099-01-01: a period not complete */
+
+static size_t count_segments(const char *waldir)
+{
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "ls %s/%s 2>/dev/null | grep -c '\\.seg$'", root, waldir);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = 0;
+    assert_int_equal(fscanf(p, "%zu", &n), 1);
+    pclose(p);
+    return n;
+}
+
+/* Overwrite the bytes after the magic (the first page header and data)
+ * with 0xff, keeping the footer: the file opens, its pages do not decode. */
+static void damage_pages(const char *rel, unsigned char *orig, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", root, rel);
+    int fd = open(path, O_RDWR);
+    assert_true(fd >= 0);
+    unsigned char junk[48];
+    memset(junk, 0xff, sizeof junk);
+    assert_int_equal(pwrite(fd, junk, sizeof junk, 4), (ssize_t)sizeof junk);
+    *len = (size_t)pread(fd, orig, 65536, 0);
+    close(fd);
+}
+
+static void expect_bytes(const char *rel, const unsigned char *want, size_t len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", root, rel);
+    static unsigned char got[65536];
+    int fd = open(path, O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pread(fd, got, sizeof got, 0), (ssize_t)len);
+    close(fd);
+    assert_memory_equal(got, want, len);
+}
+
+static void find_problem(void *ctx, const char *path, const char *message)
+{
+    if (message && strstr(message, "a checkpoint could not read it: saves into this period are refused"))
+        *(const char **)ctx = strstr(path, "1h/2099.parquet") ? "found" : "wrong path";
+}
+
+static void test_damaged_pages_refuse_saves(void **state)
+{
+    (void)state;
+    static const char *file = "binance/ohlc/BTC-USDT/1h/2099.parquet";
+    static const char *wal = ".dccd/wal/binance/ohlc/BTC-USDT/1h/2099";
+    dccd_store *s = open_store(false);
+    dccd_dataset ds;
+    ohlc_ds(&ds);
+    ds.span = 3600;
+    dccd_error e;
+    dccd_table b;
+    fx_make_bars(&b, T2099, 3600 * DCCD_NS, 10, 1.0);
+    assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
+    dccd_table_free(&b);
+    assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+    static unsigned char orig[65536];
+    size_t len = 0;
+    damage_pages(file, orig, &len);
+    /* the footer reads: this save cannot know, its rows go to the log */
+    fx_make_bars(&b, T2099 + 10 * 3600 * DCCD_NS, 3600 * DCCD_NS, 5, 1.0);
+    assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
+    dccd_table_free(&b);
+    assert_int_equal(count_segments(wal), 1);
+    /* the checkpoint reads the pages: refused, nothing changed */
+    assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_ECORRUPT);
+    expect_bytes(file, orig, len);
+    assert_int_equal(count_segments(wal), 1);
+    /* every later save is refused, naming the file, and writes nothing */
+    for (int i = 0; i < 2; i++) {
+        fx_make_bars(&b, T2099 + 20 * 3600 * DCCD_NS, 3600 * DCCD_NS, 5, 1.0);
+        assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_ECORRUPT);
+        dccd_table_free(&b);
+        assert_non_null(strstr(e.msg, "save refused, nothing was written"));
+        assert_non_null(strstr(e.msg, file));
+        assert_non_null(strstr(e.msg, "cannot be read"));
+        assert_int_equal(count_segments(wal), 1);
+        expect_bytes(file, orig, len);
+    }
+    /* another handle (another process) sees the same */
+    dccd_store *s2 = open_store(false);
+    fx_make_bars(&b, T2099 + 20 * 3600 * DCCD_NS, 3600 * DCCD_NS, 5, 1.0);
+    assert_int_equal(dccd_store_save(s2, &ds, &b, NULL, NULL, &e), DCCD_ECORRUPT);
+    dccd_table_free(&b);
+    /* verify says so */
+    const char *seen = NULL;
+    dccd_verify_report vr;
+    assert_int_equal(dccd_store_verify(s2, &ds, find_problem, &seen, &vr, &e), DCCD_OK);
+    assert_non_null(seen);
+    assert_string_equal(seen, "found");
+    /* once the file is replaced (here: moved away), saves go through and
+     * the waiting rows are folded */
+    char path[512], moved[520];
+    snprintf(path, sizeof path, "%s/%s", root, file);
+    snprintf(moved, sizeof moved, "%s.damaged", path);
+    assert_int_equal(rename(path, moved), 0);
+    fx_make_bars(&b, T2099 + 20 * 3600 * DCCD_NS, 3600 * DCCD_NS, 5, 1.0);
+    assert_int_equal(dccd_store_save(s2, &ds, &b, NULL, NULL, &e), DCCD_OK);
+    dccd_table_free(&b);
+    assert_int_equal(dccd_store_checkpoint(s2, &ds, NULL, &e), DCCD_OK);
+    assert_int_equal(fx_load_rows(s2, &ds), 10);
+    assert_false(exists(wal));
+    dccd_store_close(s2);
+    dccd_store_close(s);
+}
+
+/* A save whose own checkpoint (sync_checkpoint) finds the pages damaged is
+ * refused, and its rows are not left behind in the log. */
+static void test_damaged_pages_refuse_sync_save(void **state)
+{
+    (void)state;
+    static const char *file = "binance/ohlc/BTC-USDT/1h/2099.parquet";
+    static const char *wal = ".dccd/wal/binance/ohlc/BTC-USDT/1h/2099";
+    dccd_store *s = open_store(true);
+    dccd_dataset ds;
+    ohlc_ds(&ds);
+    ds.span = 3600;
+    dccd_error e;
+    dccd_table b;
+    fx_make_bars(&b, T2099, 3600 * DCCD_NS, 10, 1.0);
+    assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
+    dccd_table_free(&b);
+    static unsigned char orig[65536];
+    size_t len = 0;
+    damage_pages(file, orig, &len);
+    fx_make_bars(&b, T2099 + 10 * 3600 * DCCD_NS, 3600 * DCCD_NS, 5, 1.0);
+    assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_ECORRUPT);
+    dccd_table_free(&b);
+    assert_non_null(strstr(e.msg, "save refused"));
+    assert_non_null(strstr(e.msg, file));
+    assert_int_equal(count_segments(wal), 0);
+    expect_bytes(file, orig, len);
+    dccd_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -299,6 +442,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_trades_2000_reads_as_stored, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ohlc_seconds_by_mistake_stay_1970, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trades_seconds_by_mistake_stay_1970, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_pages_refuse_saves, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_pages_refuse_sync_save, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
