@@ -203,10 +203,13 @@ static int write_period(dccd_store *s, const dccd_period *p, dccd_pq_file *f, in
     char what[DCCD_REL_MAX + 160], seqtxt[24];
     snprintf(what, sizeof what, "%s/%s/%s", s->root, p->dsdir, p->file);
     snprintf(seqtxt, sizeof seqtxt, "%" PRIu64, applied);
-    dccd_pq_kv kv[4];
+    dccd_pq_kv kv[5];
     size_t nkv = 0;
+    char id[17];
+    dccd_new_file_id(id);
     kv[nkv++] = (dccd_pq_kv){DCCD_SCHEMA_VERSION_KEY, "3"};
     kv[nkv++] = (dccd_pq_kv){DCCD_WAL_APPLIED_KEY, seqtxt};
+    kv[nkv++] = (dccd_pq_kv){DCCD_FILE_ID_KEY, id};
     if (prov_json)
         kv[nkv++] = (dccd_pq_kv){DCCD_PROVENANCE_KEY, prov_json};
     if (unique && *unique)
@@ -276,13 +279,18 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
         goto done;
     }
     dccd_table_init(&sparts[0], p->type); /* the empty start of a fold of segments alone */
+    char ident[DCCD_IDENT_MAX];
+    dccd_period_ident(f, ident);
     for (size_t i = 0; i < k && !rc; i++) {
         char *pj = NULL;
-        rc = dccd_wal_read(s, p, &segs[first + i], &sparts[i + 1], &pj, err);
+        char base[DCCD_IDENT_MAX];
+        rc = dccd_wal_read_base(s, p, &segs[first + i], &sparts[i + 1], &pj, base, err);
         if (pj) {
             free(prov);
             prov = pj;
         }
+        if (!rc && (rc = dccd_segment_base_check(s, p, segs[first + i].name, base, ident, err)))
+            rc = dccd_err_prefix(err, rc, "checkpoint refused");
     }
     if (rc)
         goto done;

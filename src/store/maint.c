@@ -880,10 +880,13 @@ static int rewrite_locked(dccd_store *s, const dccd_period *p, dccd_pq_file *f, 
     char seqtxt[24], what[DCCD_REL_MAX + 160];
     snprintf(seqtxt, sizeof seqtxt, "%" PRIu64, dccd_wal_applied(f));
     snprintf(what, sizeof what, "%s/%s/%s", s->root, p->dsdir, p->file);
-    dccd_pq_kv kv[3];
+    dccd_pq_kv kv[4];
     size_t nkv = 0;
     kv[nkv++] = (dccd_pq_kv){DCCD_SCHEMA_VERSION_KEY, "3"};
     kv[nkv++] = (dccd_pq_kv){DCCD_WAL_APPLIED_KEY, seqtxt};
+    char id[17];
+    dccd_new_file_id(id);
+    kv[nkv++] = (dccd_pq_kv){DCCD_FILE_ID_KEY, id};
     const char *prov = dccd_pq_kv_get(f, DCCD_PROVENANCE_KEY);
     if (prov)
         kv[nkv++] = (dccd_pq_kv){DCCD_PROVENANCE_KEY, prov};

@@ -56,6 +56,7 @@ typedef struct pslot {
     off_t size;
     struct timespec mtim, ctim;
     uint64_t applied;
+    char ident[DCCD_IDENT_MAX];
     /* the log */
     uint64_t token; /* 0 = no list */
     dccd_segment *segs;
@@ -126,7 +127,17 @@ static bool same_file(const pslot *m, const struct stat *st)
 
 int dccd_period_applied(dccd_store *s, const dccd_period *p, uint64_t *applied, dccd_error *err)
 {
+    char ident[DCCD_IDENT_MAX];
+    bool parsed;
+    return dccd_period_applied_ident(s, p, applied, ident, &parsed, err);
+}
+
+int dccd_period_applied_ident(dccd_store *s, const dccd_period *p, uint64_t *applied, char ident[DCCD_IDENT_MAX],
+                              bool *parsed, dccd_error *err)
+{
     *applied = 0;
+    *parsed = false;
+    dccd_period_ident(NULL, ident);
     int fd;
     int rc = dccd_period_open_fd(s, p, &fd, err); /* refuses symlinks */
     if (rc || fd < 0)
@@ -141,6 +152,8 @@ int dccd_period_applied(dccd_store *s, const dccd_period *p, uint64_t *applied, 
     if (m) {
         bool hit = same_file(m, &st);
         uint64_t a = m->applied;
+        if (hit)
+            memcpy(ident, m->ident, DCCD_IDENT_MAX);
         pthread_mutex_unlock(&s->pcache->mu);
         if (hit) {
             close(fd);
@@ -155,6 +168,8 @@ int dccd_period_applied(dccd_store *s, const dccd_period *p, uint64_t *applied, 
     if (rc)
         return rc;
     *applied = dccd_wal_applied(f);
+    dccd_period_ident(f, ident);
+    *parsed = true;
     dccd_pq_close(f);
     if (S_ISREG(st.st_mode) && (m = slot_lock(s->pcache, p, true)) != NULL) {
         m->has_mark = true;
@@ -164,6 +179,7 @@ int dccd_period_applied(dccd_store *s, const dccd_period *p, uint64_t *applied, 
         m->mtim = st.st_mtim;
         m->ctim = st.st_ctim;
         m->applied = *applied;
+        memcpy(m->ident, ident, DCCD_IDENT_MAX);
         pthread_mutex_unlock(&s->pcache->mu);
     }
     return DCCD_OK;

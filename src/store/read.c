@@ -155,16 +155,18 @@ static int period_rows(dccd_store *s, const dccd_period *p, bool lenient, bool f
          * as a vanished segment (retry) or a file whose wal mark covers them */
         dccd_table *parts = calloc(nseg + 1, sizeof *parts);
         const dccd_table **pp = calloc(nseg + 1, sizeof *pp);
-        if (!parts || !pp) {
+        char(*bases)[DCCD_IDENT_MAX] = calloc(nseg + 1, sizeof *bases);
+        if (!parts || !pp || !bases) {
             free(parts);
             free(pp);
+            free(bases);
             free(segs);
             return DCCD_ENOMEM_MSG(err);
         }
         size_t got = 0;
-        bool vanished = false;
+        bool vanished = false, skipped = false;
         for (size_t i = 0; i < nseg && !rc; i++) {
-            rc = dccd_wal_read(s, p, &segs[i], &parts[i + 1], NULL, err);
+            rc = dccd_wal_read_base(s, p, &segs[i], &parts[i + 1], NULL, bases[i], err);
             if (rc == DCCD_ENOTFOUND) {
                 vanished = true;
                 break;
@@ -180,12 +182,19 @@ static int period_rows(dccd_store *s, const dccd_period *p, bool lenient, bool f
                 dccd_error_clear(err);
                 rc = DCCD_OK;
                 f = NULL;
+                skipped = true;
             }
         }
         uint64_t applied = f ? dccd_wal_applied(f) : 0;
         size_t first = 0; /* segments already folded into the file are skipped */
         while (first < got && segs[first].seq <= applied)
             first++;
+        if (!rc && !vanished && !skipped) {
+            char ident[DCCD_IDENT_MAX];
+            dccd_period_ident(f, ident);
+            for (size_t i = first; i < got && !rc; i++)
+                rc = dccd_segment_base_check(s, p, segs[i].name, bases[i], ident, err);
+        }
         if (!rc && !vanished) {
             /* the file's rows take the slot of the last skipped segment */
             if (first > 0)
@@ -219,6 +228,7 @@ static int period_rows(dccd_store *s, const dccd_period *p, bool lenient, bool f
                 dccd_table_free(&parts[i]);
         free(parts);
         free(pp);
+        free(bases);
         if (!vanished)
             break;
         dccd_error_clear(err);
@@ -349,7 +359,9 @@ static int period_src_open(dccd_store *s, const dccd_period *p, period_src *ps, 
         if ((rc = dccd_wal_list(s, p, &segs, &n, err)))
             return rc;
         ps->segs = n ? calloc(n, sizeof *ps->segs) : NULL;
-        if (n && !ps->segs) {
+        char(*bases)[DCCD_IDENT_MAX] = n ? calloc(n, sizeof *bases) : NULL;
+        if (n && (!ps->segs || !bases)) {
+            free(bases);
             free(segs);
             return DCCD_ENOMEM_MSG(err);
         }
@@ -357,7 +369,7 @@ static int period_src_open(dccd_store *s, const dccd_period *p, period_src *ps, 
         /* segments first, then the file: a checkpoint in between shows as a
          * vanished segment (retry) or a file whose mark covers them */
         for (size_t i = 0; i < n && !rc; i++) {
-            rc = dccd_wal_read(s, p, &segs[i], &ps->segs[i], NULL, err);
+            rc = dccd_wal_read_base(s, p, &segs[i], &ps->segs[i], NULL, bases[i], err);
             if (rc == DCCD_ENOTFOUND) {
                 dccd_error_clear(err);
                 rc = DCCD_OK;
@@ -368,6 +380,7 @@ static int period_src_open(dccd_store *s, const dccd_period *p, period_src *ps, 
                 ps->nseg++;
         }
         if (rc || vanished) {
+            free(bases);
             free(segs);
             if (rc)
                 break;
@@ -378,6 +391,7 @@ static int period_src_open(dccd_store *s, const dccd_period *p, period_src *ps, 
         if (!frc && ps->f)
             frc = dccd_canon_map_file(ps->f, p->type, &ps->m, &fe);
         if (frc == DCCD_ENOMEM) {
+            free(bases);
             free(segs);
             rc = dccd_err_set(err, frc, "%s", fe.msg);
             break;
@@ -392,6 +406,17 @@ static int period_src_open(dccd_store *s, const dccd_period *p, period_src *ps, 
         size_t first = 0;
         while (first < ps->nseg && segs[first].seq <= applied)
             first++;
+        if (!frc) {
+            char ident[DCCD_IDENT_MAX];
+            dccd_period_ident(ps->f, ident);
+            for (size_t i = first; i < ps->nseg && !rc; i++)
+                rc = dccd_segment_base_check(s, p, segs[i].name, bases[i], ident, err);
+        }
+        free(bases);
+        if (rc) {
+            free(segs);
+            break;
+        }
         for (size_t i = 0; i < first; i++)
             dccd_table_free(&ps->segs[i]);
         if (first)
@@ -811,7 +836,22 @@ static int file_ts_summary(dccd_pq_file *f, dccd_data_type type, period_summary 
     return rc;
 }
 
+static int period_summary_once(dccd_store *s, const dccd_period *p, period_summary *ps, dccd_error *err);
+
+/* The file is read before the segments: a checkpoint and a save in between
+ * would show as a segment saved over another file; read again then. */
 static int period_summary_of(dccd_store *s, const dccd_period *p, period_summary *ps, dccd_error *err)
+{
+    int rc = DCCD_OK;
+    for (int attempt = 0; attempt < 4; attempt++) {
+        rc = period_summary_once(s, p, ps, err);
+        if (rc != DCCD_ESTATE)
+            break;
+    }
+    return rc;
+}
+
+static int period_summary_once(dccd_store *s, const dccd_period *p, period_summary *ps, dccd_error *err)
 {
     memset(ps, 0, sizeof *ps);
     dccd_pq_file *f = NULL;
@@ -819,6 +859,8 @@ static int period_summary_of(dccd_store *s, const dccd_period *p, period_summary
     if (rc)
         return rc;
     uint64_t applied = 0;
+    char ident[DCCD_IDENT_MAX];
+    dccd_period_ident(f, ident);
     if (f) {
         ps->has_file = true;
         ps->rows = dccd_pq_num_rows(f);
@@ -849,6 +891,11 @@ static int period_summary_of(dccd_store *s, const dccd_period *p, period_summary
         close(fd);
         if (rc)
             break;
+        const char *base = dccd_pq_kv_get(sf, DCCD_BASE_KEY);
+        if ((rc = dccd_segment_base_check(s, p, segs[i].name, base ? base : "", ident, err))) {
+            dccd_pq_close(sf);
+            break;
+        }
         ps->pending++;
         ps->pending_rows += dccd_pq_num_rows(sf);
         ps->rows += dccd_pq_num_rows(sf);
@@ -976,7 +1023,12 @@ int dccd_store_last_timestamp(dccd_store *s, const dccd_dataset *ds, bool *found
             break;
         period_summary ps;
         dccd_error e2;
-        if (period_summary_of(s, &p, &ps, &e2) != DCCD_OK)
+        int src = period_summary_of(s, &p, &ps, &e2);
+        if (src == DCCD_ESTATE) { /* a replaced file: refused, not skipped */
+            rc = dccd_err_set(err, src, "%s", e2.msg);
+            break;
+        }
+        if (src != DCCD_OK)
             continue; /* the seed skips unreadable files here */
         bool maybe = false;
         if (ps.has_ts && p.type == DCCD_TRADES && ps.pending &&
@@ -1067,8 +1119,13 @@ int dccd_store_missing_intervals(dccd_store *s, const dccd_dataset *ds, int64_t 
         snprintf(label, sizeof label, "%04lld", (long long)year);
         dccd_period p;
         period_summary ps;
-        if (dccd_period_init(ds, label, &p, NULL) == DCCD_OK && period_summary_of(s, &p, &ps, NULL) == DCCD_OK &&
-            (ps.has_file || ps.pending)) {
+        int src = dccd_period_init(ds, label, &p, NULL);
+        if (src == DCCD_OK && (src = period_summary_of(s, &p, &ps, err)) == DCCD_ESTATE) {
+            rc = src; /* a replaced file: refused, not taken for missing */
+            break;
+        }
+        dccd_error_clear(err);
+        if (src == DCCD_OK && (ps.has_file || ps.pending)) {
             if (year < now.year) {
                 int64_t expected = (ye - ys) / span_ns, count = 0;
                 if (period_distinct_ts(s, &p, &ps, &count, NULL) == DCCD_OK && count >= expected)

@@ -274,6 +274,28 @@ int dccd_wal_append_list(dccd_store *s, const dccd_period *p, const dccd_period_
  * gets its provenance.  DCCD_ENOTFOUND when it vanished (folded). */
 int dccd_wal_read(dccd_store *s, const dccd_period *p, const dccd_segment *seg, dccd_table *out, char **prov_json,
                   dccd_error *err);
+/* The same, also giving the segment's base (see below; "" when the
+ * segment has none: written by an older dccd) in base[DCCD_IDENT_MAX]. */
+int dccd_wal_read_base(dccd_store *s, const dccd_period *p, const dccd_segment *seg, dccd_table *out,
+                       char **prov_json, char *base, dccd_error *err);
+
+/* Which period file a segment was saved over.  Every period file dccd
+ * writes carries a random "dccd.file_id"; every segment records in
+ * "dccd.base" the identity of the period file at its save: "none" (no
+ * file), "id:ID:ROWS" (a file dccd wrote), "ext:ROWS:BYTES" (a file another
+ * writer - the seed, polars - wrote).  A pending segment whose base is not
+ * the period file's identity now was saved over a file that another writer
+ * has replaced since: dccd refuses to guess the order of the two writes. */
+#define DCCD_IDENT_MAX 96
+#define DCCD_FILE_ID_KEY "dccd.file_id"
+#define DCCD_BASE_KEY "dccd.base"
+void dccd_period_ident(dccd_pq_file *f, char ident[DCCD_IDENT_MAX]);
+/* DCCD_ESTATE naming the file and the segment when the segment's base
+ * (non-empty) is not ident. */
+int dccd_segment_base_check(dccd_store *s, const dccd_period *p, const char *segname, const char *base,
+                            const char *ident, dccd_error *err);
+/* A fresh random file id (16 hex digits) for a period file being written. */
+void dccd_new_file_id(char id[17]);
 /* Seq recorded in a period file as folded ("dccd.wal_applied"), 0 if none. */
 uint64_t dccd_wal_applied(dccd_pq_file *f);
 #define DCCD_WAL_APPLIED_KEY "dccd.wal_applied"
@@ -303,6 +325,10 @@ void dccd_pcache_destroy(struct dccd_pcache *c);
  * store's cache.  Fails, like dccd_period_open_file, when the file cannot
  * be read.  Caller holds the period lock. */
 int dccd_period_applied(dccd_store *s, const dccd_period *p, uint64_t *applied, dccd_error *err);
+/* The same, also giving the file's identity (dccd_period_ident) and
+ * whether the footer was parsed now (*parsed false: from the cache). */
+int dccd_period_applied_ident(dccd_store *s, const dccd_period *p, uint64_t *applied, char ident[DCCD_IDENT_MAX],
+                              bool *parsed, dccd_error *err);
 /* The period's segments as this handle left them, when lk shows that no one
  * else held the lock since (*hit; *segs malloc'd with room for one more). */
 int dccd_pcache_log_get(dccd_store *s, const dccd_period *p, const dccd_period_lock *lk, bool *hit,

@@ -308,12 +308,16 @@ static size_t count_segments(const char *waldir)
 
 /* Overwrite the bytes after the magic (the first page header and data)
  * with 0xff, keeping the footer: the file opens, its pages do not decode. */
+static unsigned char before_damage[65536];
+static size_t before_len;
+
 static void damage_pages(const char *rel, unsigned char *orig, size_t *len)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s", root, rel);
     int fd = open(path, O_RDWR);
     assert_true(fd >= 0);
+    before_len = (size_t)pread(fd, before_damage, sizeof before_damage, 0);
     unsigned char junk[48];
     memset(junk, 0xff, sizeof junk);
     assert_int_equal(pwrite(fd, junk, sizeof junk, 4), (ssize_t)sizeof junk);
@@ -388,17 +392,21 @@ static void test_damaged_pages_refuse_saves(void **state)
     assert_int_equal(dccd_store_verify(s2, &ds, find_problem, &seen, &vr, &e), DCCD_OK);
     assert_non_null(seen);
     assert_string_equal(seen, "found");
-    /* once the file is replaced (here: moved away), saves go through and
-     * the waiting rows are folded */
-    char path[512], moved[520];
+    /* once the file is restored (a backup: the same file the waiting rows
+     * were saved over), saves go through and the waiting rows are folded */
+    char path[512], tmp[520];
     snprintf(path, sizeof path, "%s/%s", root, file);
-    snprintf(moved, sizeof moved, "%s.damaged", path);
-    assert_int_equal(rename(path, moved), 0);
+    snprintf(tmp, sizeof tmp, "%s.restore", path);
+    FILE *fp = fopen(tmp, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(before_damage, 1, before_len, fp), before_len);
+    fclose(fp);
+    assert_int_equal(rename(tmp, path), 0);
     fx_make_bars(&b, T2099 + 20 * 3600 * DCCD_NS, 3600 * DCCD_NS, 5, 1.0);
     assert_int_equal(dccd_store_save(s2, &ds, &b, NULL, NULL, &e), DCCD_OK);
     dccd_table_free(&b);
     assert_int_equal(dccd_store_checkpoint(s2, &ds, NULL, &e), DCCD_OK);
-    assert_int_equal(fx_load_rows(s2, &ds), 10);
+    assert_int_equal(fx_load_rows(s2, &ds), 20);
     assert_false(exists(wal));
     dccd_store_close(s2);
     dccd_store_close(s);
@@ -433,6 +441,139 @@ static void test_damaged_pages_refuse_sync_save(void **state)
     dccd_store_close(s);
 }
 
+/* ---- D: a period file replaced by another writer after pending saves ---- */
+
+/* What another writer (the seed, polars) does: write the period file
+ * through its own temporary file and rename, with no dccd footer keys. */
+static void external_write(dccd_store *s, const char *dsdir, const char *name, const dccd_table *t)
+{
+    int dfd;
+    dccd_error e;
+    assert_int_equal(dccd_dir_open(s->rootfd, dsdir, true, &dfd, &e), DCCD_OK);
+    assert_int_equal(dccd_store_write_table(s, dfd, name, name, NULL, 0, t, NULL, 0, &e), DCCD_OK);
+    close(dfd);
+}
+
+static void set_close(dccd_table *t, size_t from, size_t to, double v)
+{
+    for (size_t i = from; i < to; i++)
+        ((double *)t->cols[OHLC_CLOSE].values)[i] = v;
+}
+
+static void check_replaced(dccd_store *s, const dccd_dataset *ds, const char *file, const char *wal)
+{
+    dccd_error e;
+    dccd_table got;
+    static unsigned char want[65536];
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", root, file);
+    int fd = open(path, O_RDONLY);
+    assert_true(fd >= 0);
+    size_t len = (size_t)pread(fd, want, sizeof want, 0);
+    close(fd);
+    /* every reader refuses, naming the file and the rule */
+    assert_int_equal(dccd_store_load(s, ds, DCCD_TS_MIN, DCCD_TS_MAX, &got, &e), DCCD_ESTATE);
+    assert_non_null(strstr(e.msg, file));
+    assert_non_null(strstr(e.msg, "was replaced by another writer after the pending segment"));
+    bool found;
+    int64_t last;
+    assert_int_equal(dccd_store_last_timestamp(s, ds, &found, &last, &e), DCCD_ESTATE);
+    dccd_interval *iv = NULL;
+    size_t n = 0;
+    assert_int_equal(dccd_store_holes(s, ds, DCCD_TS_MIN, DCCD_TS_MAX, 1, &iv, &n, &e), DCCD_ESTATE);
+    /* so do the checkpoint and a save, and nothing changes */
+    size_t nseg = count_segments(wal);
+    assert_true(nseg >= 1);
+    assert_int_equal(dccd_store_checkpoint(s, ds, NULL, &e), DCCD_ESTATE);
+    assert_non_null(strstr(e.msg, "checkpoint refused"));
+    dccd_table b;
+    fx_make_bars(&b, T2099 + 100 * 3600 * DCCD_NS, 3600 * DCCD_NS, 3, 1.0);
+    assert_int_equal(dccd_store_save(s, ds, &b, NULL, NULL, &e), DCCD_ESTATE);
+    assert_non_null(strstr(e.msg, "save refused, nothing was written"));
+    dccd_table_free(&b);
+    expect_bytes(file, want, len);
+    assert_int_equal(count_segments(wal), nseg);
+}
+
+static void test_replaced_file_not_overridden(void **state)
+{
+    (void)state;
+    static const char *file = "binance/ohlc/BTC-USDT/1h/2099.parquet";
+    static const char *wal = ".dccd/wal/binance/ohlc/BTC-USDT/1h/2099";
+    dccd_store *s = open_store(false);
+    dccd_dataset ds;
+    ohlc_ds(&ds);
+    ds.span = 3600;
+    dccd_error e;
+    dccd_table a, b, c;
+    fx_make_bars(&a, T2099, 3600 * DCCD_NS, 10, 1.0);
+    assert_int_equal(dccd_store_save(s, &ds, &a, NULL, NULL, &e), DCCD_OK);
+    assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+    /* dccd: bars 5..9 get close 500, pending */
+    fx_make_bars(&b, T2099 + 5 * 3600 * DCCD_NS, 3600 * DCCD_NS, 5, 1.0);
+    set_close(&b, 0, 5, 500.0);
+    assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
+    dccd_table_free(&b);
+    /* then the seed saves bars 0..12 with close 900 (it read the file, not
+     * the log) and replaces the file */
+    fx_make_bars(&c, T2099, 3600 * DCCD_NS, 13, 1.0);
+    set_close(&c, 0, 13, 900.0);
+    external_write(s, "binance/ohlc/BTC-USDT/1h", "2099.parquet", &c);
+    check_replaced(s, &ds, file, wal);
+    /* another handle: the same */
+    dccd_store *s2 = open_store(false);
+    check_replaced(s2, &ds, file, wal);
+    /* the documented way out: move the segments aside; the file's rows,
+     * the later write, are what every reader gives */
+    char from[512], to[520];
+    snprintf(from, sizeof from, "%s/%s", root, wal);
+    snprintf(to, sizeof to, "%s/aside", root);
+    assert_int_equal(rename(from, to), 0);
+    dccd_table got;
+    assert_int_equal(dccd_store_load(s2, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &got, &e), DCCD_OK);
+    assert_int_equal(got.nrows, 13);
+    for (size_t i = 0; i < 13; i++)
+        assert_true(((double *)got.cols[OHLC_CLOSE].values)[i] == 900.0);
+    dccd_table_free(&got);
+    fx_make_bars(&b, T2099 + 13 * 3600 * DCCD_NS, 3600 * DCCD_NS, 2, 1.0);
+    assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
+    dccd_table_free(&b);
+    assert_int_equal(dccd_store_checkpoint(s, &ds, NULL, &e), DCCD_OK);
+    assert_int_equal(fx_load_rows(s, &ds), 15);
+    dccd_table_free(&a);
+    dccd_table_free(&c);
+    dccd_store_close(s2);
+    dccd_store_close(s);
+}
+
+/* The same when the file the segments were saved over was itself the
+ * seed's (no dccd footer keys: its identity is its row count and size). */
+static void test_replaced_seed_file_not_overridden(void **state)
+{
+    (void)state;
+    static const char *file = "binance/ohlc/BTC-USDT/1h/2099.parquet";
+    static const char *wal = ".dccd/wal/binance/ohlc/BTC-USDT/1h/2099";
+    dccd_store *s = open_store(false);
+    dccd_dataset ds;
+    ohlc_ds(&ds);
+    ds.span = 3600;
+    dccd_error e;
+    dccd_table a, b;
+    fx_make_bars(&a, T2099, 3600 * DCCD_NS, 10, 1.0);
+    external_write(s, "binance/ohlc/BTC-USDT/1h", "2099.parquet", &a);
+    dccd_table_free(&a);
+    fx_make_bars(&b, T2099 + 10 * 3600 * DCCD_NS, 3600 * DCCD_NS, 5, 1.0);
+    assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
+    dccd_table_free(&b);
+    /* dccd reads the seed's file with its pending rows */
+    assert_int_equal(fx_load_rows(s, &ds), 15);
+    fx_make_bars(&a, T2099, 3600 * DCCD_NS, 12, 700.0);
+    external_write(s, "binance/ohlc/BTC-USDT/1h", "2099.parquet", &a);
+    dccd_table_free(&a);
+    check_replaced(s, &ds, file, wal);
+    dccd_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -444,6 +585,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_trades_seconds_by_mistake_stay_1970, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_pages_refuse_saves, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_pages_refuse_sync_save, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replaced_file_not_overridden, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replaced_seed_file_not_overridden, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
