@@ -156,6 +156,8 @@ typedef struct dccd_inventory_entry {
     char pair[256];            /* the pair directory name (slug) */
     dccd_data_type type;
     int64_t span;              /* seconds; 0 for non-OHLC; -1 when the label is unknown */
+    char span_dir[256];        /* OHLC: the span directory's own name ("1h", "3600s", "hourly"...,
+                                * which may give one span); "" for non-OHLC */
     size_t files;              /* period files */
     int64_t rows;              /* rows in period files + pending segments (upper bound before de-dup) */
     bool has_ts;

@@ -287,6 +287,7 @@ static int inventory_one(dccd_store *s, const dccd_ds_ref *r, dccd_inventory_ent
     if (r->type == DCCD_OHLC) {
         int64_t sp;
         e->span = dccd_span_parse(r->spandir, &sp, NULL) == DCCD_OK ? sp : -1;
+        snprintf(e->span_dir, sizeof e->span_dir, "%s", r->spandir);
     }
     dccd_labels files = {NULL, 0}, wal = {NULL, 0};
     uint64_t *applied = NULL;
