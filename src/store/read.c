@@ -7,8 +7,9 @@
  * name is the period), row groups by TS statistics; a period with pending
  * segments is read as the file folded with its segments (dccd_merge_fold),
  * so a reader sees every acknowledged row with the seed's semantics.
- * Metadata questions (last_timestamp, missing_intervals) use footers only:
- * row counts and TS statistics of files and segments.
+ * last_timestamp uses footers only: row counts and TS statistics of files
+ * and segments; missing_intervals reads the TS column of each year (the
+ * seed's rule: a year whose TS cannot be read is missing).
  *
  * scan streams each period row group by row group (stream_period: pending
  * segments folded chunk by chunk, see docs/STORE.md "Reading: streaming");
@@ -535,7 +536,7 @@ static int period_whole(dccd_store *s, const dccd_period *p, int64_t start, int6
 }
 
 static int stream_period(dccd_store *s, const dccd_period *p, int64_t start, int64_t end, bool ts_only,
-                         dccd_scan_fn cb, void *ctx, dccd_error *err)
+                         dccd_scan_fn cb, void *ctx, bool *skipped, dccd_error *err)
 {
     period_src ps;
     int rc = period_src_open(s, p, &ps, err);
@@ -611,6 +612,8 @@ static int stream_period(dccd_store *s, const dccd_period *p, int64_t start, int
         }
         if (frc) {
             dccd_store_warn(s, "skipping the rest of unreadable file: %s", fe.msg);
+            if (skipped)
+                *skipped = true;
             break;
         }
         if ((rc = filter_range(&rows, start, end, err)) || (rc = sort_by_ts(&rows, err)))
@@ -713,7 +716,7 @@ static int scan_impl(dccd_store *s, const dccd_dataset *ds, int64_t start, int64
             break;
         if (p.end <= start || p.start > end)
             continue; /* skipped by name */
-        rc = stream_period(s, &p, start, end, ts_only, cb, ctx, err);
+        rc = stream_period(s, &p, start, end, ts_only, cb, ctx, NULL, err);
     }
     free(pl.v);
     return rc;
@@ -1058,26 +1061,13 @@ static int push_interval(dccd_interval **v, size_t *n, size_t *cap, int64_t a, i
     return DCCD_OK;
 }
 
-/* Number of distinct TS of a period (OHLC completeness): from the footer's
- * row count when there is nothing pending (the file is de-duplicated on
- * TS), else from the TS columns of the file and segments. */
+/* Rows of a period's TS-only stream: its distinct TS for OHLC (the file is
+ * de-duplicated on TS, pending segments are folded). */
 static int count_cb(void *ctx, const dccd_table *chunk, dccd_error *err)
 {
     (void)err;
     *(int64_t *)ctx += (int64_t)chunk->nrows;
     return DCCD_OK;
-}
-
-static int period_distinct_ts(dccd_store *s, const dccd_period *p, const period_summary *ps, int64_t *count,
-                              dccd_error *err)
-{
-    if (ps->pending == 0) {
-        *count = ps->rows;
-        return DCCD_OK;
-    }
-    /* the fold's rows (keyed on TS for OHLC, so distinct), streamed, TS only */
-    *count = 0;
-    return stream_period(s, p, p->start, p->end - 1, true, count_cb, count, err);
 }
 
 int dccd_store_missing_intervals(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_t end,
@@ -1126,11 +1116,28 @@ int dccd_store_missing_intervals(dccd_store *s, const dccd_dataset *ds, int64_t 
         }
         dccd_error_clear(err);
         if (src == DCCD_OK && (ps.has_file || ps.pending)) {
-            if (year < now.year) {
-                int64_t expected = (ye - ys) / span_ns, count = 0;
-                if (period_distinct_ts(s, &p, &ps, &count, NULL) == DCCD_OK && count >= expected)
-                    continue;
+            /* the seed reads the TS column here and takes a year whose TS
+             * cannot be read for missing: so does this (footer statistics
+             * alone would trust a file whose pages are damaged) */
+            int64_t count = 0;
+            dccd_error se;
+            bool skipped = false;
+            int trc = stream_period(s, &p, p.start, p.end - 1, true, count_cb, &count, &skipped, &se);
+            if (trc == DCCD_OK && skipped) {
+                trc = DCCD_ECORRUPT;
+                snprintf(se.msg, sizeof se.msg, "its TS column cannot be read");
             }
+            if (trc == DCCD_ENOMEM || trc == DCCD_ESTATE) {
+                rc = dccd_err_set(err, trc, "%s", se.msg);
+                break;
+            }
+            if (trc != DCCD_OK) {
+                dccd_store_warn(s, "missing_intervals: %s/%s taken for missing: %s", p.dsdir, p.file, se.msg);
+                rc = push_interval(out, n, &cap, a, b, err);
+                continue;
+            }
+            if (year < now.year && count >= (ye - ys) / span_ns)
+                continue;
             if (ps.has_ts) {
                 if (a < ps.min_ts && (rc = push_interval(out, n, &cap, a, ps.min_ts, err)))
                     break;

@@ -412,6 +412,39 @@ static void test_damaged_pages_refuse_saves(void **state)
     dccd_store_close(s);
 }
 
+/* gaps (missing_intervals) of a year whose file has a valid footer and
+ * damaged TS pages: the year is missing, as the seed (it reads the TS
+ * column) says, not what the footer statistics claim */
+static void test_damaged_pages_year_missing(void **state)
+{
+    (void)state;
+    static const char *file = "binance/ohlc/BTC-USDT/1h/2099.parquet";
+    dccd_store *s = open_store(true);
+    dccd_dataset ds;
+    ohlc_ds(&ds);
+    ds.span = 3600;
+    dccd_error e;
+    dccd_table b;
+    fx_make_bars(&b, T2099, 3600 * DCCD_NS, 10, 1.0);
+    assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
+    dccd_table_free(&b);
+    int64_t end = T2099 + 20 * 3600 * DCCD_NS;
+    dccd_interval *iv = NULL;
+    size_t n = 0;
+    assert_int_equal(dccd_store_missing_intervals(s, &ds, T2099, end, &iv, &n, &e), DCCD_OK);
+    assert_int_equal(n, 1); /* after the last bar */
+    assert_true(iv[0].start == T2099 + 10 * 3600 * DCCD_NS && iv[0].end == end);
+    free(iv);
+    static unsigned char orig[65536];
+    size_t len = 0;
+    damage_pages(file, orig, &len);
+    assert_int_equal(dccd_store_missing_intervals(s, &ds, T2099, end, &iv, &n, &e), DCCD_OK);
+    assert_int_equal(n, 1);
+    assert_true(iv[0].start == T2099 && iv[0].end == end);
+    free(iv);
+    dccd_store_close(s);
+}
+
 /* A save whose own checkpoint (sync_checkpoint) finds the pages damaged is
  * refused, and its rows are not left behind in the log. */
 static void test_damaged_pages_refuse_sync_save(void **state)
@@ -585,6 +618,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_trades_seconds_by_mistake_stay_1970, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_pages_refuse_saves, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_pages_refuse_sync_save, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_pages_year_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replaced_file_not_overridden, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replaced_seed_file_not_overridden, setup, teardown),
     };
