@@ -475,6 +475,13 @@ static int col_by_name(dccd_data_type type, const char *s, size_t n)
     return -1;
 }
 
+/* A required column that may be left out: its value then defaults
+ * (orderbook is_snapshot: true, as the seed's OrderBookSnapshot). */
+static bool col_defaulted(dccd_data_type type, int c)
+{
+    return type == DCCD_ORDERBOOK && c > 0 && strcmp(dccd_schema_col_name(type, c), "is_snapshot") == 0;
+}
+
 static bool col_required(dccd_data_type type, int c)
 {
     const char *name = dccd_schema_col_name(type, c);
@@ -617,6 +624,13 @@ static int check_row(cli_textin *in, dccd_error *err)
         tcol *t = &in->cols[c];
         f.col = c;
         f.field = in->fmt == CLI_FMT_CSV ? in->col_field[c] + 1 : 0;
+        if (!t->validity[r] && !in->set[c] && col_defaulted(in->type, c)) {
+            /* not given at all: true, the seed's OrderBookSnapshot default
+             * (an explicit null or empty value is still refused) */
+            ((uint8_t *)t->values)[r] = 1;
+            t->validity[r] = 1;
+            continue;
+        }
         if (!t->validity[r]) {
             if (in->required[c])
                 return row_err(&f, err, "%s", in->set[c] ? "a value is required" : "missing (a value is required)");
@@ -802,7 +816,7 @@ static int csv_header(cli_textin *in, const char *line, size_t len, dccd_error *
         map[nf++] = c;
     }
     for (int c = 0; c < in->ncols; c++)
-        if (in->col_field[c] < 0 && col_required(in->type, c)) {
+        if (in->col_field[c] < 0 && col_required(in->type, c) && !col_defaulted(in->type, c)) {
             rc = set_err(err, DCCD_EINVAL, "%s:%lld: the header has no column '%s' (required for %s)", in->name,
                          (long long)in->lineno, dccd_schema_col_name(in->type, c), dccd_data_type_name(in->type));
             goto fail;

@@ -227,7 +227,7 @@ static void test_headers(void **state)
         {DCCD_TRADES, "TS,price", "no column 'amount'"},
         {DCCD_TRADES, "price,amount,side", "no column 'TS'"},
         {DCCD_TRADES, "TS,price,amount,price", "column 4: column 'price' appears twice"},
-        {DCCD_ORDERBOOK, "TS,side,price,amount", "no column 'is_snapshot'"},
+        {DCCD_ORDERBOOK, "TS,side,price", "no column 'amount'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         dccd_error err;
@@ -281,6 +281,27 @@ static void test_orderbook_bools(void **state)
     assert_int_equal(snap[3], 1);
     assert_false(valid(&t.cols[4], 1));
     assert_int_equal(((int64_t *)t.cols[4].values)[0], 3);
+    dccd_table_free(&t);
+    cli_textin_close(in);
+    /* no is_snapshot column, no is_snapshot key: true (the seed's default);
+     * a JSON null is still refused */
+    in = open_in(CLI_FMT_CSV, DCCD_ORDERBOOK, "d.csv", false);
+    assert_int_equal(feed(in, "TS,side,price,amount", &err), DCCD_OK);
+    assert_int_equal(feed(in, "1,bid,100,1", &err), DCCD_OK);
+    assert_int_equal(cli_textin_take(in, &t, &err), DCCD_OK);
+    assert_int_equal(t.nrows, 1);
+    assert_true(valid(&t.cols[5], 0));
+    assert_int_equal(((uint8_t *)t.cols[5].values)[0], 1);
+    dccd_table_free(&t);
+    cli_textin_close(in);
+    in = open_in(CLI_FMT_JSONL, DCCD_ORDERBOOK, "d.jsonl", false);
+    assert_int_equal(feed(in, "{\"TS\":1,\"side\":\"ask\",\"price\":1,\"amount\":1}", &err), DCCD_OK);
+    assert_int_equal(feed(in, "{\"TS\":2,\"side\":\"ask\",\"price\":1,\"amount\":1,\"is_snapshot\":null}", &err),
+                     DCCD_EINVAL);
+    assert_non_null(strstr(err.msg, "'is_snapshot': a value is required"));
+    assert_int_equal(cli_textin_take(in, &t, &err), DCCD_OK);
+    assert_int_equal(t.nrows, 1);
+    assert_int_equal(((uint8_t *)t.cols[5].values)[0], 1);
     dccd_table_free(&t);
     cli_textin_close(in);
 }
