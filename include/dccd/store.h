@@ -113,7 +113,11 @@ int dccd_store_directory(dccd_store *s, const dccd_dataset *ds, bool create, cha
 
 /* Save a batch (canonical columns of ds->type, borrowed).  *rows_written =
  * incoming row count (the seed's return value).  prov may be NULL: the
- * period file's existing provenance is then kept. */
+ * period file's existing provenance is then kept.  A batch spanning
+ * periods is saved period by period in period order; when one fails, the
+ * periods before it stay saved (durable, visible) and *rows_written is
+ * their row count (0 when the batch was refused before anything was
+ * written). */
 int dccd_store_save(dccd_store *s, const dccd_dataset *ds, const dccd_table *batch, const dccd_provenance *prov,
                     int64_t *rows_written, dccd_error *err);
 

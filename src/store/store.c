@@ -409,6 +409,8 @@ int dccd_store_save(dccd_store *s, const dccd_dataset *ds, const dccd_table *bat
             rows = &part;
         }
         dccd_period_lock lk;
+        if (rows_written)
+            *rows_written = (int64_t)(done - m); /* the periods saved before this one */
         if ((rc = dccd_lock_acquire(s->locks, s->rootfd, p.lockrel, &lk, err)) == DCCD_OK) {
             dccd_segment *listed = NULL;
             size_t nlisted = 0;

@@ -5,7 +5,10 @@
 # and trades with TS 946684800000000000 (2000-01-01) and TS 1735689600
 # (seconds by mistake: 1970 in nanoseconds) read back unchanged through
 # export (all and by range), last, checkpoint, inventory, gaps, verify and
-# migrate, before and after a checkpoint.
+# migrate, before and after a checkpoint.  Export reads back through
+# import (a newline inside a field, -0.0, 5e-324, CSV and JSON lines); read
+# commands do not create a missing root; order-book rows default
+# is_snapshot to true; a partial multi-period save says what was saved.
 set -u
 D=$1
 W=$2
@@ -89,4 +92,54 @@ done
 [ ! -e store/binance/ohlc/BTC-USDT/1m/2025.parquet ] || fail "seconds by mistake moved to 2025"
 [ -f store/binance/trades/BTC-USDT/1970-01-01.parquet ] || fail "no trades 1970-01-01.parquet"
 [ -f store/binance/trades/BTC-USDT/2000-01-01.parquet ] || fail "no trades 2000-01-01.parquet"
+# ---- export reads back through import (issue 13, item 4) -----------------
+rm -rf store store2
+# a newline (and quotes) inside a field, -0.0 and the smallest subnormal
+printf 'TS,price,amount,side,tid\n1,1,1,buy,"a\nb ""c"""\n2,-0.0,5e-324,sell,d\n3,1,1,buy,"x,\ny"\n' > nl.csv
+run 0 "$D" import $R $TRADES nl.csv
+for f in csv jsonl; do
+    rm -rf store2
+    run 0 "$D" export $R $TRADES --format $f -o back.$f
+    run 0 "$D" import --root "$W/store2" $TRADES back.$f
+    grep -q "3 rows read, 3 written, 0 rejected" out.txt || fail "$f re-import: $(cat out.txt err.txt)"
+    run 0 "$D" export --root "$W/store2" $TRADES --format $f
+    cmp -s out.txt back.$f || fail "$f round trip: $(cat back.$f) became $(cat out.txt)"
+done
+grep -q '^2,-0.0,5e-324,sell,d$' back.csv || fail "-0.0 / 5e-324 in CSV: $(cat back.csv)"
+grep -q '"price":-0.0,"amount":5e-324' back.jsonl || fail "-0.0 / 5e-324 in JSON lines: $(cat back.jsonl)"
+# a quote inside an unquoted field does not swallow the next lines
+printf 'TS,price,amount,side,tid\n1,1,1,b"uy,1\n2,1,1,buy,2\n' > q.csv
+run 0 "$D" import --skip-bad --root "$W/store3" $TRADES q.csv
+grep -q "2 rows read, 1 written, 1 rejected" out.txt || fail "stray quote: $(cat out.txt err.txt)"
+
+# a read command on a missing root fails and creates nothing
+for c in "export $TRADES" "last $TRADES" "gaps $OHLC --start 0 --end 1" inventory verify checkpoint; do
+    run 1 "$D" $c --root "$W/nope"
+    grep -q "no store at '$W/nope'" err.txt || fail "$c on a missing root: $(cat err.txt)"
+    [ ! -e "$W/nope" ] || fail "$c created the missing root"
+done
+
+# order-book rows without is_snapshot are snapshots (the seed's default);
+# an explicit empty value is still refused
+BOOK="--exchange binance --pair BTC/USDT --type orderbook"
+printf 'TS,side,price,amount\n5,bid,1,2\n' > ob.csv
+run 0 "$D" import $R $BOOK ob.csv
+printf '{"TS":6,"side":"ask","price":2,"amount":1}\n' > ob.jsonl
+run 0 "$D" import $R $BOOK ob.jsonl
+run 0 "$D" export $R $BOOK --columns TS,is_snapshot
+[ "$(sed 1d out.txt | tr '\n' ' ')" = "5,true 6,true " ] || fail "is_snapshot default: $(cat out.txt)"
+printf 'TS,side,price,amount,is_snapshot\n7,bid,1,1,\n' > ob2.csv
+run 1 "$D" import $R $BOOK ob2.csv
+grep -q "ob2.csv:2: column 5 'is_snapshot': a value is required" err.txt || fail "empty is_snapshot: $(cat err.txt)"
+
+# a batch over two periods whose second fails: the message counts the first
+rm -rf store
+mkdir -p store/binance/ohlc/BTC-USDT/1h
+printf 'not parquet' > store/binance/ohlc/BTC-USDT/1h/2025.parquet
+printf 'TS,open,high,low,close,volume\n2024-12-31T23:00:00Z,1,1,1,1,1\n2025-01-01T00:00:00Z,1,1,1,1,1\n' > two.csv
+run 1 "$D" import $R --exchange binance --pair BTC/USDT --type ohlc --span 1h two.csv
+grep -q "saving 2 rows: 1 of them saved (the periods before the failing one), 1 rows of this input saved in all" \
+    err.txt || fail "partial save message: $(cat err.txt)"
+run 0 "$D" export $R --exchange binance --pair BTC/USDT --type ohlc --span 1h --columns TS --iso
+[ "$(sed 1d out.txt)" = 2024-12-31T23:00:00Z ] || fail "partial save: $(cat out.txt)"
 echo ok
