@@ -955,7 +955,21 @@ out:
 
 /* ---- lines ---- */
 
+static int textin_record(cli_textin *in, const char *line, size_t len, dccd_error *err);
+
+/* One record; a CSV record may span physical lines (newlines inside quoted
+ * fields): messages name its first line, and the count goes on after its
+ * last. */
 int cli_textin_line(cli_textin *in, const char *line, size_t len, dccd_error *err)
+{
+    int rc = textin_record(in, line, len, err);
+    if (in->fmt == CLI_FMT_CSV && len)
+        for (const char *p = line, *e = line + len; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+            in->lineno++;
+    return rc;
+}
+
+static int textin_record(cli_textin *in, const char *line, size_t len, dccd_error *err)
 {
     in->lineno++;
     if (len && line[len - 1] == '\r')

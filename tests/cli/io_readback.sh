@@ -107,6 +107,10 @@ for f in csv jsonl; do
 done
 grep -q '^2,-0.0,5e-324,sell,d$' back.csv || fail "-0.0 / 5e-324 in CSV: $(cat back.csv)"
 grep -q '"price":-0.0,"amount":5e-324' back.jsonl || fail "-0.0 / 5e-324 in JSON lines: $(cat back.jsonl)"
+# after a record spanning lines, messages name the physical line
+printf 'TS,price,amount,side,tid\n1,1,1,buy,"a\nb\nc"\n2,x,1,buy,d\n' > ml.csv
+run 1 "$D" import --root "$W/store3" $TRADES ml.csv
+grep -q "ml.csv:5: column 2 'price': not a number" err.txt || fail "line number after a multi-line record: $(cat err.txt)"
 # a quote inside an unquoted field does not swallow the next lines
 printf 'TS,price,amount,side,tid\n1,1,1,b"uy,1\n2,1,1,buy,2\n' > q.csv
 run 0 "$D" import --skip-bad --root "$W/store3" $TRADES q.csv
