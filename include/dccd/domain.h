@@ -354,7 +354,7 @@ int dccd_time_period_range(const char *label, dccd_data_type type, int64_t *star
  *                                    applied (this is 06:30:00Z)
  * No time means UTC midnight; a time without 'Z' or offset is UTC.  The
  * year has exactly four digits.  Any int64 value is accepted (the store
- * refuses TS <= 0 itself).  Errors: DCCD_EINVAL naming the text and what
+ * refuses TS < 0 itself).  Errors: DCCD_EINVAL naming the text and what
  * is wrong ('bad time "2024-13-01": month 13 out of range'), DCCD_ERANGE
  * when the value does not fit int64 nanoseconds (year 2263,
  * "9999999999999999999").

@@ -14,7 +14,7 @@
  *             is_snapshot boolean
  *
  * Every column may hold nulls (validity), as in the seed's files; a save
- * refuses bad rows (TS <= 0, NaN/infinite prices or amounts, negative
+ * refuses bad rows (TS < 0 or null, NaN/infinite prices or amounts, negative
  * amounts, unknown sides) before writing anything.
  *
  * Thread safety: a dccd_store may be shared by any number of threads; saves
@@ -115,7 +115,11 @@ int dccd_store_directory(dccd_store *s, const dccd_dataset *ds, bool create, cha
 
 /* Save a batch (canonical columns of ds->type, borrowed).  *rows_written =
  * incoming row count (the seed's return value).  prov may be NULL: the
- * period file's existing provenance is then kept. */
+ * period file's existing provenance is then kept.  A batch spanning
+ * periods is saved period by period in period order; when one fails, the
+ * periods before it stay saved (durable, visible) and *rows_written is
+ * their row count (0 when the batch was refused before anything was
+ * written). */
 int dccd_store_save(dccd_store *s, const dccd_dataset *ds, const dccd_table *batch, const dccd_provenance *prov,
                     int64_t *rows_written, dccd_error *err);
 
@@ -182,6 +186,8 @@ typedef struct dccd_inventory_entry {
     char pair[256];            /* the pair directory name (slug) */
     dccd_data_type type;
     int64_t span;              /* seconds; 0 for non-OHLC; -1 when the label is unknown */
+    char span_dir[256];        /* OHLC: the span directory's own name ("1h", "3600s", "hourly"...,
+                                * which may give one span); "" for non-OHLC */
     size_t files;              /* period files */
     int64_t rows;              /* rows in period files + pending segments (upper bound before de-dup) */
     bool has_ts;

@@ -22,11 +22,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "ops.h"
 #include "out.h"
 
 enum { OPT_START = CLI_OPT_FIRST_FREE, OPT_END, OPT_FORMAT, OPT_COLUMNS, OPT_ISO };
@@ -64,6 +66,26 @@ typedef struct export_ctx {
     cli_progress prog;
 } export_ctx;
 
+/* A double as the shortest text that reads back to it (out_fmt_double),
+ * with two cases it does not cover: -0 is "-0.0" (a JSON reader takes
+ * "-0" for the integer 0 and loses the sign), and a subnormal gets its
+ * really shortest digits (5e-324, not 4.94065645841247e-324). */
+static void fmt_double(double v, char *buf, size_t cap)
+{
+    if (v == 0 && signbit(v)) {
+        snprintf(buf, cap, "-0.0");
+        return;
+    }
+    if (fpclassify(v) == FP_SUBNORMAL) {
+        for (int prec = 1; prec <= 17; prec++) {
+            snprintf(buf, cap, "%.*g", prec, v);
+            if (strtod(buf, NULL) == v)
+                return;
+        }
+    }
+    out_fmt_double(v, buf, cap);
+}
+
 static void write_cell(export_ctx *x, const dccd_pq_column *col, int c, size_t r)
 {
     FILE *f = x->out;
@@ -88,7 +110,7 @@ static void write_cell(export_ctx *x, const dccd_pq_column *col, int c, size_t r
         break;
     }
     case DCCD_PQ_DOUBLE:
-        out_fmt_double(((const double *)col->values)[r], buf, sizeof buf);
+        fmt_double(((const double *)col->values)[r], buf, sizeof buf);
         fputs(buf, f);
         break;
     case DCCD_PQ_BOOLEAN:
@@ -262,7 +284,7 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv)
     }
 
     dccd_store *s = NULL;
-    if (cli_open_store(ctx, &s) != CLI_OK)
+    if (ops_open_existing(ctx, &s) != CLI_OK) /* a read: never creates the root */
         return CLI_FAIL;
     dccd_error err;
     int rc = CLI_OK;

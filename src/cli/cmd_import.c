@@ -80,14 +80,47 @@ typedef struct lreader {
     char *buf;
     size_t cap, start, end, scan;
     bool eof;
+    bool csv;         /* a newline inside a quoted field belongs to the record */
+    int qstate;       /* CSV state at scan (see csv_scan) */
     int64_t consumed; /* bytes handed out as lines */
 } lreader;
 
-/* Next line (without the newline) in *line and *len; *got false at end of input. */
+/* CSV field state over p[0, n) (no newline outside quotes in it):
+ * 0 at a field start, 1 in an unquoted field, 2 in a quoted field, 3 just
+ * after a quote in a quoted field (its end, or the first of ""). */
+static int csv_scan(const char *p, size_t n, int st)
+{
+    if (n == 0)
+        return st;
+    if (st != 2 && !memchr(p, '"', n)) /* the usual line: no quote at all */
+        return p[n - 1] == ',' ? 0 : 1;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        switch (st) {
+        case 0: st = c == '"' ? 2 : c == ',' ? 0 : 1; break;
+        case 1: st = c == ',' ? 0 : 1; break;
+        case 2: st = c == '"' ? 3 : 2; break;
+        default: st = c == '"' ? 2 : c == ',' ? 0 : 1; break;
+        }
+    }
+    return st;
+}
+
+/* Next line (without the newline) in *line and *len; *got false at end of
+ * input.  For CSV a line is a record: a newline inside a quoted field (as
+ * export writes a field holding one) continues it. */
 static int lr_next(lreader *r, const char **line, size_t *len, bool *got, dccd_error *err)
 {
     for (;;) {
         char *nl = r->scan < r->end ? memchr(r->buf + r->scan, '\n', r->end - r->scan) : NULL;
+        if (nl && r->csv) {
+            r->qstate = csv_scan(r->buf + r->scan, (size_t)(nl - (r->buf + r->scan)), r->qstate);
+            if (r->qstate == 2) { /* inside a quoted field: the newline is data */
+                r->scan = (size_t)(nl - r->buf) + 1;
+                continue;
+            }
+            r->qstate = 0;
+        }
         if (nl) {
             *line = r->buf + r->start;
             *len = (size_t)(nl - (r->buf + r->start));
@@ -96,8 +129,11 @@ static int lr_next(lreader *r, const char **line, size_t *len, bool *got, dccd_e
             *got = true;
             return DCCD_OK;
         }
+        if (r->csv && r->end > r->scan) /* (buf is NULL before the first read) */
+            r->qstate = csv_scan(r->buf + r->scan, r->end - r->scan, r->qstate);
         r->scan = r->end;
         if (r->eof) {
+            r->qstate = 0;
             if (r->start < r->end) {
                 *line = r->buf + r->start;
                 *len = r->end - r->start;
@@ -184,8 +220,14 @@ static int save_batch(const cli_ctx *ctx, dccd_store *s, const dccd_dataset *ds,
         int64_t w = 0;
         if (dccd_store_save(s, ds, &t, o->prov, &w, &err) != DCCD_OK) {
             char what[600];
-            snprintf(what, sizeof what, "%s: saving %zu rows (%" PRId64 " rows of this input saved before)", name,
-                     t.nrows, *written);
+            if (w > 0) /* the batch's earlier periods were saved */
+                snprintf(what, sizeof what,
+                         "%s: saving %zu rows: %" PRId64 " of them saved (the periods before the failing one), "
+                         "%" PRId64 " rows of this input saved in all", name, t.nrows, w, *written + w);
+            else
+                snprintf(what, sizeof what, "%s: saving %zu rows (%" PRId64 " rows of this input saved before)",
+                         name, t.nrows, *written);
+            *written += w;
             rc = cli_fail(ctx, what, &err);
         } else {
             *written += w;
@@ -204,6 +246,7 @@ static int import_one(const cli_ctx *ctx, dccd_store *s, const dccd_dataset *ds,
     dccd_error err;
     lreader r;
     memset(&r, 0, sizeof r);
+    r.csv = fmt == CLI_FMT_CSV;
     r.fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
     if (r.fd < 0) {
         cli_msg(ctx, "cannot open '%s': %s", path, strerror(errno));

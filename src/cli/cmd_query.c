@@ -255,7 +255,6 @@ int ops_print_inventory(const cli_ctx *ctx, const dccd_inventory_entry *e, size_
     if (json) {
         fputs("[", stdout);
         for (size_t i = 0; i < n; i++) {
-            char span[DCCD_SPAN_LABEL_MAX];
             fputs(i ? ",\n " : "\n ", stdout);
             fputs("{\"exchange\":", stdout);
             cli_json_string(stdout, e[i].exchange);
@@ -264,14 +263,14 @@ int ops_print_inventory(const cli_ctx *ctx, const dccd_inventory_entry *e, size_
             fputs(",\"data_type\":", stdout);
             const char *tn = dccd_data_type_name(e[i].type);
             cli_json_string(stdout, tn ? tn : "?");
-            fputs(",\"span\":", stdout);
-            json_ts(stdout, e[i].span > 0, e[i].span);
-            fputs(",\"span_label\":", stdout);
-            if (e[i].span > 0 || e[i].span < 0) {
-                ops_fmt_span(e[i].span, span, sizeof span);
-                cli_json_string(stdout, span);
-            } else {
-                fputs("null", stdout);
+            /* as the seed: "span" (seconds, null when the directory name
+             * is no span) only for OHLC; span_label is the directory's own
+             * name, so 1h/, 3600s/ and hourly/ stay distinguishable */
+            if (e[i].type == DCCD_OHLC) {
+                fputs(",\"span\":", stdout);
+                json_ts(stdout, e[i].span > 0, e[i].span);
+                fputs(",\"span_label\":", stdout);
+                cli_json_string(stdout, e[i].span_dir);
             }
             fprintf(stdout, ",\"files\":%zu,\"rows\":%" PRId64 ",\"min_ts\":", e[i].files, e[i].rows);
             json_ts(stdout, e[i].has_ts, e[i].min_ts);
@@ -296,9 +295,14 @@ int ops_print_inventory(const cli_ctx *ctx, const dccd_inventory_entry *e, size_
     ops_table t;
     ops_table_init(&t, "llllrrllrl", heads);
     for (size_t i = 0; i < n; i++) {
-        char span[DCCD_SPAN_LABEL_MAX], files[32], rows[32], first[DCCD_TIME_TEXT_MAX], last[DCCD_TIME_TEXT_MAX];
+        char span[256], files[32], rows[32], first[DCCD_TIME_TEXT_MAX], last[DCCD_TIME_TEXT_MAX];
         char size[32], pending[64];
-        ops_fmt_span(e[i].span, span, sizeof span);
+        /* the directory's own name (1h/, 3600s/ and hourly/ are distinct
+         * datasets of one span) */
+        if (e[i].type == DCCD_OHLC && e[i].span_dir[0])
+            snprintf(span, sizeof span, "%s", e[i].span_dir);
+        else
+            ops_fmt_span(e[i].span, span, sizeof span);
         snprintf(files, sizeof files, "%zu", e[i].files);
         snprintf(rows, sizeof rows, "%" PRId64, e[i].rows);
         if (e[i].has_ts) {

@@ -18,7 +18,7 @@
  *     (mantissa < 2^53, |exponent| <= 22) and strtod otherwise (so every
  *     value is the correctly rounded double), TS as integer nanoseconds or
  *     ISO-8601 (dccd_time_parse), booleans true/false/1/0;
- *   - the row check: the store's own rules (TS > 0, required columns, finite
+ *   - the row check: the store's own rules (TS >= 0, required columns, finite
  *     numbers, non-negative amounts and counts, sides) applied per line so a
  *     bad line is reported with its line and column, or skipped under
  *     skip_bad, before the store ever sees the batch.
@@ -475,6 +475,13 @@ static int col_by_name(dccd_data_type type, const char *s, size_t n)
     return -1;
 }
 
+/* A required column that may be left out: its value then defaults
+ * (orderbook is_snapshot: true, as the seed's OrderBookSnapshot). */
+static bool col_defaulted(dccd_data_type type, int c)
+{
+    return type == DCCD_ORDERBOOK && c > 0 && strcmp(dccd_schema_col_name(type, c), "is_snapshot") == 0;
+}
+
 static bool col_required(dccd_data_type type, int c)
 {
     const char *name = dccd_schema_col_name(type, c);
@@ -550,7 +557,10 @@ static int put_text(const field_ctx *f, const char *s, size_t n, bool null_empty
                 quote_text(s, n, q, sizeof q);
                 return row_err(f, err, "not an integer: %s", q);
             }
-            /* TS: ISO-8601 */
+            /* TS: ISO-8601.  A NUL byte would end the copy handed to the
+             * time parser and cut the field silently ("5\0junk" as 5). */
+            if (memchr(s, 0, n))
+                return row_err(f, err, "NUL byte in a time or number");
             dccd_error te;
             if (scratch_reserve(in, n + 1, err))
                 return DCCD_ENOMEM;
@@ -614,14 +624,23 @@ static int check_row(cli_textin *in, dccd_error *err)
         tcol *t = &in->cols[c];
         f.col = c;
         f.field = in->fmt == CLI_FMT_CSV ? in->col_field[c] + 1 : 0;
+        if (!t->validity[r] && !in->set[c] && col_defaulted(in->type, c)) {
+            /* not given at all: true, the seed's OrderBookSnapshot default
+             * (an explicit null or empty value is still refused) */
+            ((uint8_t *)t->values)[r] = 1;
+            t->validity[r] = 1;
+            continue;
+        }
         if (!t->validity[r]) {
             if (in->required[c])
                 return row_err(&f, err, "%s", in->set[c] ? "a value is required" : "missing (a value is required)");
             continue;
         }
         if (c == 0) {
-            if (((int64_t *)t->values)[r] <= 0)
-                return row_err(&f, err, "TS must be a positive number of nanoseconds since 1970");
+            int64_t v = ((int64_t *)t->values)[r];
+            if (v < 0)
+                return row_err(&f, err, "TS must be >= 0 nanoseconds since 1970-01-01T00:00:00Z, got %lld",
+                               (long long)v);
             continue;
         }
         if (t->type == DCCD_PQ_DOUBLE) {
@@ -797,7 +816,7 @@ static int csv_header(cli_textin *in, const char *line, size_t len, dccd_error *
         map[nf++] = c;
     }
     for (int c = 0; c < in->ncols; c++)
-        if (in->col_field[c] < 0 && col_required(in->type, c)) {
+        if (in->col_field[c] < 0 && col_required(in->type, c) && !col_defaulted(in->type, c)) {
             rc = set_err(err, DCCD_EINVAL, "%s:%lld: the header has no column '%s' (required for %s)", in->name,
                          (long long)in->lineno, dccd_schema_col_name(in->type, c), dccd_data_type_name(in->type));
             goto fail;
@@ -936,7 +955,21 @@ out:
 
 /* ---- lines ---- */
 
+static int textin_record(cli_textin *in, const char *line, size_t len, dccd_error *err);
+
+/* One record; a CSV record may span physical lines (newlines inside quoted
+ * fields): messages name its first line, and the count goes on after its
+ * last. */
 int cli_textin_line(cli_textin *in, const char *line, size_t len, dccd_error *err)
+{
+    int rc = textin_record(in, line, len, err);
+    if (in->fmt == CLI_FMT_CSV && len)
+        for (const char *p = line, *e = line + len; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+            in->lineno++;
+    return rc;
+}
+
+static int textin_record(cli_textin *in, const char *line, size_t len, dccd_error *err)
 {
     in->lineno++;
     if (len && line[len - 1] == '\r')

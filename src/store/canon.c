@@ -6,8 +6,10 @@
  * legacy v2 OHLC file (TS in Unix seconds; quoteVolume, weightedAverage,
  * date, time columns).  The map renames quoteVolume to quote_volume (when
  * quote_volume is absent), drops every non-canonical column, fills missing
- * canonical columns with nulls, and scales TS to nanoseconds when the file's
- * largest TS is below 1e18 (as the seed's migration does).  Numeric columns
+ * canonical columns with nulls, and, for a file that is legacy v2 by its
+ * columns (quoteVolume, weightedAverage, date or time present), scales TS
+ * to nanoseconds when the file's largest TS is below 1e18 (as the seed's
+ * migration does).  Canonical files and segments are never scaled.  Numeric columns
  * stored with a narrower type (INT32, FLOAT) are widened; any other type
  * mismatch is an error naming the column.
  */
@@ -30,6 +32,15 @@ static bool type_ok(dccd_pq_type want, dccd_pq_type have)
 static bool stat_ts(dccd_pq_file *f, int col, int rg, bool max, int64_t *out)
 {
     return max ? dccd_pq_stat_max_i64(f, rg, col, out) : dccd_pq_stat_min_i64(f, rg, col, out);
+}
+
+bool dccd_canon_legacy_columns(dccd_pq_file *f)
+{
+    static const char *const v2[] = {"quoteVolume", "weightedAverage", "date", "time"};
+    for (size_t i = 0; i < sizeof v2 / sizeof v2[0]; i++)
+        if (dccd_pq_column_index(f, v2[i]) >= 0)
+            return true;
+    return false;
 }
 
 int dccd_canon_map_file(dccd_pq_file *f, dccd_data_type type, dccd_canon_map *m, dccd_error *err)
@@ -63,7 +74,13 @@ int dccd_canon_map_file(dccd_pq_file *f, dccd_data_type type, dccd_canon_map *m,
                             dccd_pq_type_name(tsi->type));
     if (dccd_pq_column_index(f, "weightedAverage") >= 0)
         m->legacy = true;
-    /* seconds or nanoseconds?  the largest TS of the file decides */
+    /* Seconds or nanoseconds?  Only a file that is legacy v2 by its columns
+     * can hold seconds; there the largest TS decides (as the seed's
+     * migration does).  A canonical file or a dccd segment holds
+     * nanoseconds whatever their value: TS 0 (1970) and TS before 2001
+     * (below 1e18 ns) read back as stored, never multiplied. */
+    if (!dccd_canon_legacy_columns(f))
+        return DCCD_OK;
     bool any = false;
     int64_t fmax = INT64_MIN;
     for (int rg = 0; rg < dccd_pq_num_row_groups(f); rg++) {

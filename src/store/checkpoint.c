@@ -21,7 +21,10 @@
  * whole file is read, folded with the segments and rewritten canonically.
  *
  * An unreadable period file stops the checkpoint with an error: it is never
- * replaced by data that could not include its rows.
+ * replaced by data that could not include its rows.  When its pages cannot
+ * be decoded (the footer read), the checkpoint records that in the log
+ * directory (dccd_period_mark_unreadable) so that the next save refuses
+ * at once instead of adding rows that can never be folded.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -200,10 +203,13 @@ static int write_period(dccd_store *s, const dccd_period *p, dccd_pq_file *f, in
     char what[DCCD_REL_MAX + 160], seqtxt[24];
     snprintf(what, sizeof what, "%s/%s/%s", s->root, p->dsdir, p->file);
     snprintf(seqtxt, sizeof seqtxt, "%" PRIu64, applied);
-    dccd_pq_kv kv[4];
+    dccd_pq_kv kv[5];
     size_t nkv = 0;
+    char id[17];
+    dccd_new_file_id(id);
     kv[nkv++] = (dccd_pq_kv){DCCD_SCHEMA_VERSION_KEY, "3"};
     kv[nkv++] = (dccd_pq_kv){DCCD_WAL_APPLIED_KEY, seqtxt};
+    kv[nkv++] = (dccd_pq_kv){DCCD_FILE_ID_KEY, id};
     if (prov_json)
         kv[nkv++] = (dccd_pq_kv){DCCD_PROVENANCE_KEY, prov_json};
     if (unique && *unique)
@@ -249,8 +255,11 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
     dccd_pq_file *f = NULL;
     if ((rc = dccd_period_open_file(s, p, &f, err))) {
         free(segs);
+        if (rc == DCCD_ECORRUPT)
+            dccd_period_mark_unreadable(s, p, err ? err->msg : "its footer cannot be read");
         return dccd_err_prefix(err, rc, "checkpoint refused (the period file cannot be read, it is left untouched)");
     }
+    bool file_bad = false; /* a read of the period file's pages failed */
     uint64_t applied = f ? dccd_wal_applied(f) : 0;
     size_t first = 0;
     while (first < nseg && segs[first].seq <= applied)
@@ -270,13 +279,18 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
         goto done;
     }
     dccd_table_init(&sparts[0], p->type); /* the empty start of a fold of segments alone */
+    char ident[DCCD_IDENT_MAX];
+    dccd_period_ident(f, ident);
     for (size_t i = 0; i < k && !rc; i++) {
         char *pj = NULL;
-        rc = dccd_wal_read(s, p, &segs[first + i], &sparts[i + 1], &pj, err);
+        char base[DCCD_IDENT_MAX];
+        rc = dccd_wal_read_base(s, p, &segs[first + i], &sparts[i + 1], &pj, base, err);
         if (pj) {
             free(prov);
             prov = pj;
         }
+        if (!rc && (rc = dccd_segment_base_check(s, p, segs[first + i].name, base, ident, err)))
+            rc = dccd_err_prefix(err, rc, "checkpoint refused");
     }
     if (rc)
         goto done;
@@ -346,8 +360,10 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
         while (ncopy < nrg && hi[ncopy] < smin) {
             if (tid_mode) {
                 bool hit;
-                if ((rc = rg_tid_collides(f, ncopy, TR_TID, &pend, &set, &hit, err)))
+                if ((rc = rg_tid_collides(f, ncopy, TR_TID, &pend, &set, &hit, err))) {
+                    file_bad = rc == DCCD_ECORRUPT;
                     goto done;
+                }
                 if (hit)
                     break;
             }
@@ -358,8 +374,11 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
                dccd_pq_row_group_rows(f, ncopy - 1) < (int64_t)s->opts.row_group_rows / 2)
             ncopy--;
         /* rows = fold(file row groups [ncopy, nrg), segments) */
-        if ((rc = dccd_canon_read_rgs(f, &m, ncopy, nrg, false, 0, 0, &tail, err)))
+        if ((rc = dccd_canon_read_rgs(f, &m, ncopy, nrg, false, 0, 0, &tail, err))) {
+            file_bad = rc == DCCD_ECORRUPT;
+            rc = dccd_err_prefix(err, rc, "checkpoint refused (the period file cannot be read, it is left untouched)");
             goto done;
+        }
         const dccd_table *two[2] = {&tail, &pend};
         if ((rc = dccd_merge_fold(two, 2, &rows, err)))
             goto done;
@@ -372,6 +391,7 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
             dccd_table all;
             if ((rc = dccd_canon_map_file(f, p->type, &fm, err)) ||
                 (rc = dccd_canon_read_rgs(f, &fm, 0, dccd_pq_num_row_groups(f), false, 0, 0, &all, err))) {
+                file_bad = rc == DCCD_ECORRUPT;
                 rc = dccd_err_prefix(err, rc, "checkpoint refused (the period file cannot be read, it is left untouched)");
                 goto done;
             }
@@ -433,6 +453,8 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
         }
     }
 done:
+    if (file_bad)
+        dccd_period_mark_unreadable(s, p, err ? err->msg : "its pages cannot be decoded");
     free(lo);
     free(hi);
     dccd_str_set_free(&set.set);

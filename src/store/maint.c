@@ -287,6 +287,7 @@ static int inventory_one(dccd_store *s, const dccd_ds_ref *r, dccd_inventory_ent
     if (r->type == DCCD_OHLC) {
         int64_t sp;
         e->span = dccd_span_parse(r->spandir, &sp, NULL) == DCCD_OK ? sp : -1;
+        snprintf(e->span_dir, sizeof e->span_dir, "%s", r->spandir);
     }
     dccd_labels files = {NULL, 0}, wal = {NULL, 0};
     uint64_t *applied = NULL;
@@ -716,8 +717,23 @@ static int verify_dataset(vstate *v, dccd_data_type type, const char *dsdir, dcc
         if ((rc = dccd_wal_list(s, &p, &segs, &ns, err)))
             break;
         int wfd = -1;
-        if (ns && dccd_dir_open(s->rootfd, p.waldir, false, &wfd, NULL) != DCCD_OK)
+        if (dccd_dir_open(s->rootfd, p.waldir, false, &wfd, NULL) != DCCD_OK)
             ns = 0;
+        bool bad = false;
+        dccd_error be;
+        if (wfd >= 0 && (dccd_period_check_unreadable(s, &p, wfd, false, &bad, &be), bad)) {
+            /* a checkpoint could not read the period file: say what that
+             * means for saves and for the rows waiting in the log */
+            char rel[DCCD_REL_MAX + 80];
+            snprintf(rel, sizeof rel, "%s/%s", p.dsdir, p.file);
+            size_t waiting = 0;
+            for (size_t k = 0; k < ns; k++)
+                waiting += segs[k].seq > mark;
+            v->file_problems = 0;
+            problem(v, rel, "a checkpoint could not read it: saves into this period are refused and %zu pending "
+                    "segment%s cannot be folded until the file is replaced or repaired", waiting,
+                    waiting == 1 ? "" : "s");
+        }
         for (size_t k = 0; !rc && k < ns; k++) {
             if (segs[k].seq <= mark)
                 continue; /* already folded into the file, deleted by the next checkpoint */
@@ -865,10 +881,13 @@ static int rewrite_locked(dccd_store *s, const dccd_period *p, dccd_pq_file *f, 
     char seqtxt[24], what[DCCD_REL_MAX + 160];
     snprintf(seqtxt, sizeof seqtxt, "%" PRIu64, dccd_wal_applied(f));
     snprintf(what, sizeof what, "%s/%s/%s", s->root, p->dsdir, p->file);
-    dccd_pq_kv kv[3];
+    dccd_pq_kv kv[4];
     size_t nkv = 0;
     kv[nkv++] = (dccd_pq_kv){DCCD_SCHEMA_VERSION_KEY, "3"};
     kv[nkv++] = (dccd_pq_kv){DCCD_WAL_APPLIED_KEY, seqtxt};
+    char id[17];
+    dccd_new_file_id(id);
+    kv[nkv++] = (dccd_pq_kv){DCCD_FILE_ID_KEY, id};
     const char *prov = dccd_pq_kv_get(f, DCCD_PROVENANCE_KEY);
     if (prov)
         kv[nkv++] = (dccd_pq_kv){DCCD_PROVENANCE_KEY, prov};

@@ -56,6 +56,7 @@ typedef struct pslot {
     off_t size;
     struct timespec mtim, ctim;
     uint64_t applied;
+    char ident[DCCD_IDENT_MAX];
     /* the log */
     uint64_t token; /* 0 = no list */
     dccd_segment *segs;
@@ -126,7 +127,17 @@ static bool same_file(const pslot *m, const struct stat *st)
 
 int dccd_period_applied(dccd_store *s, const dccd_period *p, uint64_t *applied, dccd_error *err)
 {
+    char ident[DCCD_IDENT_MAX];
+    bool parsed;
+    return dccd_period_applied_ident(s, p, applied, ident, &parsed, err);
+}
+
+int dccd_period_applied_ident(dccd_store *s, const dccd_period *p, uint64_t *applied, char ident[DCCD_IDENT_MAX],
+                              bool *parsed, dccd_error *err)
+{
     *applied = 0;
+    *parsed = false;
+    dccd_period_ident(NULL, ident);
     int fd;
     int rc = dccd_period_open_fd(s, p, &fd, err); /* refuses symlinks */
     if (rc || fd < 0)
@@ -141,6 +152,8 @@ int dccd_period_applied(dccd_store *s, const dccd_period *p, uint64_t *applied, 
     if (m) {
         bool hit = same_file(m, &st);
         uint64_t a = m->applied;
+        if (hit)
+            memcpy(ident, m->ident, DCCD_IDENT_MAX);
         pthread_mutex_unlock(&s->pcache->mu);
         if (hit) {
             close(fd);
@@ -155,6 +168,8 @@ int dccd_period_applied(dccd_store *s, const dccd_period *p, uint64_t *applied, 
     if (rc)
         return rc;
     *applied = dccd_wal_applied(f);
+    dccd_period_ident(f, ident);
+    *parsed = true;
     dccd_pq_close(f);
     if (S_ISREG(st.st_mode) && (m = slot_lock(s->pcache, p, true)) != NULL) {
         m->has_mark = true;
@@ -164,6 +179,7 @@ int dccd_period_applied(dccd_store *s, const dccd_period *p, uint64_t *applied, 
         m->mtim = st.st_mtim;
         m->ctim = st.st_ctim;
         m->applied = *applied;
+        memcpy(m->ident, ident, DCCD_IDENT_MAX);
         pthread_mutex_unlock(&s->pcache->mu);
     }
     return DCCD_OK;
@@ -233,4 +249,110 @@ void dccd_pcache_log_drop(dccd_store *s, const dccd_period *p)
     m->token = 0;
     m->nsegs = 0;
     pthread_mutex_unlock(&s->pcache->mu);
+}
+
+/* ---- the "unreadable" record ---------------------------------------------
+ *
+ * A checkpoint that cannot read the pages of a period file (valid footer,
+ * damaged data) leaves the file and the segments as they are, and records
+ * the fact in the period's log directory as the file UNREADABLE_NAME:
+ * the identity of the period file it could not read (device, inode, size,
+ * modification and change times) and the error.  Every save opens that
+ * directory anyway to write its segment; one openat more tells it that
+ * its rows could never be folded, and it refuses the batch before writing
+ * anything.  A period file replaced or repaired since (another identity) or
+ * removed makes the record stale: the next save deletes it and proceeds.
+ * verify reports a current record. */
+
+#define UNREADABLE_NAME "unreadable"
+
+static void fmt_identity(const struct stat *st, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%llu %llu %lld %lld.%09ld %lld.%09ld", (unsigned long long)st->st_dev,
+             (unsigned long long)st->st_ino, (long long)st->st_size, (long long)st->st_mtim.tv_sec,
+             (long)st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec, (long)st->st_ctim.tv_nsec);
+}
+
+/* fstat of the period file; false when it does not exist or cannot be
+ * opened or is not a regular file. */
+static bool period_file_stat(dccd_store *s, const dccd_period *p, struct stat *st)
+{
+    int fd;
+    if (dccd_period_open_fd(s, p, &fd, NULL) != DCCD_OK || fd < 0)
+        return false;
+    bool ok = fstat(fd, st) == 0 && S_ISREG(st->st_mode);
+    close(fd);
+    return ok;
+}
+
+void dccd_period_mark_unreadable(dccd_store *s, const dccd_period *p, const char *why)
+{
+    struct stat st;
+    if (!period_file_stat(s, p, &st))
+        return;
+    int dfd;
+    if (dccd_dir_open(s->rootfd, p->waldir, true, &dfd, NULL) != DCCD_OK)
+        return;
+    char id[160], what[DCCD_REL_MAX + 64];
+    fmt_identity(&st, id, sizeof id);
+    snprintf(what, sizeof what, "%s/%s/%s", s->root, p->waldir, UNREADABLE_NAME);
+    dccd_atomic a;
+    if (dccd_atomic_begin(&a, dfd, UNREADABLE_NAME, what, NULL) == DCCD_OK) {
+        /* line 1: the identity; line 2: the error, on one line */
+        char text[1024];
+        int len = snprintf(text, sizeof text, "%s\n%.800s", id, why);
+        if (len < 0)
+            len = 0;
+        if ((size_t)len >= sizeof text - 1)
+            len = (int)sizeof text - 2;
+        for (int i = (int)strlen(id) + 1; i < len; i++)
+            if (text[i] == '\n' || text[i] == '\r')
+                text[i] = ' ';
+        text[len++] = '\n';
+        if (dccd_write_all(a.fd, text, (size_t)len, what, NULL) == DCCD_OK)
+            (void)dccd_atomic_commit(&a, s->opts.durable, NULL);
+        else
+            dccd_atomic_abort(&a);
+    }
+    close(dfd);
+}
+
+int dccd_period_check_unreadable(dccd_store *s, const dccd_period *p, int walfd, bool drop_stale, bool *bad,
+                                 dccd_error *err)
+{
+    *bad = false;
+    int fd = openat(walfd, UNREADABLE_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return DCCD_OK; /* the usual case: no record */
+    char buf[1024];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n < 0)
+        n = 0;
+    buf[n] = '\0';
+    char *nl = strchr(buf, '\n');
+    const char *why = "";
+    if (nl) {
+        *nl = '\0';
+        why = nl + 1;
+        char *e = strchr(nl + 1, '\n');
+        if (e)
+            *e = '\0';
+    }
+    struct stat st;
+    char id[160];
+    if (period_file_stat(s, p, &st)) {
+        fmt_identity(&st, id, sizeof id);
+        if (strcmp(id, buf) == 0) {
+            *bad = true;
+            return dccd_err_set(err, DCCD_ECORRUPT,
+                                "%s/%s/%s cannot be read (a checkpoint found: %s); its pending rows cannot be "
+                                "folded into it: replace or repair the file (dccd verify reports it)",
+                                s->root, p->dsdir, p->file, why);
+        }
+    }
+    /* the file was replaced, repaired or removed since: the record is stale */
+    if (drop_stale)
+        unlinkat(walfd, UNREADABLE_NAME, 0);
+    return DCCD_OK;
 }

@@ -7,8 +7,9 @@
  * name is the period), row groups by TS statistics; a period with pending
  * segments is read as the file folded with its segments (dccd_merge_fold),
  * so a reader sees every acknowledged row with the seed's semantics.
- * Metadata questions (last_timestamp, missing_intervals) use footers only:
- * row counts and TS statistics of files and segments.
+ * last_timestamp uses footers only: row counts and TS statistics of files
+ * and segments; missing_intervals reads the TS column of each year (the
+ * seed's rule: a year whose TS cannot be read is missing).
  *
  * scan streams each period row group by row group (stream_period: pending
  * segments folded chunk by chunk, see docs/STORE.md "Reading: streaming");
@@ -155,16 +156,18 @@ static int period_rows(dccd_store *s, const dccd_period *p, bool lenient, bool f
          * as a vanished segment (retry) or a file whose wal mark covers them */
         dccd_table *parts = calloc(nseg + 1, sizeof *parts);
         const dccd_table **pp = calloc(nseg + 1, sizeof *pp);
-        if (!parts || !pp) {
+        char(*bases)[DCCD_IDENT_MAX] = calloc(nseg + 1, sizeof *bases);
+        if (!parts || !pp || !bases) {
             free(parts);
             free(pp);
+            free(bases);
             free(segs);
             return DCCD_ENOMEM_MSG(err);
         }
         size_t got = 0;
-        bool vanished = false;
+        bool vanished = false, skipped = false;
         for (size_t i = 0; i < nseg && !rc; i++) {
-            rc = dccd_wal_read(s, p, &segs[i], &parts[i + 1], NULL, err);
+            rc = dccd_wal_read_base(s, p, &segs[i], &parts[i + 1], NULL, bases[i], err);
             if (rc == DCCD_ENOTFOUND) {
                 vanished = true;
                 break;
@@ -180,12 +183,19 @@ static int period_rows(dccd_store *s, const dccd_period *p, bool lenient, bool f
                 dccd_error_clear(err);
                 rc = DCCD_OK;
                 f = NULL;
+                skipped = true;
             }
         }
         uint64_t applied = f ? dccd_wal_applied(f) : 0;
         size_t first = 0; /* segments already folded into the file are skipped */
         while (first < got && segs[first].seq <= applied)
             first++;
+        if (!rc && !vanished && !skipped) {
+            char ident[DCCD_IDENT_MAX];
+            dccd_period_ident(f, ident);
+            for (size_t i = first; i < got && !rc; i++)
+                rc = dccd_segment_base_check(s, p, segs[i].name, bases[i], ident, err);
+        }
         if (!rc && !vanished) {
             /* the file's rows take the slot of the last skipped segment */
             if (first > 0)
@@ -219,6 +229,7 @@ static int period_rows(dccd_store *s, const dccd_period *p, bool lenient, bool f
                 dccd_table_free(&parts[i]);
         free(parts);
         free(pp);
+        free(bases);
         if (!vanished)
             break;
         dccd_error_clear(err);
@@ -349,7 +360,9 @@ static int period_src_open(dccd_store *s, const dccd_period *p, period_src *ps, 
         if ((rc = dccd_wal_list(s, p, &segs, &n, err)))
             return rc;
         ps->segs = n ? calloc(n, sizeof *ps->segs) : NULL;
-        if (n && !ps->segs) {
+        char(*bases)[DCCD_IDENT_MAX] = n ? calloc(n, sizeof *bases) : NULL;
+        if (n && (!ps->segs || !bases)) {
+            free(bases);
             free(segs);
             return DCCD_ENOMEM_MSG(err);
         }
@@ -357,7 +370,7 @@ static int period_src_open(dccd_store *s, const dccd_period *p, period_src *ps, 
         /* segments first, then the file: a checkpoint in between shows as a
          * vanished segment (retry) or a file whose mark covers them */
         for (size_t i = 0; i < n && !rc; i++) {
-            rc = dccd_wal_read(s, p, &segs[i], &ps->segs[i], NULL, err);
+            rc = dccd_wal_read_base(s, p, &segs[i], &ps->segs[i], NULL, bases[i], err);
             if (rc == DCCD_ENOTFOUND) {
                 dccd_error_clear(err);
                 rc = DCCD_OK;
@@ -368,6 +381,7 @@ static int period_src_open(dccd_store *s, const dccd_period *p, period_src *ps, 
                 ps->nseg++;
         }
         if (rc || vanished) {
+            free(bases);
             free(segs);
             if (rc)
                 break;
@@ -378,6 +392,7 @@ static int period_src_open(dccd_store *s, const dccd_period *p, period_src *ps, 
         if (!frc && ps->f)
             frc = dccd_canon_map_file(ps->f, p->type, &ps->m, &fe);
         if (frc == DCCD_ENOMEM) {
+            free(bases);
             free(segs);
             rc = dccd_err_set(err, frc, "%s", fe.msg);
             break;
@@ -392,6 +407,17 @@ static int period_src_open(dccd_store *s, const dccd_period *p, period_src *ps, 
         size_t first = 0;
         while (first < ps->nseg && segs[first].seq <= applied)
             first++;
+        if (!frc) {
+            char ident[DCCD_IDENT_MAX];
+            dccd_period_ident(ps->f, ident);
+            for (size_t i = first; i < ps->nseg && !rc; i++)
+                rc = dccd_segment_base_check(s, p, segs[i].name, bases[i], ident, err);
+        }
+        free(bases);
+        if (rc) {
+            free(segs);
+            break;
+        }
         for (size_t i = 0; i < first; i++)
             dccd_table_free(&ps->segs[i]);
         if (first)
@@ -510,7 +536,7 @@ static int period_whole(dccd_store *s, const dccd_period *p, int64_t start, int6
 }
 
 static int stream_period(dccd_store *s, const dccd_period *p, int64_t start, int64_t end, bool ts_only,
-                         dccd_scan_take_fn cb, void *ctx, dccd_error *err)
+                         dccd_scan_take_fn cb, void *ctx, bool *skipped, dccd_error *err)
 {
     period_src ps;
     int rc = period_src_open(s, p, &ps, err);
@@ -586,6 +612,8 @@ static int stream_period(dccd_store *s, const dccd_period *p, int64_t start, int
         }
         if (frc) {
             dccd_store_warn(s, "skipping the rest of unreadable file: %s", fe.msg);
+            if (skipped)
+                *skipped = true;
             break;
         }
         if ((rc = filter_range(&rows, start, end, err)) || (rc = sort_by_ts(&rows, err)))
@@ -688,7 +716,7 @@ static int scan_impl(dccd_store *s, const dccd_dataset *ds, int64_t start, int64
             break;
         if (p.end <= start || p.start > end)
             continue; /* skipped by name */
-        rc = stream_period(s, &p, start, end, ts_only, cb, ctx, err);
+        rc = stream_period(s, &p, start, end, ts_only, cb, ctx, NULL, err);
     }
     free(pl.v);
     return rc;
@@ -847,7 +875,22 @@ static int file_ts_summary(dccd_pq_file *f, dccd_data_type type, period_summary 
     return rc;
 }
 
+static int period_summary_once(dccd_store *s, const dccd_period *p, period_summary *ps, dccd_error *err);
+
+/* The file is read before the segments: a checkpoint and a save in between
+ * would show as a segment saved over another file; read again then. */
 static int period_summary_of(dccd_store *s, const dccd_period *p, period_summary *ps, dccd_error *err)
+{
+    int rc = DCCD_OK;
+    for (int attempt = 0; attempt < 4; attempt++) {
+        rc = period_summary_once(s, p, ps, err);
+        if (rc != DCCD_ESTATE)
+            break;
+    }
+    return rc;
+}
+
+static int period_summary_once(dccd_store *s, const dccd_period *p, period_summary *ps, dccd_error *err)
 {
     memset(ps, 0, sizeof *ps);
     dccd_pq_file *f = NULL;
@@ -855,6 +898,8 @@ static int period_summary_of(dccd_store *s, const dccd_period *p, period_summary
     if (rc)
         return rc;
     uint64_t applied = 0;
+    char ident[DCCD_IDENT_MAX];
+    dccd_period_ident(f, ident);
     if (f) {
         ps->has_file = true;
         ps->rows = dccd_pq_num_rows(f);
@@ -885,6 +930,11 @@ static int period_summary_of(dccd_store *s, const dccd_period *p, period_summary
         close(fd);
         if (rc)
             break;
+        const char *base = dccd_pq_kv_get(sf, DCCD_BASE_KEY);
+        if ((rc = dccd_segment_base_check(s, p, segs[i].name, base ? base : "", ident, err))) {
+            dccd_pq_close(sf);
+            break;
+        }
         ps->pending++;
         ps->pending_rows += dccd_pq_num_rows(sf);
         ps->rows += dccd_pq_num_rows(sf);
@@ -1012,7 +1062,12 @@ int dccd_store_last_timestamp(dccd_store *s, const dccd_dataset *ds, bool *found
             break;
         period_summary ps;
         dccd_error e2;
-        if (period_summary_of(s, &p, &ps, &e2) != DCCD_OK)
+        int src = period_summary_of(s, &p, &ps, &e2);
+        if (src == DCCD_ESTATE) { /* a replaced file: refused, not skipped */
+            rc = dccd_err_set(err, src, "%s", e2.msg);
+            break;
+        }
+        if (src != DCCD_OK)
             continue; /* the seed skips unreadable files here */
         bool maybe = false;
         if (ps.has_ts && p.type == DCCD_TRADES && ps.pending &&
@@ -1042,26 +1097,13 @@ static int push_interval(dccd_interval **v, size_t *n, size_t *cap, int64_t a, i
     return DCCD_OK;
 }
 
-/* Number of distinct TS of a period (OHLC completeness): from the footer's
- * row count when there is nothing pending (the file is de-duplicated on
- * TS), else from the TS columns of the file and segments. */
+/* Rows of a period's TS-only stream: its distinct TS for OHLC (the file is
+ * de-duplicated on TS, pending segments are folded). */
 static int count_cb(void *ctx, dccd_table *chunk, dccd_error *err)
 {
     (void)err;
     *(int64_t *)ctx += (int64_t)chunk->nrows;
     return DCCD_OK;
-}
-
-static int period_distinct_ts(dccd_store *s, const dccd_period *p, const period_summary *ps, int64_t *count,
-                              dccd_error *err)
-{
-    if (ps->pending == 0) {
-        *count = ps->rows;
-        return DCCD_OK;
-    }
-    /* the fold's rows (keyed on TS for OHLC, so distinct), streamed, TS only */
-    *count = 0;
-    return stream_period(s, p, p->start, p->end - 1, true, count_cb, count, err);
 }
 
 int dccd_store_missing_intervals(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_t end,
@@ -1103,13 +1145,35 @@ int dccd_store_missing_intervals(dccd_store *s, const dccd_dataset *ds, int64_t 
         snprintf(label, sizeof label, "%04lld", (long long)year);
         dccd_period p;
         period_summary ps;
-        if (dccd_period_init(ds, label, &p, NULL) == DCCD_OK && period_summary_of(s, &p, &ps, NULL) == DCCD_OK &&
-            (ps.has_file || ps.pending)) {
-            if (year < now.year) {
-                int64_t expected = (ye - ys) / span_ns, count = 0;
-                if (period_distinct_ts(s, &p, &ps, &count, NULL) == DCCD_OK && count >= expected)
-                    continue;
+        int src = dccd_period_init(ds, label, &p, NULL);
+        if (src == DCCD_OK && (src = period_summary_of(s, &p, &ps, err)) == DCCD_ESTATE) {
+            rc = src; /* a replaced file: refused, not taken for missing */
+            break;
+        }
+        dccd_error_clear(err);
+        if (src == DCCD_OK && (ps.has_file || ps.pending)) {
+            /* the seed reads the TS column here and takes a year whose TS
+             * cannot be read for missing: so does this (footer statistics
+             * alone would trust a file whose pages are damaged) */
+            int64_t count = 0;
+            dccd_error se;
+            bool skipped = false;
+            int trc = stream_period(s, &p, p.start, p.end - 1, true, count_cb, &count, &skipped, &se);
+            if (trc == DCCD_OK && skipped) {
+                trc = DCCD_ECORRUPT;
+                snprintf(se.msg, sizeof se.msg, "its TS column cannot be read");
             }
+            if (trc == DCCD_ENOMEM || trc == DCCD_ESTATE) {
+                rc = dccd_err_set(err, trc, "%s", se.msg);
+                break;
+            }
+            if (trc != DCCD_OK) {
+                dccd_store_warn(s, "missing_intervals: %s/%s taken for missing: %s", p.dsdir, p.file, se.msg);
+                rc = push_interval(out, n, &cap, a, b, err);
+                continue;
+            }
+            if (year < now.year && count >= (ye - ys) / span_ns)
+                continue;
             if (ps.has_ts) {
                 if (a < ps.min_ts && (rc = push_interval(out, n, &cap, a, ps.min_ts, err)))
                     break;

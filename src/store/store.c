@@ -328,6 +328,30 @@ static void fold_completed_periods(dccd_store *s, const dccd_dataset *ds, const 
     free(l.v);
 }
 
+/* The checkpoint this save triggered found the period file unreadable (and
+ * recorded it, see pcache.c): take back the batch's own segment `mine`
+ * (the caller holds the period lock and has not returned, so no one was
+ * told it was saved), and refuse the batch.  True when refused. */
+static bool refuse_unreadable(dccd_store *s, const dccd_period *p, const char *mine, dccd_error *err)
+{
+    int dfd;
+    if (!mine[0] || dccd_dir_open(s->rootfd, p->waldir, false, &dfd, NULL) != DCCD_OK)
+        return false;
+    bool bad = false;
+    dccd_error e;
+    dccd_period_check_unreadable(s, p, dfd, false, &bad, &e);
+    if (bad && unlinkat(dfd, mine, 0) == 0) {
+        if (s->opts.durable)
+            dccd_fsync(dfd, p->waldir, NULL);
+        dccd_err_set(err, DCCD_ECORRUPT, "save refused, nothing of this period was written: %s", e.msg);
+    } else {
+        bad = false;
+    }
+    close(dfd);
+    dccd_pcache_log_drop(s, p);
+    return bad;
+}
+
 int dccd_store_save(dccd_store *s, const dccd_dataset *ds, const dccd_table *batch, const dccd_provenance *prov,
                     int64_t *rows_written, dccd_error *err)
 {
@@ -392,16 +416,23 @@ int dccd_store_save(dccd_store *s, const dccd_dataset *ds, const dccd_table *bat
             rows = &part;
         }
         dccd_period_lock lk;
+        if (rows_written)
+            *rows_written = (int64_t)(done - m); /* the periods saved before this one */
         if ((rc = dccd_lock_acquire(s->locks, s->rootfd, p.lockrel, &lk, err)) == DCCD_OK) {
             dccd_segment *listed = NULL;
             size_t nlisted = 0;
             rc = dccd_wal_append_list(s, &p, &lk, rows, prov, &listed, &nlisted, err);
+            char mine[sizeof listed->name] = ""; /* this batch's segment (listed goes to should_checkpoint) */
+            if (!rc && listed && nlisted)
+                memcpy(mine, listed[nlisted - 1].name, sizeof mine);
             bool cp = false;
             if (!rc && (rc = should_checkpoint(s, &p, ds, max_ts, listed, nlisted, &cp, err)) == DCCD_OK && cp) {
                 dccd_error cerr;
                 /* the rows are durable in the log: a failed fold is reported, not lost */
                 int crc = dccd_checkpoint_locked(s, &p, NULL, &cerr);
-                if (crc)
+                if (crc && refuse_unreadable(s, &p, mine, err))
+                    rc = DCCD_ECORRUPT;
+                else if (crc)
                     dccd_store_warn(s, "checkpoint of %s/%s deferred: %s", p.dsdir, p.file, cerr.msg);
             }
             dccd_lock_release(s->locks, &lk);

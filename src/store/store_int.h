@@ -43,7 +43,7 @@ int dccd_table_concat(const dccd_table *const *parts, size_t k, dccd_table *out,
 int dccd_table_gather(const dccd_table *src, const size_t *idx, size_t n, dccd_table *out, dccd_error *err);
 /* out = rows [from, to) of src (new owned table). */
 int dccd_table_slice(const dccd_table *src, size_t from, size_t to, dccd_table *out, dccd_error *err);
-/* Refuse bad rows: TS null or <= 0, NaN/inf/null prices and amounts,
+/* Refuse bad rows: TS null or < 0 (0 is 1970-01-01T00:00:00Z, valid), NaN/inf/null prices and amounts,
  * negative amounts or counts, sides outside buy/sell/null (trades) or
  * bid/ask (book), null is_snapshot.  The message names the first bad row
  * and field. */
@@ -114,14 +114,18 @@ void dccd_str_set_free(dccd_str_set *s);
 typedef struct dccd_canon_map {
     dccd_data_type type;
     int src[DCCD_MAX_COLS];     /* file column for each canonical column, -1 = fill with nulls */
-    int64_t ts_scale;           /* 1, or 1e9 when the file's TS are Unix seconds (legacy v2) */
+    int64_t ts_scale;           /* 1, or 1e9 when a legacy v2 file's TS are Unix seconds */
     bool legacy;                /* a v2 column was renamed/dropped or TS was in seconds */
 } dccd_canon_map;
 
+/* Is the file legacy v2 by its columns (quoteVolume, weightedAverage, date
+ * or time present)?  Only such a file may hold TS in seconds. */
+bool dccd_canon_legacy_columns(dccd_pq_file *f);
 /* Build the map (the seed's canonicalize): rename quoteVolume, drop
  * weightedAverage and other non-canonical columns, fill missing columns
- * with nulls; TS must exist and be an integer column.  Reads TS statistics
- * (or, lacking them, the TS column) to detect seconds. */
+ * with nulls; TS must exist and be an integer column.  For a file legacy
+ * by its columns, reads TS statistics (or, lacking them, the TS column) to
+ * detect seconds (largest TS below 1e18); any other file is nanoseconds. */
 int dccd_canon_map_file(dccd_pq_file *f, dccd_data_type type, dccd_canon_map *m, dccd_error *err);
 /* Read row group rg as a canonical owned table.  With ts_only, only TS is
  * read (the other columns are all-null). */
@@ -273,6 +277,28 @@ int dccd_wal_append_list(dccd_store *s, const dccd_period *p, const dccd_period_
  * gets its provenance.  DCCD_ENOTFOUND when it vanished (folded). */
 int dccd_wal_read(dccd_store *s, const dccd_period *p, const dccd_segment *seg, dccd_table *out, char **prov_json,
                   dccd_error *err);
+/* The same, also giving the segment's base (see below; "" when the
+ * segment has none: written by an older dccd) in base[DCCD_IDENT_MAX]. */
+int dccd_wal_read_base(dccd_store *s, const dccd_period *p, const dccd_segment *seg, dccd_table *out,
+                       char **prov_json, char *base, dccd_error *err);
+
+/* Which period file a segment was saved over.  Every period file dccd
+ * writes carries a random "dccd.file_id"; every segment records in
+ * "dccd.base" the identity of the period file at its save: "none" (no
+ * file), "id:ID:ROWS" (a file dccd wrote), "ext:ROWS:BYTES" (a file another
+ * writer - the seed, polars - wrote).  A pending segment whose base is not
+ * the period file's identity now was saved over a file that another writer
+ * has replaced since: dccd refuses to guess the order of the two writes. */
+#define DCCD_IDENT_MAX 96
+#define DCCD_FILE_ID_KEY "dccd.file_id"
+#define DCCD_BASE_KEY "dccd.base"
+void dccd_period_ident(dccd_pq_file *f, char ident[DCCD_IDENT_MAX]);
+/* DCCD_ESTATE naming the file and the segment when the segment's base
+ * (non-empty) is not ident. */
+int dccd_segment_base_check(dccd_store *s, const dccd_period *p, const char *segname, const char *base,
+                            const char *ident, dccd_error *err);
+/* A fresh random file id (16 hex digits) for a period file being written. */
+void dccd_new_file_id(char id[17]);
 /* Seq recorded in a period file as folded ("dccd.wal_applied"), 0 if none. */
 uint64_t dccd_wal_applied(dccd_pq_file *f);
 #define DCCD_WAL_APPLIED_KEY "dccd.wal_applied"
@@ -302,6 +328,10 @@ void dccd_pcache_destroy(struct dccd_pcache *c);
  * store's cache.  Fails, like dccd_period_open_file, when the file cannot
  * be read.  Caller holds the period lock. */
 int dccd_period_applied(dccd_store *s, const dccd_period *p, uint64_t *applied, dccd_error *err);
+/* The same, also giving the file's identity (dccd_period_ident) and
+ * whether the footer was parsed now (*parsed false: from the cache). */
+int dccd_period_applied_ident(dccd_store *s, const dccd_period *p, uint64_t *applied, char ident[DCCD_IDENT_MAX],
+                              bool *parsed, dccd_error *err);
 /* The period's segments as this handle left them, when lk shows that no one
  * else held the lock since (*hit; *segs malloc'd with room for one more). */
 int dccd_pcache_log_get(dccd_store *s, const dccd_period *p, const dccd_period_lock *lk, bool *hit,
@@ -311,6 +341,17 @@ void dccd_pcache_log_put(dccd_store *s, const dccd_period *p, const dccd_period_
                          size_t n);
 /* Forget them (the log changed otherwise: checkpoint, migrate). */
 void dccd_pcache_log_drop(dccd_store *s, const dccd_period *p);
+
+/* Record, in the period's log directory, that a checkpoint could not read
+ * the period file as it is now (its identity and `why`); best effort.
+ * Caller holds the period lock. */
+void dccd_period_mark_unreadable(dccd_store *s, const dccd_period *p, const char *why);
+/* Is there such a record for the period file as it is now (walfd: the
+ * period's log directory)?  Then *bad and DCCD_ECORRUPT with a message
+ * naming the file.  A record of a file since replaced or removed is stale:
+ * deleted when drop_stale (caller holds the period lock), else ignored. */
+int dccd_period_check_unreadable(dccd_store *s, const dccd_period *p, int walfd, bool drop_stale, bool *bad,
+                                 dccd_error *err);
 
 /* Rows of the period as dccd readers see them: the file folded with its
  * pending segments (*out owned).  When there are no segments, the file's

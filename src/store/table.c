@@ -10,7 +10,9 @@
  * An owned table's columns are malloc'd: values (fixed width) or offsets +
  * data (strings), and validity when the column holds nulls.
  */
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -422,8 +424,11 @@ int dccd_table_validate(const dccd_table *t, dccd_error *err)
     for (size_t i = 0; i < t->nrows; i++) {
         if (!dccd_col_valid(ts, i))
             return bad_row(err, t, i, 0, "null is not allowed");
-        if (tv[i] <= 0)
-            return bad_row(err, t, i, 0, "TS must be a positive number of nanoseconds since 1970");
+        if (tv[i] < 0) {
+            char what[128];
+            snprintf(what, sizeof what, "TS must be >= 0 nanoseconds since 1970-01-01T00:00:00Z, got %" PRId64, tv[i]);
+            return bad_row(err, t, i, 0, what);
+        }
     }
     switch (t->type) {
     case DCCD_OHLC:

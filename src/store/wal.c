@@ -23,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store_int.h"
@@ -136,6 +138,41 @@ uint64_t dccd_wal_applied(dccd_pq_file *f)
     return (uint64_t)x;
 }
 
+void dccd_period_ident(dccd_pq_file *f, char ident[DCCD_IDENT_MAX])
+{
+    if (!f) {
+        snprintf(ident, DCCD_IDENT_MAX, "none");
+        return;
+    }
+    const char *id = dccd_pq_kv_get(f, DCCD_FILE_ID_KEY);
+    if (id && *id && strlen(id) <= 32)
+        snprintf(ident, DCCD_IDENT_MAX, "id:%s:%" PRId64, id, dccd_pq_num_rows(f));
+    else
+        snprintf(ident, DCCD_IDENT_MAX, "ext:%" PRId64 ":%" PRIu64, dccd_pq_num_rows(f), dccd_pq_file_size(f));
+}
+
+void dccd_new_file_id(char id[17])
+{
+    uint64_t r = 0;
+    if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
+        r = (uint64_t)time(NULL) * UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)getpid();
+    snprintf(id, 17, "%016" PRIx64, r);
+}
+
+int dccd_segment_base_check(dccd_store *s, const dccd_period *p, const char *segname, const char *base,
+                            const char *ident, dccd_error *err)
+{
+    if (!base[0] || strcmp(base, ident) == 0)
+        return DCCD_OK;
+    return dccd_err_set(err, DCCD_ESTATE,
+                        "%s/%s/%s was replaced by another writer after the pending segment %s/%s/%s was saved "
+                        "over the file it replaced (%s, now %s): dccd will not guess which write is the later "
+                        "one; nothing was changed.  To keep the file as it is, move the period's segment "
+                        "directory %s/%s out of the store (they are Parquet files: dccd cat reads them, "
+                        "dccd import can save their rows again)",
+                        s->root, p->dsdir, p->file, s->root, p->waldir, segname, base, ident, s->root, p->waldir);
+}
+
 int dccd_period_open_fd(dccd_store *s, const dccd_period *p, int *fdp, dccd_error *err)
 {
     *fdp = -1;
@@ -200,15 +237,44 @@ int dccd_wal_append_list(dccd_store *s, const dccd_period *p, const dccd_period_
     /* never add rows to a period whose file cannot be read: they could not
      * be folded without losing the file's rows (the seed's rule) */
     uint64_t applied;
-    if ((rc = dccd_period_applied(s, p, &applied, err))) {
+    char ident[DCCD_IDENT_MAX];
+    bool parsed = false;
+    if ((rc = dccd_period_applied_ident(s, p, &applied, ident, &parsed, err))) {
         free(segs);
         return dccd_err_prefix(err, rc, "save refused, the period file cannot be read (it is left untouched)");
+    }
+    /* nor on top of segments saved over a period file that another writer
+     * has replaced since: checked when the file is new to this handle (a
+     * file it parsed before, unchanged, was checked then) on the newest
+     * pending segment, the one a replacement would have to follow */
+    if (parsed && n > 0 && segs[n - 1].seq > applied) {
+        char base[DCCD_IDENT_MAX];
+        if ((rc = dccd_wal_read_base(s, p, &segs[n - 1], NULL, NULL, base, err)) == DCCD_OK)
+            rc = dccd_segment_base_check(s, p, segs[n - 1].name, base, ident, err);
+        if (rc) {
+            free(segs);
+            return dccd_err_prefix(err, rc, "save refused, nothing was written");
+        }
     }
     if (applied > next)
         next = applied;
     next++;
+    /* nor to one a checkpoint found unreadable (pcache.c): one openat in
+     * the directory the segment goes to */
     int dfd;
-    if ((rc = dccd_dir_open(s->rootfd, p->waldir, true, &dfd, err))) {
+    rc = dccd_dir_open(s->rootfd, p->waldir, false, &dfd, err);
+    if (rc == DCCD_OK) {
+        bool bad;
+        if ((rc = dccd_period_check_unreadable(s, p, dfd, true, &bad, err))) {
+            close(dfd);
+            free(segs);
+            return dccd_err_prefix(err, rc, "save refused, nothing was written");
+        }
+    } else if (rc == DCCD_ENOTFOUND) {
+        dccd_error_clear(err);
+        rc = dccd_dir_open(s->rootfd, p->waldir, true, &dfd, err);
+    }
+    if (rc) {
         free(segs);
         return rc;
     }
@@ -217,9 +283,10 @@ int dccd_wal_append_list(dccd_store *s, const dccd_period *p, const dccd_period_
     char name[sizeof ((dccd_segment *)0)->name], what[DCCD_REL_MAX + 160];
     snprintf(name, sizeof name, "%020" PRIu64 "-%zu.seg", next, rows->nrows);
     snprintf(what, sizeof what, "%s/%s/%s", s->root, p->waldir, name);
-    dccd_pq_kv kv[3];
+    dccd_pq_kv kv[4];
     size_t nkv = 0;
     kv[nkv++] = (dccd_pq_kv){DCCD_SCHEMA_VERSION_KEY, "3"};
+    kv[nkv++] = (dccd_pq_kv){DCCD_BASE_KEY, ident};
     char *pj = NULL;
     if (prov) {
         size_t len;
@@ -266,6 +333,15 @@ int dccd_wal_append(dccd_store *s, const dccd_period *p, const dccd_table *rows,
 int dccd_wal_read(dccd_store *s, const dccd_period *p, const dccd_segment *seg, dccd_table *out, char **prov_json,
                   dccd_error *err)
 {
+    char base[DCCD_IDENT_MAX];
+    return dccd_wal_read_base(s, p, seg, out, prov_json, base, err);
+}
+
+/* out NULL: the footer only (for the base) */
+int dccd_wal_read_base(dccd_store *s, const dccd_period *p, const dccd_segment *seg, dccd_table *out,
+                       char **prov_json, char *base, dccd_error *err)
+{
+    base[0] = '\0';
     if (prov_json)
         *prov_json = NULL;
     int dfd;
@@ -284,6 +360,13 @@ int dccd_wal_read(dccd_store *s, const dccd_period *p, const dccd_segment *seg, 
     close(fd);
     if (rc)
         return rc;
+    const char *b = dccd_pq_kv_get(f, DCCD_BASE_KEY);
+    if (b)
+        snprintf(base, DCCD_IDENT_MAX, "%s", b);
+    if (!out) {
+        dccd_pq_close(f);
+        return DCCD_OK;
+    }
     dccd_canon_map m;
     rc = dccd_canon_map_file(f, p->type, &m, err);
     int nrg = rc ? 0 : dccd_pq_num_row_groups(f);

@@ -83,8 +83,8 @@ printf 'TS,price,amount,colour\n1,1,1,red\n' > hdr.csv
 expect 1 "hdr.csv:1: column 4: unknown column \"colour\"" "$D" import $R $DS hdr.csv
 printf '{"TS":1,"price":1,"amount":1}\n{"TS":2,"price":1,\n' > bad.jsonl
 expect 1 "bad.jsonl:2: column [0-9]+: invalid JSON" "$D" import $R $DS bad.jsonl
-printf 'TS,price,amount\n0,1,1\n' > zero.csv
-expect 1 "zero.csv:2: column 1 'TS': TS must be a positive" "$D" import $R $DS zero.csv
+printf 'TS,price,amount\n1,1,1\n-5,1,1\n' > neg.csv
+expect 1 "neg.csv:3: column 1 'TS': TS must be >= 0 nanoseconds since 1970-01-01T00:00:00Z, got -5" "$D" import $R $DS neg.csv
 expect 1 "cannot open 'missing.csv'" "$D" import $R $DS missing.csv
 
 # an export that cannot be written leaves nothing behind

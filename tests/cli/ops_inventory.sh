@@ -40,7 +40,7 @@ eq(o.first, "2099-03-01T00:00:00Z", "first"); eq(o.last, "2099-03-01T00:59:00Z",
 eq(o.pending_segments, 1, "pending segments"); eq(o.pending_rows, 30, "pending rows");
 ok(o.bytes > 0, "bytes");
 const b = j[1];
-eq(b.span, null, "no span"); eq(b.span_label, null, "no label");
+eq("span" in b, false, "no span key (the seed omits it)"); eq("span_label" in b, false, "no label key");
 eq(b.files, 0, "no period file"); eq(b.bytes, 0, "no bytes"); eq(b.rows, 60, "pending rows counted");
 const t = j[2];
 eq(t.rows, 100, "trades rows"); eq(t.pending_segments, 0, "trades folded");
@@ -52,4 +52,22 @@ run 0 inventory --root "$S" --json
 json_check '
 for (const e of j) { eq(e.pending_segments, 0, "pending " + e.pair); eq(e.pending_rows, 0, "pending rows"); }
 eq(j[0].files, 1, "ohlc file"); eq(j[0].rows, 55, "ohlc rows"); eq(j[1].files, 1, "book file");'
+# 1h/, 3600s/ and hourly/ (written by other tools: the seed's str_to_span
+# reads all three as 3600 s) are three datasets: each keeps its directory's
+# own name as its label, table and JSON
+H=$WORK/hours
+mkdir -p "$H"
+printf 'TS,open,high,low,close,volume\n4076006400000000000,1,1,1,1,1\n' > "$WORK/h.csv"
+run 0 import --root "$H" --exchange x --pair BTC/USDT --type ohlc --span 1h --checkpoint "$WORK/h.csv"
+cp -r "$H/x/ohlc/BTC-USDT/1h" "$H/x/ohlc/BTC-USDT/3600s"
+cp -r "$H/x/ohlc/BTC-USDT/1h" "$H/x/ohlc/BTC-USDT/hourly"
+run 0 inventory --root "$H"
+for d in 1h 3600s hourly; do
+    grep -Eq "^x +BTC-USDT +ohlc +$d +1 +1 " "$OUT" || fail "table row for $d/"
+done
+run 0 inventory --root "$H" --json
+json_check '
+eq(j.length, 3, "three datasets");
+eq(j.map(e => e.span_label).join(" "), "1h 3600s hourly", "directory labels");
+for (const e of j) eq(e.span, 3600, "span seconds of " + e.span_label);'
 echo "ok: ops_inventory"

@@ -97,28 +97,34 @@ def test_gil_released_during_load(tmp_path):
     s.checkpoint()
     core = s._core
     key = ("binance", "BTC", "USDT", "spot", "ohlc", 60)
-    done = threading.Event()
-    spins = [0]
-
-    def spin() -> None:
-        while not done.is_set():
-            spins[0] += 1
-    t = threading.Thread(target=spin)
-    t.start()
-    time.sleep(0.05)
-    a, t0 = spins[0], time.perf_counter()
-    time.sleep(0.2)                       # the spinner alone: its free rate
-    rate = (spins[0] - a) / (time.perf_counter() - t0)
-    before = spins[0]
-    start = time.perf_counter()
-    core.load(key, None, None).close()    # one C call: decode with the GIL released
-    took = time.perf_counter() - start
-    during = spins[0] - before
-    done.set()
-    t.join()
-    # held for the whole call, the spinner would get at most one switch
-    # interval (5 ms) of it; released, it runs alongside (on a busy
-    # machine at least several intervals' worth)
     interval = sys.getswitchinterval()
-    assert took > 10 * interval, took
-    assert during > 4 * rate * interval, (during, rate, took)
+
+    def attempt() -> tuple:
+        done = threading.Event()
+        spins = [0]
+
+        def spin() -> None:
+            while not done.is_set():
+                spins[0] += 1
+        t = threading.Thread(target=spin)
+        t.start()
+        time.sleep(0.05)
+        a, t0 = spins[0], time.perf_counter()
+        time.sleep(0.2)                       # the spinner alone: its free rate
+        rate = (spins[0] - a) / (time.perf_counter() - t0)
+        before = spins[0]
+        start = time.perf_counter()
+        core.load(key, None, None).close()    # one C call: decode with the GIL released
+        took = time.perf_counter() - start
+        during = spins[0] - before
+        done.set()
+        t.join()
+        return during, rate, took
+
+    # held for the whole call, the spinner would get at most one switch
+    # interval (5 ms) of it; released, it runs alongside (on a busy machine
+    # at least several intervals' worth).  A busy machine can starve the
+    # spinner once: three tries, the GIL held would fail all of them.
+    tries = [attempt() for _ in range(3)]
+    assert all(took > 10 * interval for _, _, took in tries), tries
+    assert any(during > 4 * rate * interval for during, rate, _ in tries), tries

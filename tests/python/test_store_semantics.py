@@ -361,7 +361,6 @@ def test_records_duck_typing(root):
     assert s.load(AppDataset()).height == 3
 
 
-@pytest.mark.xfail(strict=True, reason="TS = 0 is accepted once the data13 branch lands")
 def test_ts_zero_is_valid(root):
     s = d.ParquetStore(root)
     ds = ohlc_ds()

@@ -268,9 +268,12 @@ static void test_validate_refuses_bad_rows(void **s)
     ((double *)t.cols[TR_AMOUNT].values)[7] = INFINITY;
     assert_int_equal(dccd_table_validate(&t, &e), DCCD_EINVAL);
     ((double *)t.cols[TR_AMOUNT].values)[7] = 1;
-    ((int64_t *)t.cols[TR_TS].values)[2] = 0;
+    ((int64_t *)t.cols[TR_TS].values)[2] = 0; /* 1970-01-01T00:00:00Z is valid */
+    assert_int_equal(dccd_table_validate(&t, &e), DCCD_OK);
+    ((int64_t *)t.cols[TR_TS].values)[2] = -1;
     assert_int_equal(dccd_table_validate(&t, &e), DCCD_EINVAL);
     assert_non_null(strstr(e.msg, "'TS'"));
+    assert_non_null(strstr(e.msg, "got -1"));
     ((int64_t *)t.cols[TR_TS].values)[2] = 5;
     dccd_table_free(&t);
     /* a side other than buy/sell */

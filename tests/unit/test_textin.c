@@ -150,7 +150,7 @@ static void test_bad_lines(void **state)
         {"1,1e999,1,buy,1", "out of range"},
         {"1,1,-1,buy,1", "column 3 'amount': a negative value"},
         {"1,1,1,hold,1", "column 4 'side': side must be"},
-        {"0,1,1,buy,1", "column 1 'TS': TS must be a positive"},
+        {"-5,1,1,buy,1", "column 1 'TS': TS must be >= 0 nanoseconds since 1970-01-01T00:00:00Z, got -5"},
         {"2024-13-01,1,1,buy,1", "column 1 'TS'"},
         {"9223372036854775808,1,1,buy,1", "column 1 'TS'"},
         {",1,1,buy,1", "column 1 'TS': a value is required"},
@@ -169,6 +169,24 @@ static void test_bad_lines(void **state)
         int rc = feed(in, bad[i].line, &err);
         if (rc != DCCD_EINVAL || !strstr(err.msg, bad[i].expect))
             fail_msg("line %s: rc %d message '%s', expected '%s'", bad[i].line, rc, err.msg, bad[i].expect);
+        assert_int_equal(cli_textin_rows(in), 0);
+        cli_textin_close(in);
+    }
+    /* a NUL byte inside TS (CSV and JSON) is refused, never cut short:
+     * "5\0" followed by junk is not TS 5 */
+    {
+        static const char csv[] = "5\0junk,1,1,buy,1";
+        static const char json[] = "{\"TS\":\"5\\u0000junk\",\"price\":1,\"amount\":1}";
+        dccd_error err;
+        cli_textin *in = open_in(CLI_FMT_CSV, DCCD_TRADES, "nul.csv", false);
+        assert_int_equal(feed(in, "TS,price,amount,side,tid", &err), DCCD_OK);
+        assert_int_equal(cli_textin_line(in, csv, sizeof csv - 1, &err), DCCD_EINVAL);
+        assert_non_null(strstr(err.msg, "nul.csv:2: column 1 'TS': NUL byte"));
+        assert_int_equal(cli_textin_rows(in), 0);
+        cli_textin_close(in);
+        in = open_in(CLI_FMT_JSONL, DCCD_TRADES, "nul.jsonl", false);
+        assert_int_equal(feed(in, json, &err), DCCD_EINVAL);
+        assert_non_null(strstr(err.msg, "nul.jsonl:1: column 'TS': NUL byte"));
         assert_int_equal(cli_textin_rows(in), 0);
         cli_textin_close(in);
     }
@@ -209,7 +227,7 @@ static void test_headers(void **state)
         {DCCD_TRADES, "TS,price", "no column 'amount'"},
         {DCCD_TRADES, "price,amount,side", "no column 'TS'"},
         {DCCD_TRADES, "TS,price,amount,price", "column 4: column 'price' appears twice"},
-        {DCCD_ORDERBOOK, "TS,side,price,amount", "no column 'is_snapshot'"},
+        {DCCD_ORDERBOOK, "TS,side,price", "no column 'amount'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         dccd_error err;
@@ -263,6 +281,27 @@ static void test_orderbook_bools(void **state)
     assert_int_equal(snap[3], 1);
     assert_false(valid(&t.cols[4], 1));
     assert_int_equal(((int64_t *)t.cols[4].values)[0], 3);
+    dccd_table_free(&t);
+    cli_textin_close(in);
+    /* no is_snapshot column, no is_snapshot key: true (the seed's default);
+     * a JSON null is still refused */
+    in = open_in(CLI_FMT_CSV, DCCD_ORDERBOOK, "d.csv", false);
+    assert_int_equal(feed(in, "TS,side,price,amount", &err), DCCD_OK);
+    assert_int_equal(feed(in, "1,bid,100,1", &err), DCCD_OK);
+    assert_int_equal(cli_textin_take(in, &t, &err), DCCD_OK);
+    assert_int_equal(t.nrows, 1);
+    assert_true(valid(&t.cols[5], 0));
+    assert_int_equal(((uint8_t *)t.cols[5].values)[0], 1);
+    dccd_table_free(&t);
+    cli_textin_close(in);
+    in = open_in(CLI_FMT_JSONL, DCCD_ORDERBOOK, "d.jsonl", false);
+    assert_int_equal(feed(in, "{\"TS\":1,\"side\":\"ask\",\"price\":1,\"amount\":1}", &err), DCCD_OK);
+    assert_int_equal(feed(in, "{\"TS\":2,\"side\":\"ask\",\"price\":1,\"amount\":1,\"is_snapshot\":null}", &err),
+                     DCCD_EINVAL);
+    assert_non_null(strstr(err.msg, "'is_snapshot': a value is required"));
+    assert_int_equal(cli_textin_take(in, &t, &err), DCCD_OK);
+    assert_int_equal(t.nrows, 1);
+    assert_int_equal(((uint8_t *)t.cols[5].values)[0], 1);
     dccd_table_free(&t);
     cli_textin_close(in);
 }
