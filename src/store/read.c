@@ -7,9 +7,10 @@
  * name is the period), row groups by TS statistics; a period with pending
  * segments is read as the file folded with its segments (dccd_merge_fold),
  * so a reader sees every acknowledged row with the seed's semantics.
- * last_timestamp uses footers only: row counts and TS statistics of files
- * and segments; missing_intervals reads the TS column of each year (the
- * seed's rule: a year whose TS cannot be read is missing).
+ * Metadata questions (last_timestamp, missing_intervals) use footers only:
+ * row counts and TS statistics of files and segments (plus, for a period
+ * with pending segments, the TS column of the fold); a period file that a
+ * checkpoint found unreadable is a missing year.
  *
  * scan streams each period row group by row group (stream_period: pending
  * segments folded chunk by chunk, see docs/STORE.md "Reading: streaming");
@@ -1152,28 +1153,44 @@ int dccd_store_missing_intervals(dccd_store *s, const dccd_dataset *ds, int64_t 
         }
         dccd_error_clear(err);
         if (src == DCCD_OK && (ps.has_file || ps.pending)) {
-            /* the seed reads the TS column here and takes a year whose TS
-             * cannot be read for missing: so does this (footer statistics
-             * alone would trust a file whose pages are damaged) */
-            int64_t count = 0;
-            dccd_error se;
-            bool skipped = false;
-            int trc = stream_period(s, &p, p.start, p.end - 1, true, count_cb, &count, &skipped, &se);
-            if (trc == DCCD_OK && skipped) {
-                trc = DCCD_ECORRUPT;
-                snprintf(se.msg, sizeof se.msg, "its TS column cannot be read");
+            /* From footers: a year's range is its TS statistics, its
+             * completeness its row count.  A period file a checkpoint found
+             * unreadable (its pages damaged under a valid footer: recorded in
+             * the log, dccd_period_mark_unreadable) is a missing year, as the
+             * seed, which reads the TS column, reports it.  Damage no dccd
+             * reader has met yet is found by verify, load and the next
+             * checkpoint, not here: this question never reads a column of a
+             * clean file (docs/STORE.md, "Metadata from footers"). */
+            bool bad = false;
+            int wfd = -1;
+            if (ps.has_file && dccd_dir_open(s->rootfd, p.waldir, false, &wfd, NULL) == DCCD_OK) {
+                dccd_error be;
+                dccd_period_check_unreadable(s, &p, wfd, false, &bad, &be);
+                close(wfd);
+                if (bad) {
+                    dccd_store_warn(s, "missing_intervals: %s/%s taken for missing: %s", p.dsdir, p.file, be.msg);
+                    rc = push_interval(out, n, &cap, a, b, err);
+                    continue;
+                }
             }
-            if (trc == DCCD_ENOMEM || trc == DCCD_ESTATE) {
-                rc = dccd_err_set(err, trc, "%s", se.msg);
-                break;
+            if (year < now.year) {
+                int64_t count = ps.rows; /* the file is de-duplicated on TS */
+                if (ps.pending) {
+                    /* the fold's distinct TS, streamed, TS only */
+                    dccd_error se;
+                    bool skipped = false;
+                    count = 0;
+                    int trc = stream_period(s, &p, p.start, p.end - 1, true, count_cb, &count, &skipped, &se);
+                    if (trc == DCCD_ENOMEM || trc == DCCD_ESTATE) {
+                        rc = dccd_err_set(err, trc, "%s", se.msg);
+                        break;
+                    }
+                    if (trc != DCCD_OK || skipped)
+                        count = 0; /* unreadable: not complete */
+                }
+                if (count >= (ye - ys) / span_ns)
+                    continue;
             }
-            if (trc != DCCD_OK) {
-                dccd_store_warn(s, "missing_intervals: %s/%s taken for missing: %s", p.dsdir, p.file, se.msg);
-                rc = push_interval(out, n, &cap, a, b, err);
-                continue;
-            }
-            if (year < now.year && count >= (ye - ys) / span_ns)
-                continue;
             if (ps.has_ts) {
                 if (a < ps.min_ts && (rc = push_interval(out, n, &cap, a, ps.min_ts, err)))
                     break;
