@@ -24,7 +24,7 @@ if ! command -v clang >/dev/null 2>&1 ||
   exit 0
 fi
 
-CC=clang cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDCCD_FUZZ=ON -DDCCD_TESTS=OFF >"$probe/cmake.log" 2>&1 ||
+CC=clang cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDCCD_WERROR=ON -DDCCD_FUZZ=ON -DDCCD_TESTS=OFF >"$probe/cmake.log" 2>&1 ||
   { cat "$probe/cmake.log" >&2; exit 1; }
 grep -E "DCCD_FUZZ" "$probe/cmake.log" >&2 || true
 cmake --build "$build" -j"$jobs" --target fuzz_all >"$probe/build.log" 2>&1 ||

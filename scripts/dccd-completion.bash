@@ -134,7 +134,7 @@ _dccd() {
         files=1
         ;;
     cat)
-        opts="--format --columns --limit --help"
+        opts="--format --raw --columns --limit --help"
         files=1
         ;;
     demo) opts="--seed --root --help" ;;

@@ -26,6 +26,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 echo "python-tests: building and installing dccd_store (pip install .)" >&2
-"$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps --force-reinstall "$here"
+"$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps --force-reinstall \
+  --config-settings=cmake.define.DCCD_WERROR=ON "$here"   # warnings are errors here, not for users
 cd "$here/tests/python"
 exec "$venv/bin/python" -m pytest -q -p no:cacheprovider "$@" .

@@ -3,14 +3,17 @@
  * JSON lines, one row group at a time (memory: the selected column chunks
  * of one row group).
  *
- *   dccd cat [--format csv|jsonl] [--columns a,b] [--limit N] FILE
+ *   dccd cat [--format csv|jsonl] [--raw] [--columns a,b] [--limit N] FILE
  *
- * Values are shown as out_value.c describes: logical types applied (dates,
- * times, timestamps in their unit, INT96, decimals, UUIDs, float16),
- * strings as text, binary that is not UTF-8 and fixed-length binary as
- * hex "0x...".  A null is an empty CSV field / JSON null.  A file the
- * reader refuses (corrupt, encrypted, nested) fails with exit status 1 and
- * the reader's message.
+ * By default values are shown as out_value.c describes: logical types
+ * applied (dates, times, timestamps in their unit, INT96, decimals, UUIDs,
+ * float16), strings as text, binary that is not UTF-8 and fixed-length
+ * binary as hex "0x...".  --raw prints what is stored instead
+ * (out_value_write_raw): integers as stored (timestamps, dates, times,
+ * decimals unscaled), binary as base64, floats exactly.  The usage text
+ * below is the reference for both.  A null is an empty CSV field / JSON
+ * null.  A file the reader refuses (corrupt, encrypted, nested) fails with
+ * exit status 1 and the reader's message.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -20,7 +23,7 @@
 #include "cli.h"
 #include "out.h"
 
-enum { OPT_FORMAT = CLI_OPT_FIRST_FREE, OPT_COLUMNS, OPT_LIMIT };
+enum { OPT_FORMAT = CLI_OPT_FIRST_FREE, OPT_COLUMNS, OPT_LIMIT, OPT_RAW };
 
 static void usage(FILE *f)
 {
@@ -30,9 +33,28 @@ static void usage(FILE *f)
                "\n"
                "options:\n"
                "  --format csv|jsonl  output format (default csv)\n"
+               "  --raw               stored values instead of readable ones (below)\n"
                "  --columns a,b       only these columns, in this order\n"
                "  --limit N           at most N rows\n"
-               "  --help              show this help\n");
+               "  --help              show this help\n"
+               "\n"
+               "values           default                         --raw\n"
+               "  BOOLEAN        true / false                    true / false\n"
+               "  integers       decimal (UINT as unsigned)      the same\n"
+               "  TIMESTAMP      ISO-8601 UTC text               stored integer, in its unit\n"
+               "  DATE / TIME    YYYY-MM-DD / HH:MM:SS[.f] text  stored integer (days / its unit)\n"
+               "  DECIMAL        exact decimal number (1.50)     unscaled integer (150)\n"
+               "  FLOAT          shortest digits of the float32  the float's exact value as a double\n"
+               "  DOUBLE         shortest round-trip digits      shortest round-trip digits\n"
+               "  FLOAT16        its value as a double           the same\n"
+               "  NaN, +-inf     \"NaN\" \"inf\" \"-inf\"              \"NaN\" \"Infinity\" \"-Infinity\"\n"
+               "  STRING/ENUM/JSON  text                         text\n"
+               "  other binary   text if UTF-8, else 0x hex      base64 (standard, padded)\n"
+               "  fixed-length   0x hex (UUID 8-4-4-4-12)        base64\n"
+               "  INT96          ISO-8601 UTC text               base64 of its 12 bytes\n"
+               "  null           empty CSV field / JSON null     the same\n"
+               "--raw floats always have a '.' or an exponent (-0.0, 1.0, 5e-324) and read\n"
+               "back bit for bit; text and NaN/Infinity are JSON strings (CSV: bare).\n");
 }
 
 int cli_cmd_cat(cli_ctx *ctx, int argc, char **argv)
@@ -41,12 +63,14 @@ int cli_cmd_cat(cli_ctx *ctx, int argc, char **argv)
         {"format", required_argument, NULL, OPT_FORMAT},
         {"columns", required_argument, NULL, OPT_COLUMNS},
         {"limit", required_argument, NULL, OPT_LIMIT},
+        {"raw", no_argument, NULL, OPT_RAW},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     out_format fmt = OUT_CSV;
     const char *columns = NULL;
     int64_t limit = -1;
+    bool raw = false;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -64,6 +88,9 @@ int cli_cmd_cat(cli_ctx *ctx, int argc, char **argv)
             break;
         case OPT_COLUMNS:
             columns = optarg;
+            break;
+        case OPT_RAW:
+            raw = true;
             break;
         case OPT_LIMIT:
             if (cli_parse_count(ctx, "limit", optarg, 0, &limit) != CLI_OK)
@@ -179,7 +206,9 @@ int cli_cmd_cat(cli_ctx *ctx, int argc, char **argv)
                 } else if (i) {
                     putchar(',');
                 }
-                if (valid)
+                if (valid && raw)
+                    out_value_write_raw(stdout, fmt, ci, col, (size_t)r);
+                else if (valid)
                     out_value_write(stdout, fmt, ci, col, (size_t)r);
             }
             if (fmt == OUT_JSONL)

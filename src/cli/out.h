@@ -35,6 +35,15 @@ bool out_utf8_ok(const uint8_t *s, size_t n);
 void out_value_write(FILE *f, out_format fmt, const dccd_pq_column_info *ci, const dccd_pq_column *col,
                      size_t row);
 
+/* The raw form of the same value (`dccd cat --raw`; the rules are in
+ * out_value.c and docs/dccd.1): integers as stored, binary as base64,
+ * floats exactly. */
+void out_value_write_raw(FILE *f, out_format fmt, const dccd_pq_column_info *ci, const dccd_pq_column *col,
+                         size_t row);
+/* Shortest text strtod reads back as exactly v, always with a '.' or an
+ * exponent ("-0.0", "1.0", "5e-324"); "NaN", "Infinity", "-Infinity". */
+int out_fmt_double_raw(double v, char *buf, size_t cap);
+
 /* Readable text of a statistics value (raw PLAIN bytes of the column's
  * physical type) into buf; falls back to hex when the length is wrong. */
 void out_stat_text(const dccd_pq_column_info *ci, const uint8_t *raw, size_t len, char *buf, size_t cap);

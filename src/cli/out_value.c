@@ -14,6 +14,8 @@
  *   - BYTE_ARRAY: the bytes when they are valid UTF-8 (STRING, ENUM, JSON,
  *     or no logical type), else hex ("0x..."); FIXED_LEN_BYTE_ARRAY
  *     without a logical type and BSON/INTERVAL: hex.
+ * The raw forms of `dccd cat --raw` (out_value_write_raw) live here too:
+ * integers as stored, binary base64, floats exact (out_fmt_double_raw).
  * CSV quoting and JSON escaping of length-delimited bytes live here too.
  */
 #include <inttypes.h>
@@ -459,6 +461,167 @@ void out_value_write(FILE *f, out_format fmt, const dccd_pq_column_info *ci, con
             putc('"', f);
         hex_write(f, raw, rawlen);
         if (fmt == OUT_JSONL)
+            putc('"', f);
+        break;
+    }
+}
+
+/* ---- raw forms (`dccd cat --raw`) ---- */
+
+/* Shortest "%.*g" text that strtod reads back as exactly v (a normal
+ * double needs 15 to 17 digits and %.15g is already the shortest when it
+ * reads back; a subnormal may need fewer, e.g. 5e-324), with ".0" added
+ * when it would read as an integer ("-0.0", "1.0"): the text of a
+ * DOUBLE stays a floating-point number for typed JSON readers, and -0.0
+ * keeps its sign.  Non-finite: "NaN", "Infinity", "-Infinity". */
+int out_fmt_double_raw(double v, char *buf, size_t cap)
+{
+    if (isnan(v))
+        return snprintf(buf, cap, "NaN");
+    if (isinf(v))
+        return snprintf(buf, cap, v < 0 ? "-Infinity" : "Infinity");
+    int n = 0;
+    for (int p = fpclassify(v) == FP_SUBNORMAL ? 1 : 15; p <= 17; p++) {
+        n = snprintf(buf, cap, "%.*g", p, v);
+        if (p == 17 || strtod(buf, NULL) == v)
+            break;
+    }
+    if (n > 0 && (size_t)n + 2 < cap && !strpbrk(buf, ".e"))
+        n += snprintf(buf + n, cap - (size_t)n, ".0");
+    return n;
+}
+
+static const char b64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* RFC 4648 section 4 base64 (standard alphabet, '=' padding) of n bytes,
+ * bare; an empty value writes nothing. */
+static void b64_write(FILE *f, const uint8_t *p, size_t n)
+{
+    char out[4 * 256];
+    size_t o = 0;
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t w = (uint32_t)p[i] << 16;
+        if (i + 1 < n)
+            w |= (uint32_t)p[i + 1] << 8;
+        if (i + 2 < n)
+            w |= p[i + 2];
+        out[o++] = b64_alphabet[w >> 18 & 63];
+        out[o++] = b64_alphabet[w >> 12 & 63];
+        out[o++] = i + 1 < n ? b64_alphabet[w >> 6 & 63] : '=';
+        out[o++] = i + 2 < n ? b64_alphabet[w & 63] : '=';
+        if (o == sizeof out) {
+            fwrite(out, 1, o, f);
+            o = 0;
+        }
+    }
+    fwrite(out, 1, o, f);
+}
+
+enum { R_NUM, R_TEXT, R_STRING, R_BASE64 };
+
+/* The raw form: R_NUM (bare number or true/false in buf), R_TEXT (buf,
+ * a JSON string: the non-finite floats), R_STRING (the bytes at *raw, a
+ * string) or R_BASE64 (the bytes at *raw, binary). */
+static int raw_form(const dccd_pq_column_info *ci, const dccd_pq_column *col, size_t row, char *buf, size_t cap,
+                    const uint8_t **raw, size_t *rawlen)
+{
+    buf[0] = 0;
+    double d;
+    switch (col->type) {
+    case DCCD_PQ_BOOLEAN:
+        snprintf(buf, cap, "%s", ((const uint8_t *)col->values)[row] ? "true" : "false");
+        return R_NUM;
+    case DCCD_PQ_INT32: {
+        int32_t v = ((const int32_t *)col->values)[row];
+        if (ci->logical == DCCD_PQ_LOG_INTEGER && !ci->is_signed)
+            snprintf(buf, cap, "%" PRIu32, (uint32_t)v);
+        else
+            snprintf(buf, cap, "%" PRId32, v);
+        return R_NUM;
+    }
+    case DCCD_PQ_INT64: {
+        int64_t v = ((const int64_t *)col->values)[row];
+        if (ci->logical == DCCD_PQ_LOG_INTEGER && !ci->is_signed)
+            snprintf(buf, cap, "%" PRIu64, (uint64_t)v);
+        else
+            snprintf(buf, cap, "%" PRId64, v);
+        return R_NUM;
+    }
+    case DCCD_PQ_INT96:
+        *raw = (const uint8_t *)col->values + row * 12;
+        *rawlen = 12;
+        return R_BASE64;
+    case DCCD_PQ_FLOAT:
+        d = (double)((const float *)col->values)[row]; /* exact */
+        out_fmt_double_raw(d, buf, cap);
+        return isfinite(d) ? R_NUM : R_TEXT;
+    case DCCD_PQ_DOUBLE:
+        d = ((const double *)col->values)[row];
+        out_fmt_double_raw(d, buf, cap);
+        return isfinite(d) ? R_NUM : R_TEXT;
+    case DCCD_PQ_BYTE_ARRAY:
+    case DCCD_PQ_FIXED_LEN_BYTE_ARRAY: {
+        const uint8_t *p;
+        size_t n;
+        if (col->type == DCCD_PQ_BYTE_ARRAY) {
+            n = (size_t)(col->offsets[row + 1] - col->offsets[row]);
+            p = n ? col->data + col->offsets[row] : (const uint8_t *)"";
+        } else {
+            n = (size_t)(col->type_length > 0 ? col->type_length : 0);
+            p = n ? (const uint8_t *)col->values + row * n : (const uint8_t *)"";
+        }
+        *raw = p;
+        *rawlen = n;
+        switch (ci->logical) {
+        case DCCD_PQ_LOG_DECIMAL: /* the unscaled integer (up to 32 bytes) */
+            return fmt_decimal_be(p, n, 0, buf, cap) ? R_NUM : R_BASE64;
+        case DCCD_PQ_LOG_FLOAT16:
+            if (n != 2)
+                return R_BASE64;
+            d = half_to_double((uint16_t)(p[0] | p[1] << 8)); /* exact */
+            out_fmt_double_raw(d, buf, cap);
+            return isfinite(d) ? R_NUM : R_TEXT;
+        case DCCD_PQ_LOG_STRING:
+        case DCCD_PQ_LOG_ENUM:
+        case DCCD_PQ_LOG_JSON:
+            if (col->type == DCCD_PQ_BYTE_ARRAY && out_utf8_ok(p, n))
+                return R_STRING;
+            return R_BASE64;
+        default:
+            return R_BASE64;
+        }
+    }
+    }
+    return R_TEXT;
+}
+
+void out_value_write_raw(FILE *f, out_format fmt, const dccd_pq_column_info *ci, const dccd_pq_column *col,
+                         size_t row)
+{
+    char buf[192];
+    const uint8_t *raw = NULL;
+    size_t rawlen = 0;
+    switch (raw_form(ci, col, row, buf, sizeof buf, &raw, &rawlen)) {
+    case R_NUM:
+        fputs(buf, f);
+        break;
+    case R_TEXT:
+        if (fmt == OUT_CSV)
+            out_csv_bytes(f, buf, strlen(buf));
+        else
+            out_json_bytes(f, buf, strlen(buf));
+        break;
+    case R_STRING:
+        if (fmt == OUT_CSV)
+            out_csv_bytes(f, raw, rawlen);
+        else
+            out_json_bytes(f, raw, rawlen);
+        break;
+    case R_BASE64:
+        if (fmt == OUT_JSONL || rawlen == 0) /* CSV: "" (an empty value), not a null */
+            putc('"', f);
+        b64_write(f, raw, rawlen);
+        if (fmt == OUT_JSONL || rawlen == 0)
             putc('"', f);
         break;
     }

@@ -413,37 +413,56 @@ static size_t elem_size(dccd_pq_type t)
     }
 }
 
-/* Append bytes of a BYTE_ARRAY value. */
-static int ba_append(build_col *b, size_t row, const uint8_t *p, size_t n, const char *hex)
+/* Room for n more bytes after row `row`'s start in a BYTE_ARRAY column;
+ * returns where they go (NULL on overflow or out of memory).  With n == 0
+ * it returns a non-NULL pointer without growing. */
+static uint8_t *ba_reserve(build_col *b, size_t row, size_t n)
 {
     dccd_pq_column *c = &b->col;
     size_t have = (size_t)c->offsets[row];
     if (n > SIZE_MAX - have || have + n > (size_t)INT64_MAX)
-        return -1;
-    if (have + n > b->cap_data) {
+        return NULL;
+    if (have + n > b->cap_data || !c->data) {
         size_t cap = b->cap_data ? b->cap_data : 256;
         while (cap < have + n) {
             if (cap > SIZE_MAX / 2)
-                return -1;
+                return NULL;
             cap *= 2;
         }
         uint8_t *d = realloc(c->data, cap);
         if (!d)
-            return -1;
+            return NULL;
         c->data = d;
         b->cap_data = cap;
     }
-    if (hex) {
-        for (size_t i = 0; i < n; i++) {
-            int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-            if (hi < 0 || lo < 0)
-                return -1;
-            c->data[have + i] = (uint8_t)(hi << 4 | lo);
-        }
-    } else if (n && c->data) {
-        memcpy(c->data + have, p, n);
+    return c->data + have;
+}
+
+/* Append the n bytes at p as row `row`'s BYTE_ARRAY value. */
+static int ba_append(build_col *b, size_t row, const uint8_t *p, size_t n)
+{
+    uint8_t *dst = ba_reserve(b, row, n);
+    if (!dst)
+        return -1;
+    if (n)
+        memcpy(dst, p, n);
+    b->col.offsets[row + 1] = b->col.offsets[row] + (int64_t)n;
+    return 0;
+}
+
+/* Append the bytes spelled by the 2*n hex digits at hex. */
+static int ba_append_hex(build_col *b, size_t row, const char *hex, size_t n)
+{
+    uint8_t *dst = ba_reserve(b, row, n);
+    if (!dst)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        dst[i] = (uint8_t)(hi << 4 | lo);
     }
-    c->offsets[row + 1] = (int64_t)(have + n);
+    b->col.offsets[row + 1] = b->col.offsets[row] + (int64_t)n;
     return 0;
 }
 
@@ -509,9 +528,9 @@ static int set_value(build_col *b, size_t row, json_t *v)
         if (strcmp(t, "binary") == 0) {
             if (n % 2)
                 return -1;
-            return ba_append(b, row, NULL, n / 2, s);
+            return ba_append_hex(b, row, s, n / 2);
         }
-        return ba_append(b, row, (const uint8_t *)s, n, NULL);
+        return ba_append(b, row, (const uint8_t *)s, n);
     }
     default:
         return -1;
