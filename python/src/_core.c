@@ -37,7 +37,9 @@
  * ENOTFOUND, EBUSY -> OSError with the failed call's errno; ESTATE ->
  * RuntimeError.  The message is libdccd's, naming the file, row or field.
  */
-#define Py_LIMITED_API 0x030B0000
+#ifndef Py_LIMITED_API
+#define Py_LIMITED_API 0x030B0000 /* CMake's USE_SABI sets it too */
+#endif
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -601,16 +603,6 @@ static int put_str(conv *cv, PyObject *rec, PyObject *name, colbuf *b, size_t ro
     else
         col_valid(b, row);
     return rc;
-}
-
-static int put_bool(conv *cv, PyObject *v, PyObject *name, colbuf *b, size_t row)
-{
-    int t = PyObject_IsTrue(v);
-    if (t < 0)
-        return bad_field(cv, name, "must be a bool");
-    ((uint8_t *)b->c->values)[row] = (uint8_t)t;
-    col_valid(b, row);
-    return 0;
 }
 
 /* Roll back a row that failed half-way (drop mode): undo string ends. */
