@@ -42,6 +42,7 @@
 #include <stdint.h>
 
 #include "dccd/error.h"
+#include "dccd/pool.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -233,6 +234,15 @@ bool dccd_pq_stat_max_i64(const dccd_pq_file *f, int rg, int col, int64_t *out);
 /* Decode one column chunk of one row group. */
 int dccd_pq_read_column(dccd_pq_file *f, int rg, int col, dccd_pq_column *out, dccd_error *err);
 
+/* Decode n column chunks of one row group, cols[i] into out[i], as
+ * concurrent tasks on pool (NULL or a pool of 1: one after another, as n
+ * dccd_pq_read_column calls).  The columns are the same whatever the
+ * pool.  When one chunk fails (a corrupt page, an I/O error) the chunks
+ * not yet started are not read, every out[i] is left empty (freed) and the
+ * first failure is returned, naming its column. */
+int dccd_pq_read_columns(dccd_pq_file *f, int rg, const int *cols, int n, dccd_pq_column *out, dccd_pool *pool,
+                         dccd_error *err);
+
 /* Decode rows [row_from, row_to) of one column chunk (0 <= row_from <=
  * row_to <= rows of the row group); out->n = row_to - row_from.  With an
  * OffsetIndex only the dictionary page and the data pages overlapping the
@@ -302,6 +312,13 @@ typedef struct dccd_pq_write_options {
     const dccd_pq_kv *kv;          /* footer key-value metadata (copied) */
     size_t n_kv;
     const char *created_by;        /* NULL = "dccd version X.Y.Z (build ...)" */
+    int threads;                   /* threads encoding and compressing the columns of a row
+                                    * group: 0 = the online CPUs (default), 1 = all on the
+                                    * calling thread; the file is byte-identical whatever
+                                    * the count.  A pool of its own is started at the first
+                                    * row group large enough to gain from it. */
+    dccd_pool *pool;               /* borrowed pool to use instead (threads then ignored);
+                                    * it must outlive the writer */
 } dccd_pq_write_options;
 
 /* Defaults: SNAPPY, 1 Mi rows per row group, 1 MiB pages, page index and

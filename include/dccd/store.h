@@ -95,6 +95,10 @@ typedef struct dccd_store_options {
     size_t checkpoint_segments;   /* ... or when it has this many segments (0 = no limit); default 256 */
     bool sync_checkpoint;         /* every save folds at once (seed visibility); default false */
     bool durable;                 /* fsync files and directories; default true */
+    int threads;                  /* threads decoding and encoding the columns of a row group
+                                   * (load, scan, export, checkpoints, saves): 0 = the online
+                                   * CPUs (default), 1 = everything on the calling thread;
+                                   * the files written are the same whatever the count */
     dccd_warn_fn warn;            /* warnings (a corrupt file skipped by load); NULL = stderr */
     void *warn_ctx;
 } dccd_store_options;

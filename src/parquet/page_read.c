@@ -43,6 +43,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "common/pool.h"
 #include "parquet/codec.h"
 #include "parquet/encoding.h"
 #include "parquet/file.h"
@@ -1270,5 +1271,36 @@ int dccd_pq_read_column_range(dccd_pq_file *f, int rg, int col, int64_t row_from
     rc = rd_hand_over(&r, out, err);
     if (!rc)
         column_slice(out, r.width, (size_t)(row_from - first), (size_t)(row_to - row_from));
+    return rc;
+}
+
+/* ---- several chunks of a row group, concurrently ----------------------- */
+
+typedef struct rcols_ctx {
+    dccd_pq_file *f;
+    int rg;
+    const int *cols;
+    dccd_pq_column *out;
+} rcols_ctx;
+
+static int rcols_task(void *vctx, size_t i, int worker, dccd_error *err)
+{
+    (void)worker;
+    rcols_ctx *c = vctx;
+    return dccd_pq_read_column(c->f, c->rg, c->cols[i], &c->out[i], err);
+}
+
+int dccd_pq_read_columns(dccd_pq_file *f, int rg, const int *cols, int n, dccd_pq_column *out, dccd_pool *pool,
+                         dccd_error *err)
+{
+    if (!f || n < 0 || (n > 0 && (!cols || !out)))
+        return dccd_err_set(err, DCCD_EINVAL, "dccd_pq_read_columns: NULL argument");
+    for (int i = 0; i < n; i++)
+        memset(&out[i], 0, sizeof out[i]);
+    rcols_ctx c = {f, rg, cols, out};
+    int rc = dccd_pool_run(pool, (size_t)n, rcols_task, &c, err);
+    if (rc)
+        for (int i = 0; i < n; i++)
+            dccd_pq_column_free(&out[i]);
     return rc;
 }

@@ -647,7 +647,7 @@ static int chunk_room(pq_wchunk *ch, size_t n, uint8_t **at, dccd_error *err)
  * page header and append header + payload to out, or to the chunk's blocks
  * when out is NULL.  *page_bytes receives the total written, *unc_bytes the
  * uncompressed equivalent. */
-static int emit_page(dccd_pq_writer *w, const char *col, pq_page_header *h, const dccd_buf *lv,
+static int emit_page(const dccd_pq_writer *w, pq_wscr *S, const char *col, pq_page_header *h, const dccd_buf *lv,
                      const dccd_buf *body, dccd_buf *out, pq_wchunk *ch, size_t *page_bytes, size_t *unc_bytes,
                      dccd_error *err)
 {
@@ -655,12 +655,12 @@ static int emit_page(dccd_pq_writer *w, const char *col, pq_page_header *h, cons
     const uint8_t *cp = body->data;
     size_t cl = body->len;
     if (w->o.codec != DCCD_PQ_UNCOMPRESSED) {
-        dccd_buf_reset(&w->comp);
-        if ((rc = pq_compress_ctx(&w->cctx, w->o.codec, w->o.compression_level, body->data, body->len, &w->comp,
+        dccd_buf_reset(&S->comp);
+        if ((rc = pq_compress_ctx(&S->cctx, w->o.codec, w->o.compression_level, body->data, body->len, &S->comp,
                                   err)))
             return dccd_err_prefix(err, rc, "column %s", col);
-        cp = w->comp.data;
-        cl = w->comp.len;
+        cp = S->comp.data;
+        cl = S->comp.len;
     }
     size_t lvl = lv ? lv->len : 0;
     size_t unc = lvl + body->len, cmp = lvl + cl;
@@ -677,10 +677,10 @@ static int emit_page(dccd_pq_writer *w, const char *col, pq_page_header *h, cons
         h->has_crc = true;
         h->crc = (int32_t)crc;
     }
-    dccd_buf_reset(&w->hdr);
-    if ((rc = pq_encode_page_header(&w->hdr, h, err)))
+    dccd_buf_reset(&S->hdr);
+    if ((rc = pq_encode_page_header(&S->hdr, h, err)))
         return rc;
-    size_t hl = w->hdr.len, total = hl + cmp;
+    size_t hl = S->hdr.len, total = hl + cmp;
     uint8_t *d;
     if (out) {
         if ((rc = dccd_buf_extend(out, total, &d, err)))
@@ -688,7 +688,7 @@ static int emit_page(dccd_pq_writer *w, const char *col, pq_page_header *h, cons
     } else if ((rc = chunk_room(ch, total, &d, err))) {
         return rc;
     }
-    memcpy(d, w->hdr.data, hl);
+    memcpy(d, S->hdr.data, hl);
     if (lvl)
         memcpy(d + hl, lv->data, lvl);
     if (cl)
@@ -967,7 +967,7 @@ size_t pq_slice_rows(const dccd_pq_writer *w, const pq_wcol *c)
 }
 
 /* Metadata arrays of a new chunk. */
-static int start_chunk(dccd_pq_writer *w, pq_wcol *c, dccd_error *err)
+static int start_chunk(const dccd_pq_writer *w, pq_wcol *c, dccd_error *err)
 {
     pq_wchunk *ch = &c->ch;
     memset(&ch->cc, 0, sizeof ch->cc);
@@ -975,8 +975,8 @@ static int start_chunk(dccd_pq_writer *w, pq_wcol *c, dccd_error *err)
     ch->cc.has_meta_data = true;
     m->type = (int32_t)c->f.type;
     m->codec = (int32_t)w->o.codec;
-    m->encodings = dccd_arena_array(&w->arena, 8, sizeof *m->encodings);
-    m->path_in_schema = dccd_arena_array(&w->arena, 1, sizeof *m->path_in_schema);
+    m->encodings = dccd_arena_array(&c->arena, 8, sizeof *m->encodings);
+    m->path_in_schema = dccd_arena_array(&c->arena, 1, sizeof *m->path_in_schema);
     if (!m->encodings || !m->path_in_schema)
         return DCCD_ENOMEM_MSG(err);
     m->path_in_schema[0] = c->f.name;
@@ -1012,6 +1012,7 @@ void pq_wchunk_free(pq_wchunk *ch)
     free(ch->pg);
     pq_wdict_free(&ch->dict);
     free(ch->bh);
+    dccd_buf_free(&ch->dictpg);
     memset(ch, 0, sizeof *ch);
 }
 
@@ -1099,7 +1100,7 @@ static size_t put_uvarint(uint8_t *o, uint64_t v)
  * than the final one); when the final header is shorter, the payload moves
  * down by the difference. */
 #define PQ_SNAPPY_FRAG ((size_t)1 << 16)
-static int emit_page_snappy(dccd_pq_writer *w, const char *col, pq_page_header *h, const dccd_buf *lv,
+static int emit_page_snappy(pq_wscr *S, const char *col, pq_page_header *h, const dccd_buf *lv,
                             const uint8_t *pre, size_t plen, const uint8_t *vals, size_t vlen, pq_wchunk *ch,
                             size_t *page_bytes, size_t *unc_bytes, dccd_error *err)
 {
@@ -1116,18 +1117,18 @@ static int emit_page_snappy(dccd_pq_writer *w, const char *col, pq_page_header *
     if ((rc = check_i32(unc, "page", col, err)) || (rc = check_i32(lvl + bound, "page", col, err)))
         return rc;
     if (f0) {
-        dccd_buf_reset(&w->frag);
-        dccd_buf_reset(&w->comp);
-        if ((rc = dccd_buf_append(&w->frag, pre, plen, err)) || (head && (rc = dccd_buf_append(&w->frag, vals, head, err))) ||
-            (rc = dccd_buf_reserve(&w->comp, m0, err)))
+        dccd_buf_reset(&S->frag);
+        dccd_buf_reset(&S->comp);
+        if ((rc = dccd_buf_append(&S->frag, pre, plen, err)) || (head && (rc = dccd_buf_append(&S->frag, vals, head, err))) ||
+            (rc = dccd_buf_reserve(&S->comp, m0, err)))
             return rc;
     }
     h->uncompressed_page_size = (int32_t)unc;
     h->compressed_page_size = (int32_t)(lvl + bound);
-    dccd_buf_reset(&w->hdr);
-    if ((rc = pq_encode_page_header(&w->hdr, h, err)))
+    dccd_buf_reset(&S->hdr);
+    if ((rc = pq_encode_page_header(&S->hdr, h, err)))
         return rc;
-    size_t h1 = w->hdr.len, room = h1 + lvl + bound;
+    size_t h1 = S->hdr.len, room = h1 + lvl + bound;
     uint8_t *d;
     if ((rc = chunk_room(ch, room, &d, err)))
         return rc;
@@ -1135,7 +1136,7 @@ static int emit_page_snappy(dccd_pq_writer *w, const char *col, pq_page_header *
     size_t e0 = 0, out;
     if (f0) {
         out = m0;
-        if (snappy_compress((const char *)w->frag.data, f0, (char *)w->comp.data, &out) != SNAPPY_OK ||
+        if (snappy_compress((const char *)S->frag.data, f0, (char *)S->comp.data, &out) != SNAPPY_OK ||
             out < uvarint_len(f0)) {
             chunk_unroom(ch, room);
             return dccd_err_set(err, DCCD_EINVAL, "column %s: snappy: compression failed", col);
@@ -1156,24 +1157,24 @@ static int emit_page_snappy(dccd_pq_writer *w, const char *col, pq_page_header *
     }
     put_uvarint(sp, blen);
     if (f0)
-        memcpy(sp + kt, w->comp.data + uvarint_len(f0), e0);
+        memcpy(sp + kt, S->comp.data + uvarint_len(f0), e0);
     if (lvl)
         memcpy(d + h1, lv->data, lvl);
     size_t cmp = lvl + kt + e0 + er;
     h->compressed_page_size = (int32_t)cmp;
-    dccd_buf_reset(&w->hdr);
-    if ((rc = pq_encode_page_header(&w->hdr, h, err))) {
+    dccd_buf_reset(&S->hdr);
+    if ((rc = pq_encode_page_header(&S->hdr, h, err))) {
         chunk_unroom(ch, room);
         return rc;
     }
-    size_t h2 = w->hdr.len;
+    size_t h2 = S->hdr.len;
     if (h2 > h1) { /* cannot happen: sizes only shrank */
         chunk_unroom(ch, room);
         return dccd_err_set(err, DCCD_EINVAL, "column %s: page header grew from %zu to %zu bytes", col, h1, h2);
     }
     if (h2 < h1)
         memmove(d + h2, d + h1, cmp);
-    memcpy(d, w->hdr.data, h2);
+    memcpy(d, S->hdr.data, h2);
     chunk_unroom(ch, room - (h2 + cmp));
     *page_bytes = h2 + cmp;
     *unc_bytes = h2 + unc;
@@ -1181,7 +1182,7 @@ static int emit_page_snappy(dccd_pq_writer *w, const char *col, pq_page_header *
 }
 
 /* Encode one page: rows r0 .. r0+prow-1, values v0 .. v0+nv-1 of src. */
-static int encode_page(dccd_pq_writer *w, pq_wcol *c, const pq_wsrc *src, size_t r0, size_t prow, size_t v0,
+static int encode_page(const dccd_pq_writer *w, pq_wscr *S, pq_wcol *c, const pq_wsrc *src, size_t r0, size_t prow, size_t v0,
                        size_t nv, const pq_wrest *rest, dccd_error *err)
 {
     pq_wchunk *ch = &c->ch;
@@ -1212,10 +1213,10 @@ static int encode_page(dccd_pq_writer *w, pq_wcol *c, const pq_wsrc *src, size_t
      * the values are encoded. */
 
     /* ---- levels */
-    dccd_buf_reset(&w->page);
-    dccd_buf_reset(&w->lv);
+    dccd_buf_reset(&S->page);
+    dccd_buf_reset(&S->lv);
     if (opt) {
-        dccd_buf *lb = v2 ? &w->lv : &w->page;
+        dccd_buf *lb = v2 ? &S->lv : &S->page;
         size_t at = lb->len;
         if (!v2 && (rc = dccd_buf_append_u32le(lb, 0, err)))
             return rc;
@@ -1227,8 +1228,8 @@ static int encode_page(dccd_pq_writer *w, pq_wcol *c, const pq_wsrc *src, size_t
 
     /* ---- values */
     int enc = DCCD_PQ_ENC_PLAIN;
-    dccd_buf *vb = &w->page;
-    const dccd_buf *body = &w->page;
+    dccd_buf *vb = &S->page;
+    const dccd_buf *body = &S->page;
     dccd_buf inplace = DCCD_BUF_INIT;
     uint8_t saved[PQ_INPLACE_PRE];
     size_t pre = 0;
@@ -1237,38 +1238,38 @@ static int encode_page(dccd_pq_writer *w, pq_wcol *c, const pq_wsrc *src, size_t
         ch->fallen = true;
     if (dict_mode && !ch->fallen) {
         enc = DCCD_PQ_ENC_RLE_DICTIONARY;
-        if (nv > w->idx_cap) {
-            uint32_t *ni = dccd_realloc_array(w->idx, nv, sizeof *ni);
+        if (nv > S->idx_cap) {
+            uint32_t *ni = dccd_realloc_array(S->idx, nv, sizeof *ni);
             if (!ni)
                 return DCCD_ENOMEM_MSG(err);
-            w->idx = ni;
-            w->idx_cap = nv;
+            S->idx = ni;
+            S->idx_cap = nv;
         }
-        if ((rc = pq_wdict_put_many(&ch->dict, src->data, src->offs + v0, nv, w->idx, err)))
+        if ((rc = pq_wdict_put_many(&ch->dict, src->data, src->offs + v0, nv, S->idx, err)))
             return dccd_err_prefix(err, rc, "column %s", col);
         if (want_st)
-            stat_dict(&ch->dict, src->data, src->offs + v0, w->idx, nv, &pg.st);
+            stat_dict(&ch->dict, src->data, src->offs + v0, S->idx, nv, &pg.st);
         int bw = pq_bit_width_u32(ch->dict.n > 1 ? (uint32_t)(ch->dict.n - 1) : 1);
-        if ((rc = dccd_buf_append_byte(vb, (uint8_t)bw, err)) || (rc = pq_rle_encode(vb, w->idx, nv, bw, err)))
+        if ((rc = dccd_buf_append_byte(vb, (uint8_t)bw, err)) || (rc = pq_rle_encode(vb, S->idx, nv, bw, err)))
             return rc;
         ch->dict_pages++;
         if (ch->dict.plain_bytes > w->o.dictionary_page_limit)
             ch->fallen = true;
-    } else if (PQ_HOST_LE && c->width > 1 && !delta && w->page.len <= PQ_INPLACE_PRE && snappy_direct) {
+    } else if (PQ_HOST_LE && c->width > 1 && !delta && S->page.len <= PQ_INPLACE_PRE && snappy_direct) {
         /* PLAIN fixed width, SNAPPY: the values are compressed from where
          * they are (buffer or caller), the levels put in front as a literal */
         pre = SIZE_MAX; /* marks this path */
-    } else if (PQ_HOST_LE && c->width > 1 && !delta && w->page.len <= PQ_INPLACE_PRE && src->own) {
+    } else if (PQ_HOST_LE && c->width > 1 && !delta && S->page.len <= PQ_INPLACE_PRE && src->own) {
         /* PLAIN fixed width: the values are the page bytes already; the v1
          * level prefix is put right before them (over the previous page's
          * last value bytes or the PQ_VALS_HEAD room; saved, restored after
          * emit_page) so that the body is one contiguous range of c->vals,
          * compressed without a copy. */
-        pre = w->page.len;
+        pre = S->page.len;
         uint8_t *vp = c->vals.data + PQ_VALS_HEAD + v0 * c->width - pre; /* src->vals is the buffer */
         if (pre) {
             memcpy(saved, vp, pre);
-            memcpy(vp, w->page.data, pre);
+            memcpy(vp, S->page.data, pre);
         }
         inplace.data = vp;
         inplace.len = inplace.cap = pre + nv * c->width;
@@ -1323,7 +1324,7 @@ static int encode_page(dccd_pq_writer *w, pq_wcol *c, const pq_wsrc *src, size_t
         d->num_nulls = (int32_t)(prow - nv);
         d->num_rows = (int32_t)prow;
         d->encoding = enc;
-        d->definition_levels_byte_length = (int32_t)w->lv.len;
+        d->definition_levels_byte_length = (int32_t)S->lv.len;
         d->repetition_levels_byte_length = 0;
         d->is_compressed = w->o.codec != DCCD_PQ_UNCOMPRESSED;
     } else {
@@ -1338,13 +1339,13 @@ static int encode_page(dccd_pq_writer *w, pq_wcol *c, const pq_wsrc *src, size_t
     ch->hint_rows = prow;
     ch->hint_more = src->rows - r0 - prow + (rest ? rest->n : 0);
     size_t pb, ub;
-    if (pre == SIZE_MAX) /* fixed-width values: [levels in w->page][values where they are] */
-        rc = emit_page_snappy(w, col, &h, v2 ? &w->lv : NULL, w->page.data, w->page.len, vals + v0 * c->width,
+    if (pre == SIZE_MAX) /* fixed-width values: [levels in S->page][values where they are] */
+        rc = emit_page_snappy(S, col, &h, v2 ? &S->lv : NULL, S->page.data, S->page.len, vals + v0 * c->width,
                               nv * c->width, ch, &pb, &ub, err);
     else if (snappy_direct)
-        rc = emit_page_snappy(w, col, &h, v2 ? &w->lv : NULL, NULL, 0, body->data, body->len, ch, &pb, &ub, err);
+        rc = emit_page_snappy(S, col, &h, v2 ? &S->lv : NULL, NULL, 0, body->data, body->len, ch, &pb, &ub, err);
     else
-        rc = emit_page(w, col, &h, v2 ? &w->lv : NULL, body, NULL, ch, &pb, &ub, err);
+        rc = emit_page(w, S, col, &h, v2 ? &S->lv : NULL, body, NULL, ch, &pb, &ub, err);
     if (pre && pre != SIZE_MAX)
         memcpy(inplace.data, saved, pre);
     if (rc)
@@ -1365,7 +1366,7 @@ static int encode_page(dccd_pq_writer *w, pq_wcol *c, const pq_wsrc *src, size_t
     pg.size = (int32_t)pb;
     ch->total_cmp += pb;
     ch->total_unc += ub;
-    if ((rc = add_enc_stat(&w->arena, m, page_type, enc, err)))
+    if ((rc = add_enc_stat(&c->arena, m, page_type, enc, err)))
         return rc;
     add_encoding(m, enc);
     if ((rc = push_page(ch, &pg, err)))
@@ -1378,7 +1379,7 @@ static int encode_page(dccd_pq_writer *w, pq_wcol *c, const pq_wsrc *src, size_t
 /* Encode the pages of src that are complete (all of its rows when final,
  * the last page partial); *rows / *vals receive the rows and values
  * encoded. */
-static int encode_run(dccd_pq_writer *w, pq_wcol *c, const pq_wsrc *src, bool final, const pq_wrest *rest,
+static int encode_run(const dccd_pq_writer *w, pq_wscr *S, pq_wcol *c, const pq_wsrc *src, bool final, const pq_wrest *rest,
                       size_t *rows, size_t *vals, dccd_error *err)
 {
     pq_wchunk *ch = &c->ch;
@@ -1430,7 +1431,7 @@ static int encode_run(dccd_pq_writer *w, pq_wcol *c, const pq_wsrc *src, bool fi
                 nv = r1 - r0;
             }
         }
-        if ((rc = encode_page(w, c, src, r0, r1 - r0, v0, nv, rest, err)))
+        if ((rc = encode_page(w, S, c, src, r0, r1 - r0, v0, nv, rest, err)))
             return rc;
         r0 = r1;
         v0 += nv;
@@ -1440,7 +1441,7 @@ static int encode_run(dccd_pq_writer *w, pq_wcol *c, const pq_wsrc *src, bool fi
     return DCCD_OK;
 }
 
-int pq_encode_pages(dccd_pq_writer *w, int ci, bool final, const pq_wrest *rest, dccd_error *err)
+int pq_encode_pages(dccd_pq_writer *w, pq_wscr *S, int ci, bool final, const pq_wrest *rest, dccd_error *err)
 {
     pq_wcol *c = &w->cols[ci];
     int rc;
@@ -1455,7 +1456,7 @@ int pq_encode_pages(dccd_pq_writer *w, int ci, bool final, const pq_wrest *rest,
     src.nvals = c->nvals;
     src.own = true;
     size_t rows, vals;
-    if ((rc = encode_run(w, c, &src, final, rest, &rows, &vals, err)))
+    if ((rc = encode_run(w, S, c, &src, final, rest, &rows, &vals, err)))
         return rc;
     drop_rows(c, rows, vals);
     return DCCD_OK;
@@ -1466,7 +1467,7 @@ bool pq_direct_ok(const pq_wcol *c)
     return c->prows == 0 && PQ_HOST_LE && (c->width > 1 || c->f.type == DCCD_PQ_BYTE_ARRAY);
 }
 
-int pq_encode_direct(dccd_pq_writer *w, int ci, const dccd_pq_column *in, size_t r0, size_t n,
+int pq_encode_direct(dccd_pq_writer *w, pq_wscr *S, int ci, const dccd_pq_column *in, size_t r0, size_t n,
                      const pq_wrest *rest, size_t *used, dccd_error *err)
 {
     pq_wcol *c = &w->cols[ci];
@@ -1486,18 +1487,18 @@ int pq_encode_direct(dccd_pq_writer *w, int ci, const dccd_pq_column *in, size_t
     }
     src.rows = src.nvals = n;
     size_t vals;
-    return encode_run(w, c, &src, false, rest, used, &vals, err);
+    return encode_run(w, S, c, &src, false, rest, used, &vals, err);
 }
 
 /* ---- the chunk ------------------------------------------------------------ */
 
-int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex, dccd_error *err)
+int pq_finish_chunk(dccd_pq_writer *w, pq_wscr *S, int ci, pq_wextra *ex, dccd_error *err)
 {
     pq_wcol *c = &w->cols[ci];
     pq_wchunk *ch = &c->ch;
     const char *col = c->name;
     const dccd_pq_type t = c->f.type;
-    int rc = pq_encode_pages(w, ci, true, NULL, err);
+    int rc = pq_encode_pages(w, S, ci, true, NULL, err);
     if (rc)
         return rc;
     pq_column_meta *m = &ch->cc.meta_data;
@@ -1506,10 +1507,10 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
     const bool dict_used = ch->dict_pages > 0;
 
     /* ---- dictionary page */
-    dccd_buf_reset(&w->dictpg);
+    dccd_buf_reset(&ch->dictpg);
     if (dict_used) {
-        dccd_buf_reset(&w->page);
-        if ((rc = pq_plain_encode_byte_array(&w->page, ch->dict.data.data, ch->dict.offs, ch->dict.n, err)))
+        dccd_buf_reset(&S->page);
+        if ((rc = pq_plain_encode_byte_array(&S->page, ch->dict.data.data, ch->dict.offs, ch->dict.n, err)))
             return rc;
         pq_page_header h;
         memset(&h, 0, sizeof h);
@@ -1518,31 +1519,16 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
         h.dictionary_page_header.num_values = (int32_t)ch->dict.n;
         h.dictionary_page_header.encoding = DCCD_PQ_ENC_PLAIN;
         size_t pb, ub;
-        if ((rc = emit_page(w, col, &h, NULL, &w->page, &w->dictpg, NULL, &pb, &ub, err)))
+        if ((rc = emit_page(w, S, col, &h, NULL, &S->page, &ch->dictpg, NULL, &pb, &ub, err)))
             return rc;
         ch->total_cmp += pb;
         ch->total_unc += ub;
-        if ((rc = add_enc_stat(&w->arena, m, PQ_PAGE_DICTIONARY, DCCD_PQ_ENC_PLAIN, err)))
+        if ((rc = add_enc_stat(&c->arena, m, PQ_PAGE_DICTIONARY, DCCD_PQ_ENC_PLAIN, err)))
             return rc;
         add_encoding(m, DCCD_PQ_ENC_PLAIN);
     }
     if (c->f.optional)
         add_encoding(m, DCCD_PQ_ENC_RLE);
-
-    /* ---- write */
-    int64_t start = (int64_t)w->pos;
-    if (w->dictpg.len) {
-        m->has_dictionary_page_offset = true;
-        m->dictionary_page_offset = start;
-        if ((rc = pq_wout(w, w->dictpg.data, w->dictpg.len, err)))
-            return rc;
-    }
-    int64_t data_start = (int64_t)w->pos;
-    m->data_page_offset = data_start;
-    for (size_t i = 0; i < ch->n_blk && i <= ch->cur_blk; i++)
-        if ((rc = pq_wout(w, ch->blk[i].p, ch->blk[i].len, err)))
-            return rc;
-    ch->cc.file_offset = start;
     m->total_compressed_size = (int64_t)ch->total_cmp;
     m->total_uncompressed_size = (int64_t)ch->total_unc;
 
@@ -1553,7 +1539,7 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
         s->has_null_count = true;
         s->null_count = (int64_t)(nrows - ch->vals);
         bool e0, e1;
-        if ((rc = vstat_bytes(&w->arena, t, &ch->st, &s->min_value, &s->max_value, &e0, &e1, err)))
+        if ((rc = vstat_bytes(&c->arena, t, &ch->st, &s->min_value, &s->max_value, &e0, &e1, err)))
             return rc;
         if (s->min_value.p) {
             s->has_is_min_value_exact = true;
@@ -1572,11 +1558,32 @@ int pq_write_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex
             s->distinct_count = (int64_t)ch->dict.n;
         }
     }
-
     ex->col = ci;
-    if (w->o.page_index && (rc = build_page_index(c, data_start, ex, err)))
-        return rc;
     if (c->f.bloom_filter && (rc = build_bloom(w, c, ex, err)))
+        return rc;
+    return DCCD_OK;
+}
+
+int pq_emit_chunk(dccd_pq_writer *w, int ci, pq_column_chunk *cc, pq_wextra *ex, dccd_error *err)
+{
+    pq_wcol *c = &w->cols[ci];
+    pq_wchunk *ch = &c->ch;
+    pq_column_meta *m = &ch->cc.meta_data;
+    int rc;
+    int64_t start = (int64_t)w->pos;
+    if (ch->dictpg.len) {
+        m->has_dictionary_page_offset = true;
+        m->dictionary_page_offset = start;
+        if ((rc = pq_wout(w, ch->dictpg.data, ch->dictpg.len, err)))
+            return rc;
+    }
+    int64_t data_start = (int64_t)w->pos;
+    m->data_page_offset = data_start;
+    for (size_t i = 0; i < ch->n_blk && i <= ch->cur_blk; i++)
+        if ((rc = pq_wout(w, ch->blk[i].p, ch->blk[i].len, err)))
+            return rc;
+    ch->cc.file_offset = start;
+    if (w->o.page_index && (rc = build_page_index(c, data_start, ex, err)))
         return rc;
     *cc = ch->cc;
     reset_chunk(ch);

@@ -119,6 +119,7 @@ static void free_writer(dccd_pq_writer *w)
         dccd_buf_free(&c->defs);
         free(c->offs);
         pq_wchunk_free(&c->ch);
+        dccd_arena_free(&c->arena);
     }
     free(w->cols);
     for (size_t i = 0; i < w->n_kv; i++) {
@@ -135,14 +136,18 @@ static void free_writer(dccd_pq_writer *w)
     free(w->extras);
     free(w->rgs);
     dccd_arena_free(&w->arena);
-    dccd_buf_free(&w->page);
-    dccd_buf_free(&w->lv);
-    dccd_buf_free(&w->comp);
-    dccd_buf_free(&w->hdr);
-    dccd_buf_free(&w->dictpg);
-    dccd_buf_free(&w->frag);
-    pq_cctx_free(w->cctx);
-    free(w->idx);
+    for (int i = 0; i < w->nscr; i++) {
+        pq_wscr *S = &w->scr[i];
+        dccd_buf_free(&S->page);
+        dccd_buf_free(&S->lv);
+        dccd_buf_free(&S->comp);
+        dccd_buf_free(&S->hdr);
+        dccd_buf_free(&S->frag);
+        pq_cctx_free(S->cctx);
+        free(S->idx);
+    }
+    free(w->scr);
+    dccd_pool_destroy(w->own_pool);
     free(w->obuf);
     free(w->created_by);
     free(w->path);
@@ -271,6 +276,9 @@ static int writer_new(int fd, const char *name, const dccd_pq_field *fields, int
         o.bloom_fpp = 0.01;
     if (o.n_kv && !o.kv)
         return dccd_err_set(err, DCCD_EINVAL, "%s: %zu key-value pairs but kv is NULL", name, o.n_kv);
+    if (!o.pool && (o.threads < 0 || o.threads > DCCD_POOL_MAX_THREADS))
+        return dccd_err_set(err, DCCD_EINVAL, "%s: threads = %d (expected 0 for the online CPUs, or 1 .. %d)", name,
+                            o.threads, DCCD_POOL_MAX_THREADS);
 
     dccd_pq_writer *w = calloc(1, sizeof *w);
     if (!w)
@@ -285,7 +293,12 @@ static int writer_new(int fd, const char *name, const dccd_pq_field *fields, int
     w->created_by = dccd_strdup(o.created_by ? o.created_by : "dccd version " DCCD_VERSION);
     w->obuf = malloc(PQ_OBUF_CAP);
     w->cols = calloc((size_t)nfields, sizeof *w->cols);
-    if (!w->name || !w->created_by || !w->obuf || !w->cols) {
+    w->pool = o.pool;
+    w->threads = o.pool ? dccd_pool_threads(o.pool) : dccd_threads_resolve(o.threads);
+    w->o.pool = NULL;
+    w->scr = calloc(1, sizeof *w->scr);
+    w->nscr = w->scr ? 1 : 0;
+    if (!w->name || !w->created_by || !w->obuf || !w->cols || !w->scr) {
         free_writer(w);
         return DCCD_ENOMEM_MSG(err);
     }
@@ -299,6 +312,7 @@ static int writer_new(int fd, const char *name, const dccd_pq_field *fields, int
             return DCCD_ENOMEM_MSG(err);
         }
         c->f.name = c->name;
+        dccd_arena_init(&c->arena, 0);
         pq_wdict_init(&c->ch.dict);
         /* buffers always allocated: no pointer arithmetic on NULL later */
         if ((rc = dccd_buf_reserve(&c->vals, PQ_VALS_HEAD + 64, err)) || (rc = dccd_buf_reserve(&c->data, 64, err)) ||
@@ -613,6 +627,51 @@ static void finish_rg(pq_row_group *g, size_t index)
     }
 }
 
+/* Rows of a row group (or of a write call) from which its columns are
+ * worth encoding as concurrent tasks: below it, a task hand-off costs
+ * about what the work does. */
+#define PQ_PAR_ROWS ((size_t)16384)
+
+/* The pool for a parallel step, with one scratch per thread of it; NULL
+ * when the writer works on one thread (threads 1, one column, or its own
+ * pool could not be started: the work then runs here, as with 1). */
+static dccd_pool *par_pool(dccd_pq_writer *w)
+{
+    if (w->threads <= 1 || w->ncols < 2)
+        return NULL;
+    dccd_pool *p = w->pool ? w->pool : w->own_pool;
+    if (!p) {
+        dccd_error e;
+        if (dccd_pool_create(w->threads, &w->own_pool, &e) != DCCD_OK) {
+            w->threads = 1;
+            return NULL;
+        }
+        p = w->own_pool;
+    }
+    int n = dccd_pool_threads(p);
+    if (n > w->nscr) {
+        pq_wscr *ns = dccd_realloc_array(w->scr, (size_t)n, sizeof *ns);
+        if (!ns)
+            return NULL;
+        memset(ns + w->nscr, 0, (size_t)(n - w->nscr) * sizeof *ns);
+        w->scr = ns;
+        w->nscr = n;
+    }
+    return p;
+}
+
+typedef struct finish_ctx {
+    dccd_pq_writer *w;
+    pq_wextra *ex;
+} finish_ctx;
+
+static int finish_task(void *vctx, size_t c, int worker, dccd_error *err)
+{
+    finish_ctx *f = vctx;
+    int rc = pq_finish_chunk(f->w, &f->w->scr[worker], (int)c, &f->ex[c], err);
+    return rc ? dccd_err_prefix(err, rc, "column %s", f->w->cols[c].name) : DCCD_OK;
+}
+
 static int end_row_group(dccd_pq_writer *w, dccd_error *err)
 {
     if (!w->rg_rows)
@@ -620,36 +679,96 @@ static int end_row_group(dccd_pq_writer *w, dccd_error *err)
     int rc = DCCD_OK;
     pq_row_group g;
     memset(&g, 0, sizeof g);
+    pq_wextra *ex = calloc((size_t)w->ncols, sizeof *ex);
     g.columns = dccd_arena_array(&w->arena, (size_t)w->ncols, sizeof *g.columns);
-    if (!g.columns) {
+    int c = 0;
+    if (!g.columns || !ex) {
         rc = DCCD_ENOMEM_MSG(err);
         goto fail;
     }
     g.n_columns = (size_t)w->ncols;
     g.num_rows = (int64_t)w->rg_rows;
-    for (int c = 0; c < w->ncols; c++) {
-        pq_wextra ex;
-        memset(&ex, 0, sizeof ex);
-        rc = pq_write_chunk(w, c, &g.columns[c], &ex, err);
-        if (!rc && (ex.bloom || ex.ci || ex.oi)) {
-            ex.rg = w->n_rgs;
-            ex.col = c;
-            rc = push_extra(w, &ex, err);
+    /* the chunks finish (last pages, dictionary page, statistics, bloom
+     * filter) concurrently, then are written in column order */
+    finish_ctx fc = {w, ex};
+    if ((rc = dccd_pool_run(w->rg_rows >= PQ_PAR_ROWS ? par_pool(w) : NULL, (size_t)w->ncols, finish_task, &fc, err)))
+        goto fail;
+    for (c = 0; c < w->ncols; c++) {
+        rc = pq_emit_chunk(w, c, &g.columns[c], &ex[c], err);
+        if (!rc && (ex[c].bloom || ex[c].ci || ex[c].oi)) {
+            ex[c].rg = w->n_rgs;
+            ex[c].col = c;
+            rc = push_extra(w, &ex[c], err);
+            if (!rc)
+                memset(&ex[c], 0, sizeof ex[c]); /* the writer owns them now */
         }
         if (rc) {
-            free_extra(&ex);
+            rc = dccd_err_prefix(err, rc, "column %s", w->cols[c].name);
             goto fail;
         }
     }
+    free(ex);
     finish_rg(&g, w->n_rgs);
     if ((rc = push_rg(w, &g, err)))
-        goto fail;
+        goto fail_rg;
     w->rows_done += (int64_t)w->rg_rows;
     w->rg_rows = 0;
     return DCCD_OK;
 fail:
+    for (int i = 0; ex && i < w->ncols; i++)
+        free_extra(&ex[i]);
+    free(ex);
+fail_rg:
     w->failed = true;
     return dccd_err_prefix(err, rc, "%s: row group %zu", w->name, w->n_rgs);
+}
+
+/* Rows [done, done + take) of column c of a write call: a slice (about a
+ * page) at a time, each page encoded as soon as its rows are buffered,
+ * while in cache.  Touches only column c and the scratch S. */
+static int write_col(dccd_pq_writer *w, pq_wscr *S, int c, const dccd_pq_column *in, size_t done, size_t take,
+                     dccd_error *err)
+{
+    pq_wcol *col = &w->cols[c];
+    const uint8_t *valid = col->f.optional ? in->validity : NULL;
+    size_t slice = pq_slice_rows(w, col), end = done + take;
+    int rc;
+    for (size_t s = done; s < end;) {
+        if (pq_direct_ok(col)) {
+            /* nothing buffered: the complete pages of the rows
+             * without nulls from here are encoded from the caller's
+             * arrays, without a copy */
+            size_t m = end - s, used;
+            if (valid)
+                for (m = 0; s + m < end && valid[s + m]; m++)
+                    ;
+            pq_wrest rest = {valid ? valid + s + m : NULL, end - s - m};
+            if (m && (rc = pq_encode_direct(w, S, c, in, s, m, &rest, &used, err)))
+                return dccd_err_prefix(err, rc, "%s: column %s", w->name, col->name);
+            if (m && used) {
+                s += used;
+                continue;
+            }
+        }
+        size_t n = end - s < slice ? end - s : slice;
+        pq_wrest rest = {valid ? valid + s + n : NULL, end - s - n};
+        if ((rc = buffer_rows(col, in, s, n, err)) || (rc = pq_encode_pages(w, S, c, false, &rest, err)))
+            return dccd_err_prefix(err, rc, "%s: column %s", w->name, col->name);
+        s += n;
+    }
+    return DCCD_OK;
+}
+
+typedef struct write_ctx {
+    dccd_pq_writer *w;
+    const dccd_pq_column *cols;
+    size_t done, take;
+} write_ctx;
+
+static int write_task(void *vctx, size_t c, int worker, dccd_error *err)
+{
+    write_ctx *x = vctx;
+    return write_col(x->w, &x->w->scr[worker], (int)c, &x->cols[c], x->done, x->take, err);
 }
 
 int dccd_pq_writer_write(dccd_pq_writer *w, const dccd_pq_column *cols, size_t nrows, dccd_error *err)
@@ -665,39 +784,12 @@ int dccd_pq_writer_write(dccd_pq_writer *w, const dccd_pq_column *cols, size_t n
     while (done < nrows) {
         size_t room = w->o.row_group_rows - w->rg_rows;
         size_t take = nrows - done < room ? nrows - done : room;
-        /* column by column, a slice (about a page) at a time: each page
-         * is encoded as soon as its rows are buffered, while in cache */
-        for (int c = 0; c < w->ncols; c++) {
-            pq_wcol *col = &w->cols[c];
-            const uint8_t *valid = col->f.optional ? cols[c].validity : NULL;
-            size_t slice = pq_slice_rows(w, col), end = done + take;
-            for (size_t s = done; s < end;) {
-                if (pq_direct_ok(col)) {
-                    /* nothing buffered: the complete pages of the rows
-                     * without nulls from here are encoded from the caller's
-                     * arrays, without a copy */
-                    size_t m = end - s, used;
-                    if (valid)
-                        for (m = 0; s + m < end && valid[s + m]; m++)
-                            ;
-                    pq_wrest rest = {valid ? valid + s + m : NULL, end - s - m};
-                    if (m && (rc = pq_encode_direct(w, c, &cols[c], s, m, &rest, &used, err))) {
-                        w->failed = true;
-                        return dccd_err_prefix(err, rc, "%s: column %s", w->name, col->name);
-                    }
-                    if (m && used) {
-                        s += used;
-                        continue;
-                    }
-                }
-                size_t n = end - s < slice ? end - s : slice;
-                pq_wrest rest = {valid ? valid + s + n : NULL, end - s - n};
-                if ((rc = buffer_rows(col, &cols[c], s, n, err)) || (rc = pq_encode_pages(w, c, false, &rest, err))) {
-                    w->failed = true; /* columns are now out of step */
-                    return dccd_err_prefix(err, rc, "%s: column %s", w->name, col->name);
-                }
-                s += n;
-            }
+        /* the columns as concurrent tasks (one after another on one
+         * thread); each column's pages are the same either way */
+        write_ctx x = {w, cols, done, take};
+        if ((rc = dccd_pool_run(take >= PQ_PAR_ROWS ? par_pool(w) : NULL, (size_t)w->ncols, write_task, &x, err))) {
+            w->failed = true; /* columns are now out of step */
+            return rc;
         }
         w->rg_rows += take;
         done += take;

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "common/common.h"
+#include "common/pool.h"
 #include "dccd/parquet.h"
 #include "parquet/codec.h"
 #include "parquet/meta.h"
@@ -105,6 +106,7 @@ typedef struct pq_wchunk {
     uint64_t *bh;           /* bloom filter: hashes of the values encoded outside the dictionary */
     size_t n_bh, bh_cap;
     size_t scan_rows, scan_vals, scan_bytes; /* BYTE_ARRAY: page being cut, scanned so far */
+    dccd_buf dictpg;        /* the dictionary page, between pq_finish_chunk and pq_emit_chunk */
 } pq_wchunk;
 
 /* ---- per-column buffers of the current row group ----------------------- */
@@ -128,7 +130,18 @@ typedef struct pq_wcol {
     size_t prows;           /* rows buffered, not yet encoded */
     size_t nvals;           /* non-null values among them */
     pq_wchunk ch;
+    dccd_arena arena;       /* the column's chunk metadata (footer), all row groups: one
+                             * arena per column, so columns encode on distinct threads */
 } pq_wcol;
+
+/* Encoding scratch of one thread, reused across pages and chunks: a
+ * writer has one per thread of its pool (index = the pool's worker id). */
+typedef struct pq_wscr {
+    dccd_buf page, lv, comp, hdr, frag;
+    pq_cctx *cctx;          /* compression state kept across pages (zstd) */
+    uint32_t *idx;
+    size_t idx_cap;
+} pq_wscr;
 
 /* Extra per-chunk blobs written at close (bloom filters, page indexes). */
 typedef struct pq_wextra {
@@ -173,11 +186,16 @@ struct dccd_pq_writer {
     size_t n_extras, extras_cap;
     bool any_v2;
 
-    /* encoding scratch, reused across pages and chunks */
-    dccd_buf page, lv, comp, hdr, dictpg, frag;
-    pq_cctx *cctx;          /* compression state kept across pages (zstd) */
-    uint32_t *idx;
-    size_t idx_cap;
+    /* threads: the columns of a write call and the chunks of a row group
+     * are encoded as concurrent tasks on pool (borrowed from the options,
+     * or own_pool made at the first large row group), each thread with its
+     * scratch scr[worker id]; pages, chunks and the file are the same
+     * whatever the count */
+    int threads;            /* resolved; 1 = everything on the caller */
+    dccd_pool *pool;
+    dccd_pool *own_pool;
+    pq_wscr *scr;           /* nscr entries; scr[0] always there */
+    int nscr;
 };
 
 /* Write bytes to the output (buffered); sets w->failed on error. */
@@ -203,7 +221,7 @@ size_t pq_slice_rows(const dccd_pq_writer *w, const pq_wcol *c);
 /* Encode the pages of column c that its buffered rows complete (all of
  * them, the last one partial, when final) into its chunk, then drop the
  * encoded rows from the buffers. */
-int pq_encode_pages(dccd_pq_writer *w, int c, bool final, const pq_wrest *rest, dccd_error *err);
+int pq_encode_pages(dccd_pq_writer *w, pq_wscr *S, int c, bool final, const pq_wrest *rest, dccd_error *err);
 
 /* True when column c can encode pages straight from a caller's arrays:
  * nothing buffered, and values stored as given (fixed width > 1 byte on a
@@ -213,14 +231,18 @@ bool pq_direct_ok(const pq_wcol *c);
 /* Encode the complete pages of rows [r0, r0+n) of `in`, none of them null,
  * straight from the caller's arrays (pq_direct_ok); *used receives the
  * rows encoded (the rest, less than a page, is for the buffers). */
-int pq_encode_direct(dccd_pq_writer *w, int c, const dccd_pq_column *in, size_t r0, size_t n, const pq_wrest *rest,
+int pq_encode_direct(dccd_pq_writer *w, pq_wscr *S, int c, const dccd_pq_column *in, size_t r0, size_t n, const pq_wrest *rest,
                      size_t *used, dccd_error *err);
 
-/* End column c's chunk of the row group (w->rg_rows rows): encode what is
- * buffered, write the dictionary page and the data pages at w->pos, fill
- * *cc (metadata allocated from w->arena) and *ex (blobs, malloc'd), and
- * reset the chunk state.  Used by writer.c when a row group ends. */
-int pq_write_chunk(dccd_pq_writer *w, int c, pq_column_chunk *cc, pq_wextra *ex, dccd_error *err);
+/* End column c's chunk of the row group (w->rg_rows rows), touching only
+ * column c and the scratch S (so chunks finish on distinct threads):
+ * encode what is buffered, build the dictionary page, the chunk's
+ * statistics and its bloom filter (into *ex, malloc'd). */
+int pq_finish_chunk(dccd_pq_writer *w, pq_wscr *S, int c, pq_wextra *ex, dccd_error *err);
+/* Then, in column order on the writer's thread: write the dictionary page
+ * and the data pages at w->pos, build the page index (*ex), fill *cc
+ * (metadata from the column's arena) and reset the chunk state. */
+int pq_emit_chunk(dccd_pq_writer *w, int c, pq_column_chunk *cc, pq_wextra *ex, dccd_error *err);
 
 /* Release column c's chunk state (free_writer). */
 void pq_wchunk_free(pq_wchunk *ch);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/pool.h"
 #include "store/store_int.h"
 
 static bool type_ok(dccd_pq_type want, dccd_pq_type have)
@@ -157,47 +158,72 @@ static int widen(dccd_pq_column *col, dccd_pq_type want, dccd_error *err)
     return DCCD_OK;
 }
 
-/* Rows [from, to) of row group rg as a canonical owned table (the whole
- * row group through dccd_pq_read_column, a part through the OffsetIndex). */
-static int read_rg_rows(dccd_pq_file *f, const dccd_canon_map *m, int rg, bool ts_only, int64_t from, int64_t to,
-                        dccd_table *out, dccd_error *err)
+/* One canonical column of rows [from, to) of row group rg: decoded and
+ * widened, or a column of nulls. */
+static int read_canon_col(dccd_pq_file *f, const dccd_canon_map *m, int rg, bool ts_only, int64_t from, int64_t to,
+                          int c, dccd_pq_column *col, dccd_error *err)
 {
     bool whole = from == 0 && to == dccd_pq_row_group_rows(f, rg);
     size_t rows = (size_t)(to - from);
+    dccd_pq_type want = dccd_schema_col_type(m->type, c);
+    int rc;
+    if (m->src[c] >= 0 && (!ts_only || c == 0)) {
+        rc = whole ? dccd_pq_read_column(f, rg, m->src[c], col, err)
+                   : dccd_pq_read_column_range(f, rg, m->src[c], from, to, col, err);
+        if (rc)
+            return rc;
+        if (col->n != rows)
+            return dccd_err_set(err, DCCD_ECORRUPT, "%s: row group %d: column '%s' has %zu rows, expected %zu",
+                                dccd_pq_name(f), rg, dccd_schema_col_name(m->type, c), col->n, rows);
+        return widen(col, want, err);
+    }
+    /* a column of nulls */
+    col->type = want;
+    col->n = rows;
+    col->validity = calloc(rows ? rows : 1, 1);
+    if (want == DCCD_PQ_BYTE_ARRAY)
+        col->offsets = calloc(rows + 1, sizeof(int64_t));
+    else
+        col->values = calloc(rows ? rows : 1, want == DCCD_PQ_BOOLEAN ? 1 : 8);
+    if (!col->validity || (want == DCCD_PQ_BYTE_ARRAY ? !col->offsets : !col->values))
+        return DCCD_ENOMEM_MSG(err);
+    col->null_count = rows;
+    return DCCD_OK;
+}
+
+typedef struct canon_rg_task {
+    dccd_pq_file *f;
+    const dccd_canon_map *m;
+    int rg;
+    bool ts_only;
+    int64_t from, to;
+    dccd_table *out;
+} canon_rg_task;
+
+static int canon_col_task(void *vctx, size_t c, int worker, dccd_error *err)
+{
+    (void)worker;
+    canon_rg_task *t = vctx;
+    return read_canon_col(t->f, t->m, t->rg, t->ts_only, t->from, t->to, (int)c, &t->out->cols[c], err);
+}
+
+/* Rows [from, to) of row group rg as a canonical owned table (the whole
+ * row group through dccd_pq_read_column, a part through the OffsetIndex),
+ * the columns decoded as concurrent tasks on m->pool: the same table
+ * whatever the pool, and the first failure (by column when on one
+ * thread) returned with every column freed. */
+static int read_rg_rows(dccd_pq_file *f, const dccd_canon_map *m, int rg, bool ts_only, int64_t from, int64_t to,
+                        dccd_table *out, dccd_error *err)
+{
+    size_t rows = (size_t)(to - from);
     dccd_table_init(out, m->type);
     out->nrows = rows;
-    int rc = DCCD_OK;
-    for (int c = 0; c < out->ncols; c++) {
-        dccd_pq_column *col = &out->cols[c];
-        dccd_pq_type want = dccd_schema_col_type(m->type, c);
-        if (m->src[c] >= 0 && (!ts_only || c == 0)) {
-            rc = whole ? dccd_pq_read_column(f, rg, m->src[c], col, err)
-                       : dccd_pq_read_column_range(f, rg, m->src[c], from, to, col, err);
-            if (rc)
-                goto fail;
-            if (col->n != rows) {
-                rc = dccd_err_set(err, DCCD_ECORRUPT, "%s: row group %d: column '%s' has %zu rows, expected %zu",
-                                  dccd_pq_name(f), rg, dccd_schema_col_name(m->type, c), col->n, rows);
-                goto fail;
-            }
-            if ((rc = widen(col, want, err)))
-                goto fail;
-            continue;
-        }
-        /* a column of nulls */
-        col->type = want;
-        col->n = rows;
-        col->validity = calloc(rows ? rows : 1, 1);
-        if (want == DCCD_PQ_BYTE_ARRAY)
-            col->offsets = calloc(rows + 1, sizeof(int64_t));
-        else
-            col->values = calloc(rows ? rows : 1, want == DCCD_PQ_BOOLEAN ? 1 : 8);
-        if (!col->validity || (want == DCCD_PQ_BYTE_ARRAY ? !col->offsets : !col->values)) {
-            rc = DCCD_ENOMEM_MSG(err);
-            goto fail;
-        }
-        col->null_count = rows;
-    }
+    canon_rg_task t = {f, m, rg, ts_only, from, to, out};
+    /* a column's decode must be worth a task hand-off (~10 us) */
+    dccd_pool *pool = ts_only || rows < 4096 ? NULL : m->pool;
+    int rc = dccd_pool_run(pool, (size_t)out->ncols, canon_col_task, &t, err);
+    if (rc)
+        goto fail;
     if (m->ts_scale != 1) {
         int64_t *ts = out->cols[0].values;
         for (size_t i = 0; i < rows; i++)

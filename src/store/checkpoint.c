@@ -310,7 +310,7 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
     int ncopy = 0;
     bool fast = f != NULL && k > 0 && dccd_schema_is_canonical(f, p->type, true);
     dccd_canon_map m;
-    if (fast && (dccd_canon_map_file(f, p->type, &m, NULL) != DCCD_OK || m.legacy))
+    if (fast && (dccd_store_map_file(s, f, p->type, &m, NULL) != DCCD_OK || m.legacy))
         fast = false;
     int nrg = f ? dccd_pq_num_row_groups(f) : 0;
     if (fast) {
@@ -389,7 +389,7 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
         if (f) {
             dccd_canon_map fm;
             dccd_table all;
-            if ((rc = dccd_canon_map_file(f, p->type, &fm, err)) ||
+            if ((rc = dccd_store_map_file(s, f, p->type, &fm, err)) ||
                 (rc = dccd_canon_read_rgs(f, &fm, 0, dccd_pq_num_row_groups(f), false, 0, 0, &all, err))) {
                 file_bad = rc == DCCD_ECORRUPT;
                 rc = dccd_err_prefix(err, rc, "checkpoint refused (the period file cannot be read, it is left untouched)");

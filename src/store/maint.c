@@ -621,7 +621,7 @@ static int verify_one(vstate *v, int dirfd, const char *name, const char *rel, c
         return DCCD_OK;
     }
     dccd_canon_map m;
-    if ((rc = dccd_canon_map_file(f, p->type, &m, &fe)) != DCCD_OK) {
+    if ((rc = dccd_store_map_file(v->s, f, p->type, &m, &fe)) != DCCD_OK) {
         dccd_pq_close(f);
         if (rc == DCCD_ENOMEM)
             return dccd_err_set(err, rc, "%s", fe.msg);
@@ -927,7 +927,7 @@ static int migrate_period(mstate *ms, const dccd_period *p, dccd_error *err)
     if (rc == DCCD_ENOMEM)
         return dccd_err_set(err, rc, "%s", fe.msg);
     dccd_canon_map m;
-    if (!rc && f && (rc = dccd_canon_map_file(f, p->type, &m, &fe)) != DCCD_OK) {
+    if (!rc && f && (rc = dccd_store_map_file(ms->s, f, p->type, &m, &fe)) != DCCD_OK) {
         dccd_pq_close(f);
         f = NULL;
     }

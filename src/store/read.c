@@ -129,11 +129,11 @@ static int list_periods(dccd_store *s, const dccd_dataset *ds, period_list *out,
 
 /* The file's rows (all row groups, or those overlapping [lo, hi] when
  * filter is set) as one owned table.  DCCD_ECORRUPT etc. on a bad file. */
-static int read_file_rows(dccd_pq_file *f, dccd_data_type type, bool filter, int64_t lo, int64_t hi,
+static int read_file_rows(dccd_store *s, dccd_pq_file *f, dccd_data_type type, bool filter, int64_t lo, int64_t hi,
                           dccd_table *out, dccd_error *err)
 {
     dccd_canon_map m;
-    int rc = dccd_canon_map_file(f, type, &m, err);
+    int rc = dccd_store_map_file(s, f, type, &m, err);
     if (rc)
         return rc;
     return dccd_canon_read_rgs(f, &m, 0, dccd_pq_num_row_groups(f), filter, lo, hi, out, err);
@@ -202,7 +202,7 @@ static int period_rows(dccd_store *s, const dccd_period *p, bool lenient, bool f
             if (first > 0)
                 dccd_table_free(&parts[first]);
             if (f) {
-                rc = read_file_rows(f, p->type, filter && first == got, lo, hi, &parts[first], err);
+                rc = read_file_rows(s, f, p->type, filter && first == got, lo, hi, &parts[first], err);
                 if (rc && lenient && rc != DCCD_ENOMEM) {
                     dccd_store_warn(s, "skipping unreadable file: %s", err ? err->msg : p->file);
                     dccd_error_clear(err);
@@ -391,7 +391,7 @@ static int period_src_open(dccd_store *s, const dccd_period *p, period_src *ps, 
         dccd_error fe;
         int frc = dccd_period_open_file(s, p, &ps->f, &fe);
         if (!frc && ps->f)
-            frc = dccd_canon_map_file(ps->f, p->type, &ps->m, &fe);
+            frc = dccd_store_map_file(s, ps->f, p->type, &ps->m, &fe);
         if (frc == DCCD_ENOMEM) {
             free(bases);
             free(segs);

@@ -56,6 +56,17 @@ int dccd_store_open(const char *root, const dccd_store_options *opts, dccd_store
         dccd_store_options_init(&s->opts);
     if (s->opts.row_group_rows == 0)
         s->opts.row_group_rows = 131072;
+    if (s->opts.threads < 0 || s->opts.threads > DCCD_POOL_MAX_THREADS) {
+        int bad = s->opts.threads;
+        close(fd);
+        free(s->root);
+        free(s);
+        return dccd_err_set(err, DCCD_EINVAL, "store option threads = %d (expected 0 for the online CPUs, or 1 .. %d)",
+                            bad, DCCD_POOL_MAX_THREADS);
+    }
+    s->threads = dccd_threads_resolve(s->opts.threads);
+    pthread_mutex_init(&s->pool_mu, NULL);
+    atomic_init(&s->pool, NULL);
     int rc = dccd_locks_create(&s->locks, err);
     if (!rc)
         rc = dccd_pcache_create(&s->pcache, err);
@@ -80,8 +91,41 @@ void dccd_store_close(dccd_store *s)
         close(s->rootfd);
     dccd_locks_destroy(s->locks);
     dccd_pcache_destroy(s->pcache);
+    dccd_pool_destroy(atomic_load(&s->pool));
+    pthread_mutex_destroy(&s->pool_mu);
     free(s->root);
     free(s);
+}
+
+int dccd_store_map_file(dccd_store *s, dccd_pq_file *f, dccd_data_type type, dccd_canon_map *m, dccd_error *err)
+{
+    int rc = dccd_canon_map_file(f, type, m, err);
+    if (!rc)
+        m->pool = dccd_store_pool(s);
+    return rc;
+}
+
+dccd_pool *dccd_store_pool(dccd_store *s)
+{
+    if (s->threads <= 1)
+        return NULL;
+    dccd_pool *p = atomic_load_explicit(&s->pool, memory_order_acquire);
+    if (p)
+        return p;
+    pthread_mutex_lock(&s->pool_mu);
+    p = atomic_load_explicit(&s->pool, memory_order_relaxed);
+    if (!p && !s->pool_failed) {
+        dccd_error e;
+        if (dccd_pool_create(s->threads, &p, &e) != DCCD_OK) {
+            dccd_store_warn(s, "cannot start %d threads, working on one: %s", s->threads, e.msg);
+            s->pool_failed = true;
+            p = NULL;
+        } else {
+            atomic_store_explicit(&s->pool, p, memory_order_release);
+        }
+    }
+    pthread_mutex_unlock(&s->pool_mu);
+    return p;
 }
 
 const char *dccd_store_root(const dccd_store *s)

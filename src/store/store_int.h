@@ -22,6 +22,7 @@
 #ifndef DCCD_STORE_INT_H
 #define DCCD_STORE_INT_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include "common/common.h"
@@ -116,6 +117,8 @@ typedef struct dccd_canon_map {
     int src[DCCD_MAX_COLS];     /* file column for each canonical column, -1 = fill with nulls */
     int64_t ts_scale;           /* 1, or 1e9 when a legacy v2 file's TS are Unix seconds */
     bool legacy;                /* a v2 column was renamed/dropped or TS was in seconds */
+    dccd_pool *pool;            /* decode a row group's columns on it (NULL: one after another);
+                                 * dccd_canon_map_file sets NULL, store readers dccd_store_pool() */
 } dccd_canon_map;
 
 /* Is the file legacy v2 by its columns (quoteVolume, weightedAverage, date
@@ -127,6 +130,8 @@ bool dccd_canon_legacy_columns(dccd_pq_file *f);
  * by its columns, reads TS statistics (or, lacking them, the TS column) to
  * detect seconds (largest TS below 1e18); any other file is nanoseconds. */
 int dccd_canon_map_file(dccd_pq_file *f, dccd_data_type type, dccd_canon_map *m, dccd_error *err);
+/* dccd_canon_map_file with m->pool the store's pool (store.c). */
+int dccd_store_map_file(dccd_store *s, dccd_pq_file *f, dccd_data_type type, dccd_canon_map *m, dccd_error *err);
 /* Read row group rg as a canonical owned table.  With ts_only, only TS is
  * read (the other columns are all-null). */
 int dccd_canon_read_rg(dccd_pq_file *f, const dccd_canon_map *m, int rg, bool ts_only, dccd_table *out,
@@ -221,7 +226,14 @@ struct dccd_store {
     struct dccd_lock_table *locks;
     struct dccd_pcache *pcache;    /* pcache.c */
     _Atomic int refs;              /* the opener's + one per open scan stream (arrow.c) */
+    int threads;                   /* opts.threads resolved: 1 = no pool */
+    pthread_mutex_t pool_mu;       /* guards the creation of pool */
+    _Atomic(dccd_pool *) pool;     /* created at first use when threads > 1 */
+    bool pool_failed;              /* the pool could not be made (under pool_mu) */
 };
+/* The store's pool, created at the first call (NULL when threads is 1 or
+ * the pool could not be made: the work then runs on the caller). */
+dccd_pool *dccd_store_pool(dccd_store *s);
 /* Keep the handle alive (a scan stream); dccd_store_close drops one reference. */
 void dccd_store_retain(dccd_store *s);
 

@@ -368,7 +368,7 @@ int dccd_wal_read_base(dccd_store *s, const dccd_period *p, const dccd_segment *
         return DCCD_OK;
     }
     dccd_canon_map m;
-    rc = dccd_canon_map_file(f, p->type, &m, err);
+    rc = dccd_store_map_file(s, f, p->type, &m, err);
     int nrg = rc ? 0 : dccd_pq_num_row_groups(f);
     dccd_table *parts = nrg ? calloc((size_t)nrg, sizeof *parts) : NULL;
     if (nrg && !parts)
