@@ -56,7 +56,7 @@ _dccd() {
     local i cmd=""
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-        --root) ((i++)) ;;
+        --root | --threads) ((i++)) ;;
         -*) ;;
         *)
             cmd=${COMP_WORDS[i]}
@@ -108,7 +108,7 @@ _dccd() {
 
     if [[ -z $cmd ]]; then
         if [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W "--root --help --version" -- "$cur"))
+            COMPREPLY=($(compgen -W "--root --threads --help --version" -- "$cur"))
         else
             COMPREPLY=($(compgen -W "$commands" -- "$cur"))
         fi

@@ -28,6 +28,7 @@ typedef struct cli_ctx {
     const char *cmd;   /* the subcommand's name, for messages */
     const char *root;  /* --root, else $DCCD_DATA, else "./data"; may be
                           overridden by the subcommand's own --root */
+    int threads;       /* --threads N, else $DCCD_THREADS, else 0 (the online CPUs) */
 } cli_ctx;
 
 /* ---- messages (common.c) ---- */

@@ -564,6 +564,7 @@ int cli_cmd_demo(cli_ctx *ctx, int argc, char **argv)
      * faster on a real disk.  Files still appear atomically (rename). */
     dccd_store_options so;
     dccd_store_options_init(&so);
+    so.threads = ctx->threads;
     so.durable = false;
     if (dccd_store_open(ctx->root, &so, &d.s, &err) != DCCD_OK) {
         cli_msg(ctx, "cannot open store '%s': %s", ctx->root, err.msg);

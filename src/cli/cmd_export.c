@@ -314,6 +314,7 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv)
         }
         dccd_pq_write_options wo;
         dccd_pq_write_options_init(&wo);
+        wo.threads = ctx->threads;
         wo.codec = DCCD_PQ_SNAPPY;
         if (dccd_pq_writer_open(tmp, fields, x.ncols, &wo, &x.w, &err) != DCCD_OK) {
             rc = cli_fail(ctx, output, &err);

@@ -128,6 +128,7 @@ int cli_open_store(const cli_ctx *ctx, dccd_store **out)
     dccd_error err;
     dccd_store_options o;
     dccd_store_options_init(&o);
+    o.threads = ctx->threads;
     if (dccd_store_open(ctx->root, &o, out, &err) != DCCD_OK) {
         cli_msg(ctx, "cannot open store '%s': %s", ctx->root, err.msg);
         return CLI_FAIL;

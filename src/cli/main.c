@@ -50,7 +50,7 @@ static const cli_command commands[] = {
 static void print_help(FILE *f, const char *prog)
 {
     fprintf(f,
-            "usage: %s [--root DIR] <command> [options]\n"
+            "usage: %s [--root DIR] [--threads N] <command> [options]\n"
             "       %s --version | --help\n"
             "\n"
             "dccd stores crypto market data (OHLC bars, trades, order-book levels)\n"
@@ -69,11 +69,31 @@ static void print_help(FILE *f, const char *prog)
             "global options:\n"
             "  --root DIR   store root (default: $DCCD_DATA, else ./data);\n"
             "               may also be given after the command\n"
+            "  --threads N  threads decoding and encoding the columns of a row\n"
+            "               group (load, export, import, checkpoint, verify...):\n"
+            "               0 = the online CPUs (default: $DCCD_THREADS, else 0),\n"
+            "               1 = one thread; files written are the same either way\n"
             "  --version    print the version and exit\n"
             "  --help       print this help and exit\n"
             "\n"
             "exit status: 0 ok, 1 failure, 2 usage error\n",
             prog);
+}
+
+/* A thread count: 0 .. DCCD_POOL_MAX_THREADS in decimal; -1 when bad. */
+static int parse_threads(const char *s)
+{
+    if (!s || !*s)
+        return -1;
+    long v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        v = v * 10 + (*p - '0');
+        if (v > DCCD_POOL_MAX_THREADS)
+            return -1;
+    }
+    return (int)v;
 }
 
 int main(int argc, char **argv)
@@ -83,9 +103,20 @@ int main(int argc, char **argv)
     ctx.cmd = "";
     const char *env = getenv("DCCD_DATA");
     ctx.root = (env && *env) ? env : "./data";
+    ctx.threads = 0;
+    const char *tenv = getenv("DCCD_THREADS");
+    if (tenv && *tenv) {
+        ctx.threads = parse_threads(tenv);
+        if (ctx.threads < 0) {
+            fprintf(stderr, "%s: DCCD_THREADS='%s': expected 0 (the online CPUs) .. %d\n", ctx.prog, tenv,
+                    DCCD_POOL_MAX_THREADS);
+            return CLI_USAGE;
+        }
+    }
 
     static const struct option opts[] = {
         {"root", required_argument, NULL, 'r'},
+        {"threads", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -101,6 +132,14 @@ int main(int argc, char **argv)
                 return CLI_USAGE;
             }
             ctx.root = optarg;
+            break;
+        case 't':
+            ctx.threads = parse_threads(optarg);
+            if (ctx.threads < 0) {
+                fprintf(stderr, "%s: --threads '%s': expected 0 (the online CPUs) .. %d\n", ctx.prog, optarg,
+                        DCCD_POOL_MAX_THREADS);
+                return CLI_USAGE;
+            }
             break;
         case 'h':
             print_help(stdout, ctx.prog);

@@ -228,6 +228,10 @@ int dccd_store_write_table(dccd_store *s, int dirfd, const char *name, const cha
     o.kv = kv;
     o.n_kv = nkv;
     o.bloom_fpp = 0.001;
+    /* the store's pool (none: one thread); the bytes are the same */
+    o.pool = dccd_store_pool(s);
+    if (!o.pool)
+        o.threads = 1;
     dccd_atomic a;
     int rc = dccd_atomic_begin(&a, dirfd, name, what, err);
     if (rc)
