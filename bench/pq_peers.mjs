@@ -22,7 +22,10 @@ import { pl } from '../tests/interop/pl.mjs';
 const [engine, data, src, codec, out, repsArg, fileBy] = process.argv.slice(2);
 const reps = Number(repsArg ?? 5);
 const now = () => Number(process.hrtime.bigint()) / 1e6;
-const emit = (o) => process.stdout.write(JSON.stringify({ bench: 'pq', engine, data, ...o }) + '\n');
+// BENCH_THREADS=default: the peer at its own default thread count (polars:
+// POLARS_MAX_THREADS set by run.sh to the CPUs; DuckDB: no threads setting)
+const threads = process.env.BENCH_THREADS === 'default' ? 'default' : '1';
+const emit = (o) => process.stdout.write(JSON.stringify({ bench: 'pq', engine, data, threads, ...o }) + '\n');
 const decodeOnly = codec === '-';
 
 if (engine === 'polars') {
@@ -53,9 +56,10 @@ if (engine === 'polars') {
   const { pathToFileURL } = await import('node:url');
   const req = createRequire(new URL('../tests/interop/package.json', import.meta.url));
   const duck = await import(pathToFileURL(req.resolve('@duckdb/node-api')).href);
-  const inst = await duck.DuckDBInstance.create(':memory:', { threads: '1' });
+  const inst = threads === '1' ? await duck.DuckDBInstance.create(':memory:', { threads: '1' })
+    : await duck.DuckDBInstance.create(':memory:');
   const con = await inst.connect();
-  await con.run('SET threads=1');
+  if (threads === '1') await con.run('SET threads=1');
   await con.run('SET preserve_insertion_order=true');
   const q = (s) => "'" + String(s).replace(/'/g, "''") + "'";
   if (!decodeOnly) {

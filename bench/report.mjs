@@ -33,37 +33,57 @@ const mb = (b) => (b / 1048576).toFixed(2);
 const find = (f) => R.filter(f);
 const one = (f) => R.find(f);
 
-out.push(`dccd benchmarks, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, single-threaded, medians (ms) of the runs`);
+out.push(`dccd benchmarks, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, medians (ms) of the runs`);
 
 // ------------------------------------------------------------ Parquet
 const pq = find((r) => r.bench === 'pq');
 if (pq.length) {
-  const rows = [['Parquet', 'op', 'dccd', 'polars', 'duckdb', 'polars/dccd', 'duckdb/dccd', 'runs']];
-  const sizes = [['file size (MiB)', 'dccd', 'polars', 'duckdb', 'dccd/polars', 'dccd/duckdb']];
-  const cross = [['dccd decoding a file written by', 'dccd', 'polars', 'duckdb']];
+  // threads: "default" (every engine at its default thread count: dccd the
+  // online CPUs, polars POLARS_MAX_THREADS = CPUs, DuckDB unset) or "1";
+  // lines without the field are single-threaded runs
+  const th = (r) => r.threads ?? '1';
+  const modes = ['default', '1'].filter((m) => pq.some((r) => th(r) === m));
   const combos = [...new Set(pq.map((r) => `${r.data} ${r.codec}`))];
-  for (const combo of combos) {
-    const [data, codec] = combo.split(' ');
-    const get = (engine, op, by) => {
-      const all = find((r) => r.bench === 'pq' && r.data === data && r.codec === codec && r.engine === engine && r.op === op && (op === 'encode' || r.file_by === by));
-      return all.length ? { ...all[0], ms: all.flatMap((r) => r.ms) } : undefined;
-    };
-    for (const op of ['encode', 'decode']) {
-      const d = get('dccd', op, 'dccd'), p = get('polars', op, 'polars'), k = get('duckdb', op, 'duckdb');
-      const md = d && median(d.ms), mp = p && median(p.ms), mk = k && median(k.ms);
-      rows.push([`${data} ${codec}`, op, fmt(md), fmt(mp), fmt(mk), ratio(mp, md), ratio(mk, md), d ? d.ms.length : 0]);
-    }
-    const e = (engine) => get(engine, 'encode');
-    const bd = e('dccd')?.bytes, bp = e('polars')?.bytes, bk = e('duckdb')?.bytes;
-    sizes.push([`${data} ${codec}`, bd ? mb(bd) : '-', bp ? mb(bp) : '-', bk ? mb(bk) : '-',
-      bd && bp ? (bd / bp).toFixed(3) : '-', bd && bk ? (bd / bk).toFixed(3) : '-']);
-    const x = (by) => get('dccd', 'decode', by);
-    cross.push([`${data} ${codec}`, fmt(x('dccd') && median(x('dccd').ms)), fmt(x('polars') && median(x('polars').ms)),
-      fmt(x('duckdb') && median(x('duckdb').ms))]);
-  }
+  const get = (data, codec, engine, op, by, mode) => {
+    const all = find((r) => r.bench === 'pq' && r.data === data && r.codec === codec && r.engine === engine && r.op === op && th(r) === mode && (op === 'encode' || r.file_by === by));
+    return all.length ? { ...all[0], ms: all.flatMap((r) => r.ms) } : undefined;
+  };
   const n = pq.find((r) => r.rows)?.rows;
   out.push('', `1. Parquet: ${n} rows, in-memory columns <-> file (ratios: peer time / dccd time, > 1 = dccd faster)`);
-  out.push(pad(rows), '', pad(sizes), '', pad(cross));
+  for (const mode of modes) {
+    const label = mode === 'default' ? 'every engine at its default threads' : 'every engine on one thread';
+    const rows = [[`Parquet (${label})`, 'op', 'dccd', 'polars', 'duckdb', 'polars/dccd', 'duckdb/dccd', 'runs']];
+    const sizes = [['file size (MiB)', 'dccd', 'polars', 'duckdb', 'dccd/polars', 'dccd/duckdb']];
+    const cross = [['dccd decoding a file written by', 'dccd', 'polars', 'duckdb']];
+    for (const combo of combos) {
+      const [data, codec] = combo.split(' ');
+      for (const op of ['encode', 'decode']) {
+        const d = get(data, codec, 'dccd', op, 'dccd', mode), p = get(data, codec, 'polars', op, 'polars', mode), k = get(data, codec, 'duckdb', op, 'duckdb', mode);
+        const md = d && median(d.ms), mp = p && median(p.ms), mk = k && median(k.ms);
+        rows.push([`${data} ${codec}`, op, fmt(md), fmt(mp), fmt(mk), ratio(mp, md), ratio(mk, md), d ? d.ms.length : 0]);
+      }
+      const e = (engine) => get(data, codec, engine, 'encode', undefined, mode);
+      const bd = e('dccd')?.bytes, bp = e('polars')?.bytes, bk = e('duckdb')?.bytes;
+      sizes.push([`${data} ${codec}`, bd ? mb(bd) : '-', bp ? mb(bp) : '-', bk ? mb(bk) : '-',
+        bd && bp ? (bd / bp).toFixed(3) : '-', bd && bk ? (bd / bk).toFixed(3) : '-']);
+      const x = (by) => get(data, codec, 'dccd', 'decode', by, mode);
+      cross.push([`${data} ${codec}`, fmt(x('dccd') && median(x('dccd').ms)), fmt(x('polars') && median(x('polars').ms)),
+        fmt(x('duckdb') && median(x('duckdb').ms))]);
+    }
+    out.push('', pad(rows), '', pad(sizes), '', pad(cross));
+  }
+  if (modes.length === 2) {
+    const sp = [['dccd: threads 1 / default', 'op', '1 thread', 'default', 'speed-up']];
+    for (const combo of combos) {
+      const [data, codec] = combo.split(' ');
+      for (const op of ['encode', 'decode']) {
+        const a1 = get(data, codec, 'dccd', op, 'dccd', '1'), ad = get(data, codec, 'dccd', op, 'dccd', 'default');
+        const m1 = a1 && median(a1.ms), mdf = ad && median(ad.ms);
+        sp.push([`${data} ${codec}`, op, fmt(m1), fmt(mdf), ratio(m1, mdf)]);
+      }
+    }
+    out.push('', pad(sp));
+  }
 }
 
 // ------------------------------------------------------------ store

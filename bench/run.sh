@@ -85,21 +85,29 @@ if part pq; then
   say "Parquet: generating $PQ_ROWS-row OHLC and trades files"
   "$B" gen ohlc "$PQ_ROWS" 1 $T2024 "$tmp/ohlc.src.parquet"
   "$B" gen trades "$PQ_ROWS" 2 $T2024 "$tmp/trades.src.parquet"
-  for data in ohlc trades; do
+  # every engine twice: at its default thread count (dccd: the online
+  # CPUs; polars: POLARS_MAX_THREADS = the CPUs, its default; DuckDB: no
+  # threads setting) and at one thread, in the same run
+  ncpu=$(getconf _NPROCESSORS_ONLN)
+  for mode in default 1; do
+   if [ $mode = default ]; then bt=0; pt=$ncpu; else bt=1; pt=1; fi
+   for data in ohlc trades; do
     for codec in snappy zstd; do
       src=$tmp/$data.src.parquet
-      say "Parquet: $data $codec: dccd"
-      rec "$B" pq-enc $data "$src" $codec "$tmp/$data.dccd.$codec.parquet" "$REPS"
-      rec "$B" pq-dec $data "$tmp/$data.dccd.$codec.parquet" $codec dccd "$REPS"
+      say "Parquet: $data $codec: dccd (threads $mode)"
+      BENCH_THREADS=$bt rec "$B" pq-enc $data "$src" $codec "$tmp/$data.dccd.$codec.parquet" "$REPS"
+      BENCH_THREADS=$bt rec "$B" pq-dec $data "$tmp/$data.dccd.$codec.parquet" $codec dccd "$REPS"
       if [ $have_node = 1 ]; then
         for peer in polars duckdb; do
-          say "Parquet: $data $codec: $peer"
-          rec_node "$here/pq_peers.mjs" $peer $data "$src" $codec "$tmp/$data.$peer.$codec.parquet" "$REPS"
+          say "Parquet: $data $codec: $peer (threads $mode)"
+          BENCH_THREADS=$mode POLARS_MAX_THREADS=$pt \
+            rec_node "$here/pq_peers.mjs" $peer $data "$src" $codec "$tmp/$data.$peer.$codec.parquet" "$REPS"
           # dccd decoding the peer's file
-          rec "$B" pq-dec $data "$tmp/$data.$peer.$codec.parquet" $codec $peer "$REPS"
+          BENCH_THREADS=$bt rec "$B" pq-dec $data "$tmp/$data.$peer.$codec.parquet" $codec $peer "$REPS"
         done
       fi
     done
+   done
   done
   rm -f "$tmp"/*.dccd.*.parquet "$tmp"/*.polars.*.parquet "$tmp"/*.duckdb.*.parquet
 fi
