@@ -134,6 +134,9 @@ class ParquetStore:
     ``codec``
         Parquet compression of period files: ``snappy`` (the seed's), ``zstd``,
         ``gzip``, ``lz4_raw``, ``brotli``, ``none``.
+    ``threads``
+        threads libdccd decodes and encodes the columns of a row group with (0, the
+        default: every online CPU; 1: the calling thread only).
     ``bad_rows``
         ``"refuse"`` (default): a bad row (null/negative TS, NaN or infinite price,
         negative amount, unknown side, a field of the wrong type) raises
@@ -143,14 +146,14 @@ class ParquetStore:
 
     def __init__(self, data_path: str | pathlib.Path, *, durable: bool = True,
                  sync_checkpoint: bool = False, codec: str = "snappy", bad_rows: str = "refuse",
-                 row_group_rows: int = 0, checkpoint_rows: int = 0) -> None:
+                 threads: int = 0, row_group_rows: int = 0, checkpoint_rows: int = 0) -> None:
         if bad_rows not in ("refuse", "drop"):
             raise ValueError(f"bad_rows must be 'refuse' or 'drop', not {bad_rows!r}")
         self._root = pathlib.Path(data_path)
         self._drop = bad_rows == "drop"
         self._core = _core.Store(str(self._root), durable=durable, sync_checkpoint=sync_checkpoint,
                                  codec=codec, row_group_rows=row_group_rows,
-                                 checkpoint_rows=checkpoint_rows)
+                                 checkpoint_rows=checkpoint_rows, threads=threads)
 
     @property
     def root(self) -> pathlib.Path:

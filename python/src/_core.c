@@ -8,7 +8,7 @@
  * dccd_store/_domain.py, which call the few functions here.
  *
  *   Store(root, durable, sync_checkpoint, codec, compression_level,
- *         row_group_rows, checkpoint_rows)       a dccd_store handle
+ *         row_group_rows, checkpoint_rows, threads) a dccd_store handle
  *     .save_records(ds, records, prov, drop_bad) seed records -> columns -> save
  *     .save_arrow(ds, obj, prov, drop_bad)        __arrow_c_stream__ / __arrow_c_array__
  *     .load(ds, start, end) / .scan(...)          -> ArrowStream
@@ -227,12 +227,13 @@ static int Store_init(PyObject *self, PyObject *args, PyObject *kw)
 {
     StoreObject *so = (StoreObject *)self;
     static char *kwlist[] = {"root", "durable", "sync_checkpoint", "codec", "compression_level", "row_group_rows",
-                             "checkpoint_rows", NULL};
+                             "checkpoint_rows", "threads", NULL};
     const char *root, *codec = "snappy";
     int durable = 1, sync_cp = 0, level = 0;
     Py_ssize_t rg_rows = 0, cp_rows = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "s|ppsinn", kwlist, &root, &durable, &sync_cp, &codec, &level,
-                                     &rg_rows, &cp_rows))
+    int threads = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "s|ppsinni", kwlist, &root, &durable, &sync_cp, &codec, &level,
+                                     &rg_rows, &cp_rows, &threads))
         return -1;
     if (so->s) {
         PyErr_SetString(PyExc_RuntimeError, "Store already initialised");
@@ -252,6 +253,11 @@ static int Store_init(PyObject *self, PyObject *args, PyObject *kw)
         o.row_group_rows = (size_t)rg_rows;
     if (cp_rows > 0)
         o.checkpoint_rows = cp_rows;
+    if (threads < 0) {
+        PyErr_SetString(PyExc_ValueError, "threads must be >= 0 (0 = every online CPU)");
+        return -1;
+    }
+    o.threads = threads;
     o.warn = store_warn;
     o.warn_ctx = so;
     int rc;

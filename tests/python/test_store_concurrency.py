@@ -28,7 +28,7 @@ def batch(worker: int, k: int, n: int, t0: int = T2024) -> list[d.Trade]:
 
 
 def test_many_threads_one_store(tmp_path):
-    s = d.ParquetStore(tmp_path, durable=False, checkpoint_rows=500)
+    s = d.ParquetStore(tmp_path, durable=False, checkpoint_rows=500, threads=2)
     errors: list[BaseException] = []
     W, K, N = 8, 12, 40
 
