@@ -2,14 +2,12 @@
  * src/common/fastfloat.c - correctly rounded decimal text to double
  * (contract in fastfloat.h).
  *
- * This file owns the three ways a number goes:
- *   1. the scan: sign, integer digits, fraction digits (eight at a time
- *      when they are all digits), exponent (clamped, so any length of
- *      exponent is read without overflow); the value is w * 10^q with w the
- *      first 19 significant digits; "many" when more digits follow;
- *   2. exact cases: zero, Clinger's fast path (w <= 2^53 and |q| <= 22:
- *      one correctly rounded IEEE multiplication or division of two exact
- *      doubles), exponents beyond the table (zero or overflow);
+ * The scan and the common exact case are inline in fastfloat.h (steps 1
+ * and 2 for up to 19 digits); this file owns the rest, dccd_ff_finish():
+ *   1. more than 19 digits: w becomes the first 19 significant digits and
+ *      the value is w * 10^q, "many" as more digits follow;
+ *   2. exact cases: zero, Clinger's fast path, exponents beyond the table
+ *      (zero or overflow), huge exponents;
  *   3. Eisel-Lemire (Lemire 2021, "Number Parsing at a Gigabyte per
  *      Second", algorithm 1 with the round-to-even handling of section 8):
  *      w normalised, times the 128-bit approximation of 5^q
@@ -36,58 +34,9 @@
 #include "fastfloat_table.h"
 
 #define MIN19 UINT64_C(1000000000000000000) /* 10^18, the smallest 19-digit number */
-#define EXP_CAP INT64_C(100000000000000000)  /* 10^17: exponent digits past this are only counted */
 #define UNDECIDED UINT64_MAX                 /* lemire(): not a valid result */
 #define INF_BITS (UINT64_C(0x7FF) << 52)
 #define MANT_BITS 52
-
-/* Clinger's fast path needs double arithmetic done in double precision. */
-#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
-#define DCCD_FF_CLINGER 1
-static const double POW10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-#else
-#define DCCD_FF_CLINGER 0
-#endif
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define DCCD_FF_SWAR 1
-#else
-#define DCCD_FF_SWAR 0
-#endif
-
-static inline bool is_digit(char c)
-{
-    return (unsigned)((unsigned char)c - '0') <= 9;
-}
-
-#if DCCD_FF_SWAR
-static inline uint64_t load8(const char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-/* All eight bytes are '0'..'9': the high nibble is 3 and adding 6 does not
- * carry into it. */
-static inline bool eight_digits(uint64_t v)
-{
-    const uint64_t hi = UINT64_C(0xF0F0F0F0F0F0F0F0);
-    return ((v & hi) | (((v + UINT64_C(0x0606060606060606)) & hi) >> 4)) == UINT64_C(0x3333333333333333);
-}
-
-/* The value of eight ASCII digits (first byte most significant): pairs,
- * then quads, then the whole in three multiplications. */
-static inline uint64_t eight_value(uint64_t v)
-{
-    const uint64_t mask = UINT64_C(0x000000FF000000FF);
-    v -= UINT64_C(0x3030303030303030);
-    v = v * 10 + (v >> 8); /* byte 2k: two-digit value of digits 2k, 2k+1 */
-    v = ((v & mask) * UINT64_C(0x000F424000000064) + ((v >> 16) & mask) * UINT64_C(0x0000271000000001)) >> 32;
-    return v & UINT64_C(0xFFFFFFFF);
-}
-#endif
 
 static inline int clz64(uint64_t x) /* x != 0 */
 {
@@ -229,111 +178,59 @@ static inline dccd_ff_status done(uint64_t bits, bool neg, double *out, dccd_ff_
     return DCCD_FF_OK;
 }
 
-dccd_ff_status dccd_ff_parse(const char *s, size_t n, double *out, dccd_ff_path *path)
+dccd_ff_status dccd_ff_finish(const dccd_ff_scan *sc, const char *s, size_t n, double *out, dccd_ff_path *path)
 {
-    const char *p = s, *end = s + n;
-    bool neg = false;
-    if (p != end && (*p == '-' || *p == '+'))
-        neg = *p++ == '-';
-
-    /* 1. digits: w takes them all, modulo 2^64 (redone below if > 19) */
-    uint64_t w = 0;
-    const char *int_start = p;
-    while (p != end && is_digit(*p))
-        w = 10 * w + (uint64_t)(*p++ - '0');
-    const char *int_end = p, *frac_start = p, *frac_end = p;
-    if (p != end && *p == '.') {
-        frac_start = ++p;
-#if DCCD_FF_SWAR
-        while (end - p >= 8) {
-            uint64_t v = load8(p);
-            if (!eight_digits(v))
-                break;
-            w = w * 100000000 + eight_value(v);
-            p += 8;
-        }
-#endif
-        while (p != end && is_digit(*p))
-            w = 10 * w + (uint64_t)(*p++ - '0');
-        frac_end = p;
-    }
-    size_t ndig = (size_t)(int_end - int_start) + (size_t)(frac_end - frac_start);
-    if (ndig == 0)
-        return DCCD_FF_SYNTAX;
-    int64_t e = 0;
-    bool ebig = false;
-    if (p != end && (*p == 'e' || *p == 'E')) {
-        p++;
-        bool eneg = false;
-        if (p != end && (*p == '-' || *p == '+'))
-            eneg = *p++ == '-';
-        if (p == end || !is_digit(*p))
-            return DCCD_FF_SYNTAX;
-        for (; p != end && is_digit(*p); p++) {
-            if (e < EXP_CAP)
-                e = 10 * e + (*p - '0');
-            else
-                ebig = true;
-        }
-        if (eneg)
-            e = -e;
-    }
-    if (p != end)
-        return DCCD_FF_SYNTAX;
-
-    int64_t q = e - (int64_t)(frac_end - frac_start);
+    uint64_t w = sc->w;
+    int64_t e = sc->e;
+    int64_t q = e - (int64_t)(sc->frac_end - sc->frac_start);
+    size_t ndig = (size_t)(sc->int_end - sc->int_start) + (size_t)(sc->frac_end - sc->frac_start);
     bool many = false;
     if (ndig > 19) {
         /* leading zeros are not significant */
-        for (const char *z = int_start; z != frac_end && (*z == '0' || *z == '.'); z++)
+        for (const char *z = sc->int_start; z != sc->frac_end && (*z == '0' || *z == '.'); z++)
             ndig -= *z == '0';
         if (ndig > 19) {
             many = true;
             w = 0;
-            const char *d = int_start;
-            while (w < MIN19 && d != int_end)
+            const char *d = sc->int_start;
+            while (w < MIN19 && d != sc->int_end)
                 w = 10 * w + (uint64_t)(*d++ - '0');
             if (w >= MIN19) {
-                q = e + (int64_t)(int_end - d);
+                q = e + (int64_t)(sc->int_end - d);
             } else {
-                d = frac_start;
-                while (w < MIN19 && d != frac_end)
+                d = sc->frac_start;
+                while (w < MIN19 && d != sc->frac_end)
                     w = 10 * w + (uint64_t)(*d++ - '0');
-                q = e - (int64_t)(d - frac_start);
+                q = e - (int64_t)(d - sc->frac_start);
             }
         }
     }
 
-    /* 2. exact cases */
+    /* exact cases */
     if (w == 0) /* every digit zero ("many" has w >= 10^18) */
-        return done(0, neg, out, path, DCCD_FF_PATH_EXACT);
-    if (ebig) {
+        return done(0, sc->neg, out, path, DCCD_FF_PATH_EXACT);
+    if (sc->ebig) {
         /* |exponent| >= 10^17 while the digits move it by at most n */
-        if (n >= (size_t)(EXP_CAP / 2))
+        if (n >= (size_t)(DCCD_FF_EXP_CAP / 2))
             goto slow;
-        return done(e > 0 ? INF_BITS : 0, neg, out, path, DCCD_FF_PATH_EXACT);
+        return done(e > 0 ? INF_BITS : 0, sc->neg, out, path, DCCD_FF_PATH_EXACT);
     }
-#if DCCD_FF_CLINGER
-    if (!many && q >= -22 && q <= 22 && w <= (UINT64_C(1) << 53)) {
-        double v = (double)w;
-        v = q < 0 ? v / POW10[-q] : v * POW10[q];
-        *out = neg ? -v : v;
+    if (!many && dccd_ff_clinger(w, q, sc->neg, out)) {
         if (path)
             *path = DCCD_FF_PATH_EXACT;
         return DCCD_FF_OK;
     }
-#endif
     if (q < DCCD_FF_QMIN) /* below 10^19 * 10^-343 < 2^-1075: zero */
-        return done(0, neg, out, path, DCCD_FF_PATH_EXACT);
+        return done(0, sc->neg, out, path, DCCD_FF_PATH_EXACT);
     if (q > DCCD_FF_QMAX) /* at least 10^309 */
         return DCCD_FF_RANGE;
 
-    /* 3. Eisel-Lemire; with more digits, the value is in [w, w+1) * 10^q */
+    /* Eisel-Lemire; with more digits, the value is in [w, w+1) * 10^q */
     uint64_t bits = lemire(w, (int)q);
     if (many && bits != UNDECIDED && lemire(w + 1, (int)q) != bits)
         bits = UNDECIDED;
     if (bits != UNDECIDED)
-        return done(bits, neg, out, path, DCCD_FF_PATH_LEMIRE);
+        return done(bits, sc->neg, out, path, DCCD_FF_PATH_LEMIRE);
 slow:;
     dccd_ff_status rc = slow_parse(s, n, out);
     if (rc == DCCD_FF_OK && path)
