@@ -15,8 +15,10 @@
  *      the binary exponent from q * log2(10) in fixed point.  With more
  *      than 19 digits the true value lies between w and w+1 (times 10^q):
  *      both are computed and, if they round differently, or the product is
- *      too close to call, strtod_l in the "C" locale decides (rare: about
- *      one in 10^4 random 20+ digit inputs, none of the %.17g kind).
+ *      too close to call, strtod_l in the "C" locale decides (rare: in
+ *      test_fastfloat's 50M random cases, 0.1% of the random 1..40-digit
+ *      strings and none of the %.15g..%.17g and %.{1..25}e ones; most of
+ *      the exact halfway strings of hundreds of digits).
  * No global mutable state; the table is const.
  */
 #ifndef _GNU_SOURCE
