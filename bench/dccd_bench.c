@@ -8,7 +8,10 @@
  *   gen ohlc|trades N SEED START_NS OUT   synthetic input, written uncompressed
  *                                         (one row group) so every engine
  *                                         starts from the same columns
- *   csv FILE OUT                          the same data as CSV (import bench)
+ *   csv ohlc|trades FILE OUT [DIGITS]     the same data as CSV (import bench);
+ *                                         doubles as %.DIGITSg (default 15:
+ *                                         40123.45; 17: full precision,
+ *                                         40123.449999999997)
  *   pq-enc SRC CODEC OUT REPS             in-memory columns -> OUT (no fsync,
  *                                         like the peers), REPS times
  *   pq-dec FILE REPS                      FILE -> column arrays, REPS times
@@ -413,12 +416,16 @@ static int cmd_gen(int argc, char **argv)
     return 0;
 }
 
-/* CSV with the canonical header; TS in integer ns, doubles with %.17g
- * shortest-enough text ("%.10g" would lose bits). */
+/* CSV with the canonical header; TS in integer ns, doubles with %.DIGITSg:
+ * 15 (default) is exact for the generators' cents and 1e-5 amounts, 17
+ * round-trips any double (the full-precision import input of issue 12). */
 static int cmd_csv(int argc, char **argv)
 {
-    if (argc != 5)
-        return fprintf(stderr, "usage: csv ohlc|trades FILE OUT\n"), 2;
+    if (argc != 5 && argc != 6)
+        return fprintf(stderr, "usage: csv ohlc|trades FILE OUT [DIGITS]\n"), 2;
+    int digits = argc == 6 ? atoi(argv[5]) : 15;
+    if (digits < 1 || digits > 17)
+        return fprintf(stderr, "csv: DIGITS must be 1..17\n"), 2;
     dccd_data_type type = strcmp(argv[2], "ohlc") ? DCCD_TRADES : DCCD_OHLC;
     mtable t;
     dccd_error err = {0};
@@ -439,7 +446,7 @@ static int cmd_csv(int argc, char **argv)
                 fputc(',', out);
             switch (col->type) {
             case DCCD_PQ_INT64: fprintf(out, "%" PRId64, ((const int64_t *)col->values)[i]); break;
-            case DCCD_PQ_DOUBLE: fprintf(out, "%.15g", ((const double *)col->values)[i]); break;
+            case DCCD_PQ_DOUBLE: fprintf(out, "%.*g", digits, ((const double *)col->values)[i]); break;
             default:
                 fwrite(col->data + col->offsets[i], 1, (size_t)(col->offsets[i + 1] - col->offsets[i]), out);
             }

@@ -55,4 +55,7 @@ out=$("$B" mem-save "$tmp/s5" 1 5000 $live)
 
 "$B" csv trades "$tmp/trades.parquet" "$tmp/t.csv"
 [ "$(wc -l <"$tmp/t.csv")" = 3001 ] || fail "csv: expected a header and 3000 lines"
+"$B" csv trades "$tmp/trades.parquet" "$tmp/t17.csv" 17
+[ "$(wc -l <"$tmp/t17.csv")" = 3001 ] || fail "csv 17: expected a header and 3000 lines"
+grep -Eq ',[0-9]+\.[0-9]{10,}' "$tmp/t17.csv" || fail "csv 17: no full-precision doubles"
 echo "bench_smoke: ok"

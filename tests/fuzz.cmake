@@ -6,12 +6,12 @@
 # with fuzz/replay.c as its main() instead of libFuzzer, linked to
 # dccd_static, and the test fuzz_regress_<name> runs it on every file
 # tests/data/fuzz-regress/<name>-* (reader-, chunk-, canon-, footer-, pages-, domain-,
-# textin-).  A target's invariant checks abort on a violation, so a
+# textin-, fastfloat-).  A target's invariant checks abort on a violation, so a
 # regression fails the test.  The targeted assertions on the same inputs
 # (error code expected for each) are in tests/unit/test_fuzz_regress.c.
 set(_fz_dir ${CMAKE_SOURCE_DIR}/fuzz)
 set(_fz_data ${CMAKE_SOURCE_DIR}/tests/data/fuzz-regress)
-set(_fz_names reader chunk canon footer pages domain)
+set(_fz_names reader chunk canon footer pages domain fastfloat)
 if(EXISTS ${CMAKE_SOURCE_DIR}/src/cli/textin.c)
   list(APPEND _fz_names textin)
 endif()

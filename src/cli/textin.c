@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/fastfloat.h"
 #include "dccd/domain.h"
 #include "textin.h"
 
@@ -192,94 +193,24 @@ slow:
     return parse_i64(s + i, n - i, out);
 }
 
-static const double POW10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                               1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
 typedef enum { NUM_OK, NUM_SYNTAX, NUM_RANGE, NUM_NOMEM } num_rc;
 
 /* A decimal number: [+-]digits[.digits][(e|E)[+-]digits] (or .digits).
- * nan, inf and hex floats are refused.  Exact: Clinger's fast path when
- * it applies, else strtod (correct rounding). */
-static num_rc parse_f64(cli_textin *in, const char *s, size_t n, double *out)
+ * nan, inf and hex floats are refused; overflow is NUM_RANGE, underflow
+ * gives the subnormal or zero.  Correctly rounded (src/common/fastfloat.h:
+ * Clinger's fast path, Eisel-Lemire, strtod_l for the rare undecided). */
+static num_rc parse_f64(const char *s, size_t n, double *out)
 {
-    size_t i = 0;
-    bool neg = false;
-    if (i < n && (s[i] == '-' || s[i] == '+'))
-        neg = s[i++] == '-';
-    uint64_t mant = 0;
-    int digits = 0, ndig = 0; /* significant digits kept, all digits seen */
-    int frac = 0;             /* digits after the point kept in mant */
-    bool exact = true;
-    for (; i < n && (unsigned)(unsigned char)s[i] - '0' <= 9; i++, ndig++) {
-        if (mant == 0 && s[i] == '0')
-            continue;
-        if (digits < 19) {
-            mant = mant * 10 + (uint64_t)(s[i] - '0');
-            digits++;
-        } else {
-            exact = false;
-        }
-    }
-    if (i < n && s[i] == '.') {
-        i++;
-        for (; i < n && (unsigned)(unsigned char)s[i] - '0' <= 9; i++, ndig++) {
-            if (mant == 0 && s[i] == '0') {
-                frac++;
-                continue;
-            }
-            if (digits < 19) {
-                mant = mant * 10 + (uint64_t)(s[i] - '0');
-                digits++;
-                frac++;
-            } else {
-                exact = false;
-            }
-        }
-    }
-    if (ndig == 0)
-        return NUM_SYNTAX;
-    int64_t e = 0;
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        bool eneg = false;
-        if (i < n && (s[i] == '-' || s[i] == '+'))
-            eneg = s[i++] == '-';
-        if (i == n)
-            return NUM_SYNTAX;
-        for (; i < n && (unsigned)(unsigned char)s[i] - '0' <= 9; i++)
-            if (e < 100000)
-                e = e * 10 + (s[i] - '0');
-        if (eneg)
-            e = -e;
-    }
-    if (i != n)
-        return NUM_SYNTAX;
-    int64_t e10 = e - frac;
-    if (mant == 0) {
-        *out = neg ? -0.0 : 0.0;
+    switch (dccd_ff_parse(s, n, out, NULL)) {
+    case DCCD_FF_OK:
         return NUM_OK;
-    }
-    if (exact && mant <= (UINT64_C(1) << 53) && e10 >= -22 && e10 <= 22) {
-        double v = (double)mant;
-        v = e10 < 0 ? v / POW10[-e10] : v * POW10[e10];
-        *out = neg ? -v : v;
-        return NUM_OK;
-    }
-    /* slow path: strtod on a NUL-terminated copy */
-    dccd_error e2;
-    if (scratch_reserve(in, n + 1, &e2))
-        return NUM_NOMEM;
-    memcpy(in->scratch, s, n);
-    in->scratch[n] = 0;
-    errno = 0;
-    char *end = NULL;
-    double v = strtod(in->scratch, &end);
-    if (end != in->scratch + n)
-        return NUM_SYNTAX;
-    if (errno == ERANGE && (v > 1.0 || v < -1.0))
+    case DCCD_FF_RANGE:
         return NUM_RANGE;
-    *out = v;
-    return NUM_OK;
+    case DCCD_FF_NOMEM:
+        return NUM_NOMEM;
+    default:
+        return NUM_SYNTAX;
+    }
 }
 
 /* ---- column builders ---- */
@@ -574,7 +505,7 @@ static int put_text(const field_ctx *f, const char *s, size_t n, bool null_empty
     }
     case DCCD_PQ_DOUBLE: {
         double v = 0;
-        switch (parse_f64(in, s, n, &v)) {
+        switch (parse_f64(s, n, &v)) {
         case NUM_OK:
             break;
         case NUM_NOMEM:
