@@ -14,9 +14,10 @@
  *   - JSON lines through jansson (one object per line, duplicate keys
  *     refused, missing keys are nulls);
  *   - the field parsers: integers with an overflow-checked fast path,
- *     doubles with a decimal-syntax check then Clinger's exact fast path
- *     (mantissa < 2^53, |exponent| <= 22) and strtod otherwise (so every
- *     value is the correctly rounded double), TS as integer nanoseconds or
+ *     doubles through dccd_ff_parse (src/common/fastfloat.h: decimal
+ *     syntax, Clinger's exact fast path, Eisel-Lemire, strtod_l when
+ *     undecided, so every value is the correctly rounded double), TS as
+ *     integer nanoseconds or
  *     ISO-8601 (dccd_time_parse), booleans true/false/1/0;
  *   - the row check: the store's own rules (TS >= 0, required columns, finite
  *     numbers, non-negative amounts and counts, sides) applied per line so a
