@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/setup.sh - install what dccd needs on a Debian machine, idempotently.
 #
-#   apt packages: compilers, cmake, codec and test libraries, valgrind, node/npm
+#   apt packages: compilers, cmake, codec and test libraries, valgrind, node/npm,
+#                 python3-venv/-dev when CPython lacks them, a JRE for Spark
 #                 (libclang-rt-dev pulls libclang-rt-<ver>-dev, which holds the
 #                 ASan/UBSan runtimes and libFuzzer, libclang_rt.fuzzer, for
 #                 the fuzz run of ./dev.sh test: fuzz/ci.sh)
@@ -23,6 +24,15 @@ for p in "${pkgs[@]}"; do
   fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Java for the Spark interop test (pyspark 4 needs Java 17 or newer)
+if [ "${DCCD_SPARK:-1}" = 1 ] && ! command -v java >/dev/null 2>&1; then
+  missing+=(default-jre-headless)
+fi
+# CPython's venv and headers for the Python package (python3 -m venv, pip install .)
+if ! python3 -c 'import venv, sysconfig, os; assert os.path.exists(sysconfig.get_paths()["include"] + "/Python.h")' \
+     >/dev/null 2>&1; then
+  missing+=(python3 python3-venv python3-dev)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing apt packages: ${missing[*]}" >&2
   SUDO=""
