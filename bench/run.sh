@@ -19,7 +19,10 @@
 #   BENCH_PQ_ROWS=1000000   rows of the Parquet benchmark files
 #   BENCH_TRADES_ROWS=2000000  trades in the day of 2b and of the import
 #   BENCH_SPARSE_ROWS=200000   trades in the quiet day of 2b-sparse (0 = skip)
-#   BENCH_ONLY=pq,save,read,mem,import  which parts to run (default all;
+#   BENCH_ONLY=pq,save,read,mem,import,py  which parts to run (default all;
+#                           py = bench/py_bench.py, the Python package vs the
+#                           seed's algorithm on real polars at its default
+#                           threads, in .venv (scripts/python-tests.sh makes it);
 #                           save = 2a/2b, read = 2c, mem = 2d)
 #   BENCH_TMP=DIR           work directory (default mktemp -d)
 #   BENCH_RESULTS=FILE      also keep the raw JSON lines there
@@ -38,7 +41,7 @@ SEED_MINUTES=${BENCH_SEED_MINUTES:-240}
 PQ_ROWS=${BENCH_PQ_ROWS:-1000000}
 TRADES_ROWS=${BENCH_TRADES_ROWS:-2000000}
 SPARSE_ROWS=${BENCH_SPARSE_ROWS:-200000}
-ONLY=${BENCH_ONLY:-pq,save,read,mem,import}
+ONLY=${BENCH_ONLY:-pq,save,read,mem,import,py}
 export POLARS_MAX_THREADS=1
 
 tmp=${BENCH_TMP:-$(mktemp -d /tmp/dccd-bench.XXXXXX)}
@@ -258,4 +261,15 @@ if [ $have_node = 1 ]; then
   node "$here/report.mjs" "$results"
 else
   cat "$results"
+fi
+
+if part py; then
+  venv=${DCCD_VENV:-$repo/.venv}
+  if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import dccd_store' 2>/dev/null; then
+    say "py: the Python package against the seed's algorithm (bench/py_bench.py)"
+    (unset POLARS_MAX_THREADS; "$venv/bin/python" "$here/py_bench.py" --out "$tmp/py.jsonl")
+    [ -n "${BENCH_RESULTS:-}" ] && cat "$tmp/py.jsonl" >> "$BENCH_RESULTS"
+  else
+    echo "bench: $venv has no dccd_store (run scripts/python-tests.sh): py SKIPPED" >&2
+  fi
 fi
