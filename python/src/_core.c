@@ -510,19 +510,47 @@ static int bad_field(conv *cv, PyObject *name, const char *why)
     return -1;
 }
 
-static int put_i64(conv *cv, PyObject *rec, PyObject *name, colbuf *b, size_t row, bool required)
+/* Row `row` of the column made null (a zero slot, an empty string range). */
+static int set_null(colbuf *b, size_t row)
+{
+    dccd_pq_column *c = b->c;
+    if (c->type == DCCD_PQ_BYTE_ARRAY)
+        c->offsets[row + 1] = c->offsets[row];
+    else
+        memset((uint8_t *)c->values + row * (c->type == DCCD_PQ_BOOLEAN ? 1 : 8), 0,
+               c->type == DCCD_PQ_BOOLEAN ? 1 : 8);
+    if (col_null(b, row)) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+/* A field's value (new reference), or NULL with *rc: 0 when the field is
+ * absent or None and the column may be null (the row was made null), -1
+ * with a ValueError naming the record and field otherwise. */
+static PyObject *field_value(conv *cv, PyObject *rec, PyObject *name, colbuf *b, size_t row, bool required, int *rc)
 {
     bool missing;
     PyObject *v = field(rec, name, &missing);
-    if (!v && !missing)
-        return bad_field(cv, name, "cannot be read");
-    if (!v || v == Py_None) {
-        Py_XDECREF(v);
-        if (required)
-            return bad_field(cv, name, missing ? "is missing" : "must not be None");
-        ((int64_t *)b->c->values)[row] = 0;
-        return col_null(b, row) ? (PyErr_NoMemory(), -1) : 0;
+    *rc = 0;
+    if (!v && !missing) {
+        *rc = bad_field(cv, name, "cannot be read");
+        return NULL;
     }
+    if (v && v != Py_None)
+        return v;
+    Py_XDECREF(v);
+    *rc = required ? bad_field(cv, name, missing ? "is missing" : "must not be None") : set_null(b, row);
+    return NULL;
+}
+
+static int put_i64(conv *cv, PyObject *rec, PyObject *name, colbuf *b, size_t row, bool required)
+{
+    int rc;
+    PyObject *v = field_value(cv, rec, name, b, row, required, &rc);
+    if (!v)
+        return rc;
     if (PyFloat_Check(v) || PyUnicode_Check(v) || PyBool_Check(v)) {
         Py_DECREF(v);
         return bad_field(cv, name, "must be an integer");
@@ -538,17 +566,10 @@ static int put_i64(conv *cv, PyObject *rec, PyObject *name, colbuf *b, size_t ro
 
 static int put_f64(conv *cv, PyObject *rec, PyObject *name, colbuf *b, size_t row, bool required)
 {
-    bool missing;
-    PyObject *v = field(rec, name, &missing);
-    if (!v && !missing)
-        return bad_field(cv, name, "cannot be read");
-    if (!v || v == Py_None) {
-        Py_XDECREF(v);
-        if (required)
-            return bad_field(cv, name, missing ? "is missing" : "must not be None");
-        ((double *)b->c->values)[row] = 0;
-        return col_null(b, row) ? (PyErr_NoMemory(), -1) : 0;
-    }
+    int rc;
+    PyObject *v = field_value(cv, rec, name, b, row, required, &rc);
+    if (!v)
+        return rc;
     if (PyUnicode_Check(v) || PyBool_Check(v)) {
         Py_DECREF(v);
         return bad_field(cv, name, "must be a number");
@@ -565,11 +586,11 @@ static int put_f64(conv *cv, PyObject *rec, PyObject *name, colbuf *b, size_t ro
 /* A string field: str, an enum (its .value), an int (trade ids), or None. */
 static int put_str(conv *cv, PyObject *rec, PyObject *name, colbuf *b, size_t row, bool required)
 {
-    bool missing;
-    PyObject *v = field(rec, name, &missing);
-    if (!v && !missing)
-        return bad_field(cv, name, "cannot be read");
-    if (v && v != Py_None && !PyUnicode_Check(v)) {
+    int rc;
+    PyObject *v = field_value(cv, rec, name, b, row, required, &rc);
+    if (!v)
+        return rc;
+    if (!PyUnicode_Check(v)) {
         PyObject *inner = PyObject_GetAttr(v, cv->st->s_value); /* enum member */
         if (inner && PyUnicode_Check(inner)) {
             Py_DECREF(v);
@@ -589,20 +610,13 @@ static int put_str(conv *cv, PyObject *rec, PyObject *name, colbuf *b, size_t ro
             }
         }
     }
-    if (!v || v == Py_None) {
-        Py_XDECREF(v);
-        if (required)
-            return bad_field(cv, name, missing ? "is missing" : "must not be None");
-        b->c->offsets[row + 1] = b->c->offsets[row];
-        return col_null(b, row) ? (PyErr_NoMemory(), -1) : 0;
-    }
     Py_ssize_t len;
     const char *p = PyUnicode_AsUTF8AndSize(v, &len);
     if (!p) {
         Py_DECREF(v);
         return bad_field(cv, name, "is not valid text");
     }
-    int rc = col_str(b, row, p, (size_t)len);
+    rc = col_str(b, row, p, (size_t)len);
     Py_DECREF(v);
     if (rc)
         PyErr_NoMemory();
