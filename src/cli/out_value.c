@@ -86,6 +86,15 @@ void out_json_bytes(FILE *f, const void *s, size_t n)
     putc('"', f);
 }
 
+/* A quoted string in the output format's quoting. */
+static void out_quoted(FILE *f, out_format fmt, const void *s, size_t n)
+{
+    if (fmt == OUT_CSV)
+        out_csv_bytes(f, s, n);
+    else
+        out_json_bytes(f, s, n);
+}
+
 bool out_utf8_ok(const uint8_t *s, size_t n)
 {
     size_t i = 0;
@@ -445,16 +454,10 @@ void out_value_write(FILE *f, out_format fmt, const dccd_pq_column_info *ci, con
         fputs(buf, f);
         break;
     case K_TEXT:
-        if (fmt == OUT_CSV)
-            out_csv_bytes(f, buf, strlen(buf));
-        else
-            out_json_bytes(f, buf, strlen(buf));
+        out_quoted(f, fmt, buf, strlen(buf));
         break;
     case K_BYTES:
-        if (fmt == OUT_CSV)
-            out_csv_bytes(f, raw, rawlen);
-        else
-            out_json_bytes(f, raw, rawlen);
+        out_quoted(f, fmt, raw, rawlen);
         break;
     case K_HEX:
         if (fmt == OUT_JSONL)
@@ -606,16 +609,10 @@ void out_value_write_raw(FILE *f, out_format fmt, const dccd_pq_column_info *ci,
         fputs(buf, f);
         break;
     case R_TEXT:
-        if (fmt == OUT_CSV)
-            out_csv_bytes(f, buf, strlen(buf));
-        else
-            out_json_bytes(f, buf, strlen(buf));
+        out_quoted(f, fmt, buf, strlen(buf));
         break;
     case R_STRING:
-        if (fmt == OUT_CSV)
-            out_csv_bytes(f, raw, rawlen);
-        else
-            out_json_bytes(f, raw, rawlen);
+        out_quoted(f, fmt, raw, rawlen);
         break;
     case R_BASE64:
         if (fmt == OUT_JSONL || rawlen == 0) /* CSV: "" (an empty value), not a null */
