@@ -97,7 +97,9 @@ def test_gil_released_during_load(tmp_path):
     s.checkpoint()
     core = s._core
     key = ("binance", "BTC", "USDT", "spot", "ohlc", 60)
-    interval = sys.getswitchinterval()
+    old_interval = sys.getswitchinterval()
+    interval = 0.001                          # a short switch interval: the
+    sys.setswitchinterval(interval)           # held-GIL bound is tight
 
     def attempt() -> tuple:
         done = threading.Event()
@@ -122,9 +124,12 @@ def test_gil_released_during_load(tmp_path):
         return during, rate, took
 
     # held for the whole call, the spinner would get at most one switch
-    # interval (5 ms) of it; released, it runs alongside (on a busy machine
+    # interval (1 ms here) of it; released, it runs alongside (on a busy machine
     # at least several intervals' worth).  A busy machine can starve the
     # spinner once: three tries, the GIL held would fail all of them.
-    tries = [attempt() for _ in range(3)]
+    try:
+        tries = [attempt() for _ in range(3)]
+    finally:
+        sys.setswitchinterval(old_interval)
     assert all(took > 10 * interval for _, _, took in tries), tries
     assert any(during > 4 * rate * interval for during, rate, _ in tries), tries
