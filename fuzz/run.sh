@@ -28,7 +28,7 @@ build=$(cd "$build" && pwd)
 bin=$build/fuzz
 work=$build/fuzz-run
 
-targets=${DCCD_FUZZ_TARGETS:-fuzz_reader fuzz_chunk fuzz_canon fuzz_footer fuzz_pages fuzz_domain fuzz_textin fuzz_fastfloat}
+targets=${DCCD_FUZZ_TARGETS:-fuzz_reader fuzz_chunk fuzz_canon fuzz_footer fuzz_pages fuzz_domain fuzz_textin fuzz_fastfloat fuzz_snappy}
 present=()
 for t in $targets; do
   [ -x "$bin/$t" ] && present+=("$t")
@@ -50,7 +50,7 @@ fi
 pqdata=${PARQUET_TEST_DATA:-$src/../shared/parquet-testing}
 rm -rf "$work"
 mkdir -p "$work/seeds-parquet" "$work/seeds-chunk" "$work/seeds-footer" "$work/seeds-pages" "$work/seeds-text" \
-  "$work/seeds-domain" "$work/seeds-number"
+  "$work/seeds-domain" "$work/seeds-number" "$work/seeds-snappy"
 
 # ---- seeds ------------------------------------------------------------------
 "$bin/seedgen" parquet "$work/seeds-parquet" || { echo "fuzz: seedgen parquet failed"; exit 1; }
@@ -68,6 +68,7 @@ fi
 "$bin/seedgen" chunks "$work/seeds-chunk" "$work"/seeds-parquet/* || exit 1
 "$bin/seedgen" text "$work/seeds-text" || exit 1
 "$bin/seedgen" domain "$work/seeds-domain" || exit 1
+"$bin/seedgen" snappy "$work/seeds-snappy" || exit 1
 k=0
 for s in 0 -0.0 1 40123.5 0.1 1e23 9007199254740993 2.2250738585072011e-308 4.9406564584124654e-324 \
          1.7976931348623158e308 1.7976931348623159e308 123456789012345678901234567890e-30 .5e-3 1e0000000001; do
@@ -83,6 +84,7 @@ seeds_for() {
     fuzz_textin) echo "$work/seeds-text" ;;
     fuzz_domain) echo "$work/seeds-domain" ;;
     fuzz_fastfloat) echo "$work/seeds-number" ;;
+    fuzz_snappy) echo "$work/seeds-snappy" ;;
   esac
 }
 dict_for() {

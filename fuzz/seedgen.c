@@ -16,12 +16,17 @@
  *   seedgen text DIR             CSV and JSON-lines inputs for fuzz_textin
  *   seedgen domain DIR           time, symbol, dataset, span, period and
  *                                provenance texts for fuzz_domain
+ *   seedgen snappy DIR           fuzz_snappy inputs: snappy streams of
+ *                                column-like data (mode 0) and the data
+ *                                itself (mode 1)
  *
  * Exit status 0 on success, 1 with a message on stderr otherwise.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <snappy-c.h>
 
 #include "common/common.h"
 #include "dccd/parquet.h"
@@ -528,10 +533,46 @@ static int gen_domain(const char *dir)
     return 0;
 }
 
+/* ---- snappy ------------------------------------------------------------- */
+
+static int gen_snappy(const char *dir)
+{
+    enum { N = 512 };
+    static uint8_t data[N * 8];
+    for (int kind = 0; kind < 4; kind++) {
+        for (int i = 0; i < N; i++) {
+            double v = kind == 0 ? 1e6 + i : kind == 1 ? 40000.0 + (i * 37 % 101) * 0.01 : 0.0;
+            int64_t k = kind == 3 ? (int64_t)i * i : 0;
+            if (kind == 3)
+                memcpy(data + 8 * i, &k, 8);
+            else
+                memcpy(data + 8 * i, &v, 8);
+        }
+        size_t n = kind == 2 ? 300 : sizeof data; /* kind 2: a run of zeros */
+        size_t cap = snappy_max_compressed_length(n), clen = cap;
+        char *c = malloc(cap);
+        if (!c || snappy_compress((const char *)data, n, c, &clen) != SNAPPY_OK) {
+            free(c);
+            fprintf(stderr, "seedgen: snappy_compress failed\n");
+            return 1;
+        }
+        char name[32];
+        uint8_t m0 = 0, m1 = 1;
+        snprintf(name, sizeof name, "snappy-s%d", kind);
+        int rc = put_seed(dir, name, &m0, 1, (const uint8_t *)c, clen);
+        snprintf(name, sizeof name, "snappy-d%d", kind);
+        rc = rc || put_seed(dir, name, &m1, 1, data, n < 256 ? n : 256);
+        free(c);
+        if (rc)
+            return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: seedgen {parquet|footer|pages|chunks|text|domain} DIR [FILE...]\n");
+        fprintf(stderr, "usage: seedgen {parquet|footer|pages|chunks|text|domain|snappy} DIR [FILE...]\n");
         return 1;
     }
     const char *what = argv[1], *dir = argv[2];
@@ -547,6 +588,8 @@ int main(int argc, char **argv)
         return gen_text(dir);
     if (strcmp(what, "domain") == 0)
         return gen_domain(dir);
+    if (strcmp(what, "snappy") == 0)
+        return gen_snappy(dir);
     fprintf(stderr, "seedgen: unknown kind '%s'\n", what);
     return 1;
 }

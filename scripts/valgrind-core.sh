@@ -9,7 +9,7 @@ if [ -z "${PARQUET_TEST_DATA:-}" ] && [ -d "$here/../shared/parquet-testing/data
   PARQUET_TEST_DATA=$(cd "$here/../shared/parquet-testing" && pwd)
 fi
 export PARQUET_TEST_DATA="${PARQUET_TEST_DATA:-}"
-CORE="test_common test_meta test_thrift test_encoding test_codec test_reader test_writer test_roundtrip test_domain test_store test_store_maint test_store_wal test_store_ts test_page_range test_store_range test_pq_fastpath test_arrow"
+CORE="test_common test_meta test_thrift test_encoding test_codec test_snappy test_reader test_writer test_roundtrip test_domain test_store test_store_maint test_store_wal test_store_ts test_page_range test_store_range test_pq_fastpath test_arrow"
 ran=0; failed=0
 for t in $CORE; do
   exe="$bdir/tests/$t"

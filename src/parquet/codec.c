@@ -2,8 +2,9 @@
  * src/parquet/codec.c - Parquet page compression codecs and the page CRC.
  *
  * This file owns pq_decompress, pq_compress and pq_crc32, built on the
- * system libraries: libsnappy (snappy-c.h), zlib, libzstd, liblz4 (block
- * and frame APIs) and libbrotli.
+ * system libraries: libsnappy (snappy-c.h; compression only: snappy pages
+ * are decoded by src/parquet/snappy.c, which says why), zlib, libzstd,
+ * liblz4 (block and frame APIs) and libbrotli.
  *
  * Decompression always produces exactly dst_len bytes (the page header's
  * uncompressed size) or fails with DCCD_ECORRUPT and a message naming the
@@ -232,19 +233,8 @@ int pq_decompress(dccd_pq_codec codec, const uint8_t *src, size_t src_len, uint8
         if (dst_len)
             memcpy(dst, src, dst_len);
         return DCCD_OK;
-    case DCCD_PQ_SNAPPY: {
-        size_t ulen;
-        if (snappy_uncompressed_length((const char *)src, src_len, &ulen) != SNAPPY_OK)
-            return dccd_err_set(err, DCCD_ECORRUPT, "snappy: corrupt input (bad length header)");
-        if (ulen != dst_len)
-            return dccd_err_set(err, DCCD_ECORRUPT, "snappy: decompressed %zu bytes, expected %zu", ulen, dst_len);
-        size_t out = dst_len;
-        if (snappy_uncompress((const char *)src, src_len, (char *)dst, &out) != SNAPPY_OK)
-            return dccd_err_set(err, DCCD_ECORRUPT, "snappy: corrupt input");
-        if (out != dst_len)
-            return dccd_err_set(err, DCCD_ECORRUPT, "snappy: decompressed %zu bytes, expected %zu", out, dst_len);
-        return DCCD_OK;
-    }
+    case DCCD_PQ_SNAPPY:
+        return pq_snappy_uncompress(src, src_len, dst, dst_len, err);
     case DCCD_PQ_GZIP:
         return gzip_decompress(src, src_len, dst, dst_len, err);
     case DCCD_PQ_ZSTD:

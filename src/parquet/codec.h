@@ -51,6 +51,9 @@ uint32_t pq_crc32(uint32_t crc, const uint8_t *p, size_t n);
 size_t pq_bloom_size(size_t ndv, double fpp);
 uint64_t pq_bloom_hash(const void *p, size_t n);          /* XXH64, seed 0 */
 void pq_bloom_insert(uint8_t *bits, size_t nbytes, uint64_t hash);
+/* The snappy block decoder (src/parquet/snappy.c): exactly dst_len bytes
+ * or DCCD_ECORRUPT.  pq_decompress uses it for SNAPPY pages. */
+int pq_snappy_uncompress(const uint8_t *src, size_t src_len, uint8_t *dst, size_t dst_len, dccd_error *err);
 int pq_bloom_contains(const uint8_t *bits, size_t nbytes, uint64_t hash);  /* 1 maybe, 0 no */
 
 #endif /* DCCD_PQ_CODEC_H */
