@@ -214,7 +214,7 @@ static int write_period(dccd_store *s, const dccd_period *p, dccd_pq_file *f, in
         kv[nkv++] = (dccd_pq_kv){DCCD_PROVENANCE_KEY, prov_json};
     if (unique && *unique)
         kv[nkv++] = (dccd_pq_kv){DCCD_UNIQUE_KEYS_KEY, unique};
-    rc = dccd_store_write_table(s, dfd, p->file, what, f, ncopy, rows, kv, nkv, err);
+    rc = dccd_store_write_table(s, dfd, p->file, what, s->opts.codec, f, ncopy, rows, kv, nkv, err);
     close(dfd);
     if (!rc && rep) {
         rep->periods++;

@@ -893,7 +893,7 @@ static int rewrite_locked(dccd_store *s, const dccd_period *p, dccd_pq_file *f, 
         kv[nkv++] = (dccd_pq_kv){DCCD_PROVENANCE_KEY, prov};
     int dfd;
     if ((rc = dccd_dir_open(s->rootfd, p->dsdir, false, &dfd, err)) == DCCD_OK) {
-        rc = dccd_store_write_table(s, dfd, p->file, what, NULL, 0, &t, kv, nkv, err);
+        rc = dccd_store_write_table(s, dfd, p->file, what, s->opts.codec, NULL, 0, &t, kv, nkv, err);
         close(dfd);
     }
     dccd_table_free(&t);

@@ -201,8 +201,9 @@ int dccd_period_of_ts(const dccd_dataset *ds, int64_t ts, dccd_period *p, dccd_e
     return rc ? rc : dccd_period_init(ds, label, p, err);
 }
 
-int dccd_store_write_table(dccd_store *s, int dirfd, const char *name, const char *what, dccd_pq_file *src,
-                           int ncopy, const dccd_table *t, const dccd_pq_kv *kv, size_t nkv, dccd_error *err)
+int dccd_store_write_table(dccd_store *s, int dirfd, const char *name, const char *what, dccd_pq_codec codec,
+                           dccd_pq_file *src, int ncopy, const dccd_table *t, const dccd_pq_kv *kv, size_t nkv,
+                           dccd_error *err)
 {
     dccd_pq_field fields[DCCD_MAX_COLS];
     memset(fields, 0, sizeof fields);
@@ -219,7 +220,7 @@ int dccd_store_write_table(dccd_store *s, int dirfd, const char *name, const cha
     }
     dccd_pq_write_options o;
     dccd_pq_write_options_init(&o);
-    o.codec = s->opts.codec;
+    o.codec = codec;
     o.compression_level = s->opts.compression_level;
     o.row_group_rows = s->opts.row_group_rows;
     /* small pages: a range load decodes only the pages its rows are in

@@ -258,11 +258,13 @@ int dccd_period_init_dir(dccd_data_type type, const char *dsdir, const char *lab
 int dccd_period_of_ts(const dccd_dataset *ds, int64_t ts, dccd_period *p, dccd_error *err);
 void dccd_store_warn(dccd_store *s, const char *fmt, ...) DCCD_PRINTF(2, 3);
 /* Write dirfd/name atomically (temp + fsync + rename) in the canonical
- * schema of t's type with the store's writer settings (period files and
- * segments alike): row groups [0, ncopy) of src copied raw first (src may be
- * NULL when ncopy is 0), then the rows of t. */
-int dccd_store_write_table(dccd_store *s, int dirfd, const char *name, const char *what, dccd_pq_file *src,
-                           int ncopy, const dccd_table *t, const dccd_pq_kv *kv, size_t nkv, dccd_error *err);
+ * schema of t's type with the store's writer settings and the given codec
+ * (period files: the store's; segments: uncompressed): row groups
+ * [0, ncopy) of src copied raw first (src may be NULL when ncopy is 0),
+ * then the rows of t. */
+int dccd_store_write_table(dccd_store *s, int dirfd, const char *name, const char *what, dccd_pq_codec codec,
+                           dccd_pq_file *src, int ncopy, const dccd_table *t, const dccd_pq_kv *kv, size_t nkv,
+                           dccd_error *err);
 
 /* ---- wal.c -------------------------------------------------------------- */
 

@@ -488,7 +488,7 @@ static void external_write(dccd_store *s, const char *dsdir, const char *name, c
     int dfd;
     dccd_error e;
     assert_int_equal(dccd_dir_open(s->rootfd, dsdir, true, &dfd, &e), DCCD_OK);
-    assert_int_equal(dccd_store_write_table(s, dfd, name, name, NULL, 0, t, NULL, 0, &e), DCCD_OK);
+    assert_int_equal(dccd_store_write_table(s, dfd, name, name, s->opts.codec, NULL, 0, t, NULL, 0, &e), DCCD_OK);
     close(dfd);
 }
 
