@@ -1,6 +1,6 @@
 """bench/py_bench.py - the Python package against the seed, as a Python user sees it.
 
-    python bench/py_bench.py [--quick] [--only save,trades,load,inventory,convert] [--out FILE.jsonl]
+    python bench/py_bench.py [--quick] [--only save,trades,trades-ab,load,inventory,convert] [--out FILE.jsonl]
 
 Peers, measured in the same run: the seed's ParquetStore algorithm on real
 polars (tests/python/seedport.py, at polars' default thread count), and for
@@ -14,6 +14,9 @@ table to stdout, raw JSON lines to --out.
             the seed port's cost sampled at six file sizes (a save made on a
             file of k earlier batches, written once by polars) and integrated
             (piecewise linear); dccd's first and last 60 saves compared
+  trades-ab the last hour's 60 batches saved alternately into a day file of the
+            first 23 hours and into an empty day (median of each, end/start):
+            the last-vs-first claim without the machine's drift
   load      5 years of 1m bars (5 period files): one week and one whole year
   inventory 1,000 period files (10 trades datasets x 100 days)
   convert   the records-to-columns step of save (OHLCBar dataclasses, pydantic
@@ -163,6 +166,34 @@ def bench_trades(tmp: pathlib.Path, total: int, saves: int) -> None:
     record("trades", side="seed", saves=saves, rows=(total // saves) * saves, seconds=total_s, sampled=cost, extrapolated=True)
 
 
+def bench_trades_ab(tmp: pathlib.Path, total: int, saves: int, hour: int = 60) -> None:
+    """The last hour's batches saved alternately into a day that already holds the
+    rest of the day (checkpointed, as at the end of a live day) and into an empty
+    day: "the last save costs no more than the first" without the machine's drift
+    between the first and the last hour (the C side's store-ab)."""
+    frames = trade_frames(total, saves)
+    hour = min(hour, saves // 4)
+    for durable in (True, False):
+        full = d.ParquetStore(tmp / f"ab-full-{durable}", durable=durable)
+        empty = d.ParquetStore(tmp / f"ab-empty-{durable}", durable=durable)
+        for f in frames[:-hour]:
+            full.save(trades_ds(), f)
+        full.checkpoint()
+        lat = {"end": [], "start": []}
+        for j, f in enumerate(frames[-hour:]):
+            order = [("end", full), ("start", empty)] if j % 2 == 0 else [("start", empty), ("end", full)]
+            for side, st in order:
+                t = time.perf_counter()
+                st.save(trades_ds(), f)
+                lat[side].append(time.perf_counter() - t)
+        rows_before = (total // saves) * (saves - hour)
+        end, start = statistics.median(lat["end"]), statistics.median(lat["start"])
+        record("trades_ab", durable=durable, saves=hour, rows_before=rows_before, start_median=start, end_median=end,
+               end_over_start=end / start)
+        shutil.rmtree(tmp / f"ab-full-{durable}")
+        shutil.rmtree(tmp / f"ab-empty-{durable}")
+
+
 # ---- (c) loads -------------------------------------------------------------------
 
 def bench_load(tmp: pathlib.Path, years: int, reps: int) -> None:
@@ -269,6 +300,11 @@ def table() -> str:
                 rows.append(f"| {r['rows']:,} trades in {r['saves']} DataFrame saves ({'fsync' if r['durable'] else 'no fsync'})"
                             f" | {r['seconds']:.2f} s (last/first save {r['last_over_first']:.2f})"
                             f" | seed port {seed['seconds']:.1f} s (extrapolated) | x{seed['seconds'] / r['seconds']:.1f} |")
+    for r in by.get("trades_ab", []):
+        rows.append(f"| trades: the last hour's {r['saves']} saves into a day of {r['rows_before']:,} rows vs into an"
+                    f" empty day, interleaved ({'fsync' if r['durable'] else 'no fsync'})"
+                    f" | {r['end_median'] * 1e3:.2f} ms vs {r['start_median'] * 1e3:.2f} ms (medians)"
+                    f" | | end/start {r['end_over_start']:.3f} |")
     for r in by.get("load", []):
         rows.append(f"| load one {r['range']} of 5 years ({r['rows']:,} rows) | {r['dccd'] * 1e3:.1f} ms"
                     f" | seed port {r['seed'] * 1e3:.1f} ms; scan_parquet {r['scan_parquet'] * 1e3:.1f} ms"
@@ -284,7 +320,7 @@ def table() -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes (a smoke run, not figures)")
-    ap.add_argument("--only", default="save,trades,load,inventory,convert")
+    ap.add_argument("--only", default="save,trades,trades-ab,load,inventory,convert")
     ap.add_argument("--out", help="append the raw JSON lines to this file")
     ap.add_argument("--reps", type=int, default=7)
     args = ap.parse_args()
@@ -296,6 +332,8 @@ def main() -> int:
             bench_save(tmp, 20 if args.quick else 365)
         if "trades" in only:
             bench_trades(tmp, 40_000 if args.quick else 2_000_000, 80 if args.quick else 1440)
+        if "trades-ab" in only:
+            bench_trades_ab(tmp, 40_000 if args.quick else 2_000_000, 80 if args.quick else 1440)
         if "load" in only:
             bench_load(tmp, 5, 3 if args.quick else args.reps)
         if "inventory" in only:
