@@ -52,7 +52,7 @@ case "$cmd" in
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
        ctest --output-on-failure -j"$jobs" -LE no-asan)
     echo "== clang ThreadSanitizer build: the tests of the threaded paths" >&2
-    tsan_tests="test_arrow test_reader test_store_maint test_store_wal test_pool test_threads"
+    tsan_tests="test_arrow test_reader test_store_maint test_store_wal test_store_merge test_pool test_threads"
     CC=clang cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DDCCD_TSAN=ON -DDCCD_WERROR=ON >/dev/null
     cmake --build build-tsan -j"$jobs" --target $tsan_tests reltool >/dev/null
     (cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j"$jobs" \

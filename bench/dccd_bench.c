@@ -17,6 +17,9 @@
  *   pq-dec FILE REPS                      FILE -> column arrays, REPS times
  *   store-days ROOT SRC DAYS DURABLE [BENCH]  (2a) one save per day of 1m bars
  *   store-minutes ROOT SRC DURABLE        (2b) one save per minute of trades
+ *   store-ab ROOT SRC DURABLE             (2b-ab) last hour into a full and an empty day
+ *   store-ckpt ROOT SRC REPS              checkpoint of a whole trades day of
+ *                                         segments, 1 thread vs default, alternating
  *   store-build-inv ROOT FILES            (2c) a store of FILES period files
  *   store-inventory ROOT REPS             (2c) dccd_store_inventory
  *   store-build-years ROOT SRC            (2c) 5 years of 1m bars, a file per year
@@ -25,8 +28,10 @@
  *   mem-save ROOT SYNC LABEL DAY_NS       (2d) save 1,440 rows into it in a fresh
  *                                         process; reports VmHWM / VmRSS
  *
- * Timing is CLOCK_MONOTONIC around the measured call(s) only.  Everything
- * is single-threaded.
+ * Timing is CLOCK_MONOTONIC around the measured call(s) only.  Thread
+ * counts: pq-enc/pq-dec take BENCH_THREADS (1, or 0 = the online CPUs);
+ * store-ckpt runs both; the other store benchmarks use the store's default
+ * (the online CPUs).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -794,6 +799,77 @@ static int cmd_store_ab(int argc, char **argv)
     return 0;
 }
 
+/* (issue 12) a checkpoint of a full trades day: the day's minute batches
+ * saved as segments (no automatic checkpoint, no fsync), then one
+ * dccd_store_checkpoint folding all of them into the day file, timed; at
+ * one thread and at the store's default (the online CPUs), alternately,
+ * REPS times each.  The segments are rebuilt for every run. */
+static int cmd_store_ckpt(int argc, char **argv)
+{
+    if (argc != 5)
+        return fprintf(stderr, "usage: store-ckpt ROOT SRC REPS\n"), 2;
+    dccd_error err = {0};
+    mtable t;
+    if (load_file(argv[3], DCCD_TRADES, &t, &err))
+        return die("load", &err);
+    size_t n, *cuts = minute_cuts(&t, &n);
+    int reps = atoi(argv[4]);
+    dccd_dataset ds;
+    if (dataset(DCCD_TRADES, "BTC", &ds, &err))
+        return die("dataset", &err);
+    mkdir(argv[2], 0755);
+    double *ms[2] = {xmalloc((size_t)reps * sizeof(double)), xmalloc((size_t)reps * sizeof(double))};
+    for (int r = 0; r < reps; r++) {
+        for (int side = 0; side < 2; side++) {
+            int mode = (side == 0) == (r % 2 == 0) ? 0 : 1; /* 0: one thread, 1: default; alternating */
+            char root[4096];
+            snprintf(root, sizeof root, "%s/ckpt-%d-%d", argv[2], r, mode);
+            dccd_store_options o;
+            dccd_store_options_init(&o);
+            o.durable = false;
+            o.checkpoint_rows = INT64_MAX;
+            o.checkpoint_age_ns = INT64_MAX;
+            o.checkpoint_segments = 0;
+            o.threads = mode == 0 ? 1 : 0;
+            dccd_store *s;
+            if (dccd_store_open(root, &o, &s, &err))
+                return die("open", &err);
+            int64_t w;
+            for (size_t i = 0; i < n; i++) {
+                dccd_table b;
+                mtable_slice(&t, cuts[i], cuts[i + 1] - cuts[i], &b);
+                if (dccd_store_save(s, &ds, &b, NULL, &w, &err))
+                    return die("save", &err);
+            }
+            dccd_checkpoint_report rep;
+            double a0 = now_ms();
+            if (dccd_store_checkpoint(s, &ds, &rep, &err))
+                return die("checkpoint", &err);
+            ms[mode][r] = now_ms() - a0;
+            dccd_inventory_entry *inv = NULL;
+            size_t ninv = 0;
+            if (dccd_store_inventory(s, &inv, &ninv, &err) || ninv != 1 || inv[0].rows != (int64_t)t.n ||
+                inv[0].pending_rows != 0)
+                return fprintf(stderr, "store-ckpt: the day file does not hold the %zu rows\n", t.n), 1;
+            free(inv);
+            dccd_store_close(s);
+        }
+    }
+    for (int mode = 0; mode < 2; mode++) {
+        printf("{\"bench\":\"store_ckpt\",\"engine\":\"dccd\",\"threads\":\"%s\",\"segments\":%zu,"
+               "\"rows\":%zu,\"ms\":[",
+               mode ? "default" : "1", n, t.n);
+        for (int r = 0; r < reps; r++)
+            printf("%s%.3f", r ? "," : "", ms[mode][r]);
+        printf("]}\n");
+    }
+    free(ms[0]);
+    free(ms[1]);
+    free(cuts);
+    mtable_free(&t);
+    return 0;
+}
+
 static const char *const INV_BASES[] = {"BTC", "ETH", "SOL", "XRP", "ADA", "DOGE", "LTC", "DOT"};
 
 /* FILES trade-day files (up to 8 pairs x N days, 500 trades each) */
@@ -1031,6 +1107,7 @@ int main(int argc, char **argv)
         {"store-days", cmd_store_days},
         {"store-minutes", cmd_store_minutes},
         {"store-ab", cmd_store_ab},
+        {"store-ckpt", cmd_store_ckpt},
         {"store-build-inv", cmd_store_build_inv},
         {"store-inventory", cmd_store_inventory},
         {"store-build-years", cmd_store_build_years},

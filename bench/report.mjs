@@ -145,6 +145,13 @@ if (find((r) => r.bench?.startsWith('store_') || ['inventory', 'load_week', 'mem
     }
     out.push('', `(b-ab) the last hour's 60 minute batches saved alternately into an empty day (start) and into a day file of ${abr[0].end_file_rows} rows (end): median of each run's median save, and of each run's ratio`, pad(t));
   }
+  const ck = find((r) => r.bench === 'store_ckpt');
+  if (ck.length) {
+    const m1 = ck.find((r) => r.threads === '1'), md = ck.find((r) => r.threads === 'default');
+    const t = [['(b-ckpt)', 'threads 1 (ms)', 'threads default (ms)', 'speed-up', 'runs']];
+    if (m1 && md) t.push(['checkpoint', fmt(median(m1.ms)), fmt(median(md.ms)), ratio(median(m1.ms), median(md.ms)), md.ms.length]);
+    out.push('', `(b-ckpt) a checkpoint of a whole trades day: ${ck[0].rows} trades in ${ck[0].segments} segments folded into the day file (no fsync), one thread vs the online CPUs, alternating`, pad(t));
+  }
   const bs = one((r) => r.bench === 'store_minutes_sparse');
   if (bs) out.push('', `(b-sparse) a quiet day: ${bs.rows} trades in ${bs.saves} one-minute saves (fewer than checkpoint_rows: no save triggers a checkpoint)`, saveRow('store_minutes_sparse', '(b-sparse)'));
   const q = [['(c)', 'dccd', 'seed port', 'vs seed', 'runs', 'what']];

@@ -160,6 +160,11 @@ if part save; then
       rec "$B" store-ab "$tmp/s" "$tmp/day.src.parquet" $durable
     done
   done
+  # (b-ckpt) a checkpoint of the whole day's segments, 1 thread vs the
+  # store's default (the online CPUs), alternating (issue 12)
+  say "store (b-ckpt) checkpoint of $TRADES_ROWS trades in 1,440 segments: dccd threads 1 / default, $STORE_REPS runs each"
+  rm -rf "$tmp/s"
+  rec "$B" store-ckpt "$tmp/s" "$tmp/day.src.parquet" "$STORE_REPS"
   if [ $have_node = 1 ]; then
     for r in $(seq "$SEED_REPS"); do
       say "store (b) minute saves: seed port, first $SEED_MINUTES minutes (0 = all), run $r"

@@ -35,6 +35,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/pool.h"
 #include "store/store_int.h"
 
 bool dccd_schema_is_canonical(dccd_pq_file *f, dccd_data_type type, bool need_optional)
@@ -173,6 +174,23 @@ static size_t table_tid_nulls(const dccd_table *t)
     return n;
 }
 
+/* The checkpoint's duplicate checks (dccd.unique): task 0 counts rows
+ * duplicated under the composite key, task 1 under tid. */
+typedef struct dup_check {
+    const dccd_table *rows;
+    size_t ndup[2];
+    dccd_pool *pool;
+} dup_check;
+
+static int dup_task(void *vctx, size_t task, int worker, dccd_error *err)
+{
+    (void)worker;
+    dup_check *c = vctx;
+    size_t first;
+    return dccd_table_duplicates_pool(c->rows, task ? DCCD_KEY_TID : DCCD_KEY_COMPOSITE, c->pool, &c->ndup[task],
+                                      &first, err);
+}
+
 /* Is the trades period file f known to hold each key of mode `which`
  * ("tid" / "composite") once?  Recorded by the checkpoint that wrote it
  * (dccd.unique_keys); unknown for other files.  The trades key of the seed
@@ -240,6 +258,33 @@ static void remove_dead_temps(dccd_store *s, const dccd_period *p)
     }
 }
 
+/* One segment read of a checkpoint, done as a pool task. */
+typedef struct seg_read {
+    int rc;
+    dccd_error err;
+    char *pj;
+    char base[DCCD_IDENT_MAX];
+} seg_read;
+
+typedef struct seg_reads {
+    dccd_store *s;
+    const dccd_period *p;
+    const dccd_segment *segs;
+    dccd_table *out;
+    seg_read *res;
+} seg_reads;
+
+static int seg_read_task(void *vctx, size_t i, int worker, dccd_error *err)
+{
+    (void)worker;
+    seg_reads *c = vctx;
+    seg_read *r = &c->res[i];
+    r->rc = dccd_wal_read_base(c->s, c->p, &c->segs[i], &c->out[i], &r->pj, r->base, &r->err);
+    if (r->rc == DCCD_ENOMEM) /* no point reading on */
+        return dccd_err_set(err, r->rc, "%s", r->err.msg);
+    return DCCD_OK;
+}
+
 int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_report *rep, dccd_error *err)
 {
     dccd_pcache_log_drop(s, p); /* the log is about to change */
@@ -281,17 +326,33 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
     dccd_table_init(&sparts[0], p->type); /* the empty start of a fold of segments alone */
     char ident[DCCD_IDENT_MAX];
     dccd_period_ident(f, ident);
-    for (size_t i = 0; i < k && !rc; i++) {
-        char *pj = NULL;
-        char base[DCCD_IDENT_MAX];
-        rc = dccd_wal_read_base(s, p, &segs[first + i], &sparts[i + 1], &pj, base, err);
-        if (pj) {
-            free(prov);
-            prov = pj;
-        }
-        if (!rc && (rc = dccd_segment_base_check(s, p, segs[first + i].name, base, ident, err)))
-            rc = dccd_err_prefix(err, rc, "checkpoint refused");
+    /* the segments are read as concurrent tasks; their results are then
+     * taken in order (the first failing segment's error, the last
+     * provenance), as one after another */
+    seg_reads sr = {s, p, segs + first, sparts + 1, calloc(k ? k : 1, sizeof *sr.res)};
+    if (!sr.res) {
+        rc = DCCD_ENOMEM_MSG(err);
+        goto done;
     }
+    rc = dccd_pool_run(k >= 8 ? dccd_store_pool(s) : NULL, k, seg_read_task, &sr, err);
+    for (size_t i = 0; i < k && !rc; i++) {
+        seg_read *r = &sr.res[i];
+        if (r->pj) {
+            free(prov);
+            prov = r->pj;
+            r->pj = NULL;
+        }
+        if (r->rc) {
+            rc = r->rc;
+            if (err)
+                *err = r->err;
+        } else if ((rc = dccd_segment_base_check(s, p, segs[first + i].name, r->base, ident, err))) {
+            rc = dccd_err_prefix(err, rc, "checkpoint refused");
+        }
+    }
+    for (size_t i = 0; i < k; i++)
+        free(sr.res[i].pj);
+    free(sr.res);
     if (rc)
         goto done;
     if (!prov && f) {
@@ -325,7 +386,7 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
                 fast = false; /* row groups overlap: not sorted */
         }
     }
-    bool tid_mode = false;
+    bool tid_mode = false, tid_folded = false;
     if (fast && p->type == DCCD_TRADES) {
         bool known;
         int64_t fnulls = tid_nulls_in_file(f, TR_TID, &known);
@@ -352,7 +413,7 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
         /* pend = the segments folded among themselves (keys are fixed) */
         for (size_t i = 1; i <= k; i++)
             pp[i - 1] = &sparts[i];
-        if ((rc = dccd_merge_fold(pp, k, &pend, err)))
+        if ((rc = dccd_merge_fold_pool(pp, k, dccd_store_pool(s), &pend, err)))
             goto done;
         int64_t smin = pend.nrows ? ((int64_t *)pend.cols[0].values)[0] : INT64_MAX;
         if (tid_mode && (rc = tid_set_build(&set, &pend.cols[TR_TID], pend.nrows, err)))
@@ -380,7 +441,7 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
             goto done;
         }
         const dccd_table *two[2] = {&tail, &pend};
-        if ((rc = dccd_merge_fold(two, 2, &rows, err)))
+        if ((rc = dccd_merge_fold_pool(two, 2, dccd_store_pool(s), &rows, err)))
             goto done;
         if (rep)
             rep->row_groups_rewritten += (size_t)(nrg - ncopy);
@@ -402,8 +463,13 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
         }
         for (size_t i = 0; i <= k; i++)
             pp[i] = &sparts[i];
-        if ((rc = dccd_merge_fold(pp, k + 1, &rows, err)))
+        if ((rc = dccd_merge_fold_pool(pp, k + 1, dccd_store_pool(s), &rows, err)))
             goto done;
+        /* every part free of null tids: dccd_merge_fold keyed the whole
+         * fold by tid, so the rows are unique under tid already */
+        tid_folded = p->type == DCCD_TRADES;
+        for (size_t i = 0; tid_folded && i <= k; i++)
+            tid_folded = table_tid_nulls(&sparts[i]) == 0;
     }
     const char *unique = NULL;
     if (p->type == DCCD_TRADES) {
@@ -412,12 +478,17 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
              * disjoint from the folded rows, which the fold made unique */
             unique = tid_mode ? "tid" : "composite";
         } else {
-            size_t nd_tid = 1, nd_comp = 1, first_dup;
-            if (table_tid_nulls(&rows) == 0 &&
-                (rc = dccd_table_duplicates(&rows, DCCD_KEY_TID, &nd_tid, &first_dup, err)))
+            /* which keys the rows are unique under: the tid check (unless
+             * the fold made it so) and the composite one run as two tasks */
+            dup_check dc = {&rows, {1, 1}, dccd_store_pool(s)};
+            size_t ntasks = 1;
+            if (tid_folded)
+                dc.ndup[1] = 0;
+            else if (table_tid_nulls(&rows) == 0)
+                ntasks = 2;
+            if ((rc = dccd_pool_run(dc.pool, ntasks, dup_task, &dc, err)))
                 goto done;
-            if ((rc = dccd_table_duplicates(&rows, DCCD_KEY_COMPOSITE, &nd_comp, &first_dup, err)))
-                goto done;
+            size_t nd_comp = dc.ndup[0], nd_tid = dc.ndup[1];
             unique = nd_tid == 0 && nd_comp == 0 ? "tid,composite" : nd_tid == 0 ? "tid" : nd_comp == 0 ? "composite" : NULL;
         }
     }

@@ -16,7 +16,8 @@
  *
  * De-dup walks rows from the last to the first with an open-addressing hash
  * table of row indexes, keeping the first occurrence met (the last in
- * order).  The sort is a stable merge sort of row indexes by TS, skipped
+ * order); with a pool and enough rows, the rows are hash-partitioned and
+ * the partitions de-duplicated as concurrent tasks (the same kept rows).  The sort is a stable merge sort of row indexes by TS, skipped
  * when the kept rows are already in order (the usual append case).  Floats
  * in keys compare with -0.0 == 0.0 and NaN == NaN; nulls equal each other.
  */
@@ -25,6 +26,7 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "common/pool.h"
 #include "store/store_int.h"
 
 typedef dccd_key_mode key_mode;
@@ -134,8 +136,9 @@ bool dccd_ts_sorted(const int64_t *ts, size_t n)
     return true;
 }
 
-/* Indexes of the rows that survive keep-last de-dup, in increasing order. */
-static int dedup_last(const dccd_table *t, key_mode m, size_t **keep_out, size_t *nkeep, dccd_error *err)
+/* Indexes of the rows that survive keep-last de-dup, in increasing order:
+ * one thread. */
+static int dedup_serial(const dccd_table *t, key_mode m, size_t **keep_out, size_t *nkeep, dccd_error *err)
 {
     size_t n = t->nrows;
     size_t cap = 16;
@@ -172,6 +175,116 @@ static int dedup_last(const dccd_table *t, key_mode m, size_t **keep_out, size_t
         size_t x = keep[a];
         keep[a] = keep[b - 1];
         keep[b - 1] = x;
+    }
+    *keep_out = keep;
+    *nkeep = k;
+    return DCCD_OK;
+}
+
+/* ---- de-dup on a pool ----
+ * The same set of kept rows as dedup_serial, in two batches of tasks:
+ * (1) every row's key hash, in chunks; (2) one task per partition
+ * (hash >> 40 modulo the partitions), each walking all rows from the last
+ * to the first and de-duplicating those of its partition in its own
+ * table (a row's key equals another's only if their hashes do, so equal
+ * keys always meet in one partition).  A task marks the rows it keeps in a
+ * shared byte array (each row is written by one task only); the kept
+ * indexes are that array's ones, in increasing order. */
+
+#define DEDUP_PAR_MIN_ROWS 65536
+#define DEDUP_MAX_PARTS 16
+
+typedef struct dedup_ctx {
+    const dccd_table *t;
+    key_mode m;
+    size_t n, chunk;
+    uint64_t *hash;
+    uint8_t *kept;
+    size_t nparts;
+} dedup_ctx;
+
+static int dedup_hash_task(void *vctx, size_t task, int worker, dccd_error *err)
+{
+    (void)worker;
+    (void)err;
+    dedup_ctx *c = vctx;
+    size_t a = task * c->chunk, b = a + c->chunk < c->n ? a + c->chunk : c->n;
+    for (size_t i = a; i < b; i++)
+        c->hash[i] = row_hash(c->t, c->m, i);
+    return DCCD_OK;
+}
+
+static inline size_t dedup_part(uint64_t h, size_t nparts)
+{
+    return (size_t)((h >> 40) % nparts);
+}
+
+static int dedup_part_task(void *vctx, size_t part, int worker, dccd_error *err)
+{
+    (void)worker;
+    dedup_ctx *c = vctx;
+    size_t cnt = 0;
+    for (size_t i = 0; i < c->n; i++)
+        cnt += dedup_part(c->hash[i], c->nparts) == part;
+    size_t cap = 16;
+    while (cap < cnt * 2 + 2)
+        cap *= 2; /* cnt <= n, and n * 2 + 2 was checked not to overflow */
+    size_t *slots = calloc(cap, sizeof *slots); /* row index + 1, 0 = empty */
+    if (!slots)
+        return DCCD_ENOMEM_MSG(err);
+    size_t mask = cap - 1;
+    for (size_t r = c->n; r-- > 0;) {
+        uint64_t hr = c->hash[r];
+        if (dedup_part(hr, c->nparts) != part)
+            continue;
+        size_t h = (size_t)hr & mask;
+        for (;;) {
+            size_t sl = slots[h];
+            if (sl == 0) {
+                slots[h] = r + 1;
+                c->kept[r] = 1;
+                break;
+            }
+            if (c->hash[sl - 1] == hr && row_eq(c->t, c->m, sl - 1, r))
+                break; /* a later row with this key is kept */
+            h = (h + 1) & mask;
+        }
+    }
+    free(slots);
+    return DCCD_OK;
+}
+
+static int dedup_last(const dccd_table *t, key_mode m, dccd_pool *pool, size_t **keep_out, size_t *nkeep,
+                      dccd_error *err)
+{
+    size_t n = t->nrows, threads = (size_t)dccd_pool_threads(pool);
+    if (threads <= 1 || n < DEDUP_PAR_MIN_ROWS)
+        return dedup_serial(t, m, keep_out, nkeep, err);
+    if (n > SIZE_MAX / 4 / sizeof(size_t))
+        return dccd_err_set(err, DCCD_ERANGE, "de-dup: too many rows");
+    dedup_ctx c = {t, m, n, 0, NULL, NULL, threads < DEDUP_MAX_PARTS ? threads : DEDUP_MAX_PARTS};
+    c.hash = dccd_malloc_array(n, sizeof *c.hash);
+    c.kept = calloc(n, 1);
+    size_t *keep = dccd_malloc_array(n, sizeof *keep);
+    int rc = DCCD_OK;
+    if (!c.hash || !c.kept || !keep)
+        rc = DCCD_ENOMEM_MSG(err);
+    size_t nchunks = threads * 4;
+    c.chunk = (n + nchunks - 1) / nchunks;
+    if (!rc)
+        rc = dccd_pool_run(pool, (n + c.chunk - 1) / c.chunk, dedup_hash_task, &c, err);
+    if (!rc)
+        rc = dccd_pool_run(pool, c.nparts, dedup_part_task, &c, err);
+    size_t k = 0;
+    if (!rc)
+        for (size_t i = 0; i < n; i++)
+            if (c.kept[i])
+                keep[k++] = i;
+    free(c.hash);
+    free(c.kept);
+    if (rc) {
+        free(keep);
+        return rc;
     }
     *keep_out = keep;
     *nkeep = k;
@@ -231,10 +344,10 @@ static int sort_idx_by_ts(const int64_t *ts, size_t *idx, size_t n, dccd_error *
 }
 
 /* One merge step over an already concatenated table. */
-static int merge_one(const dccd_table *cat, key_mode m, dccd_table *out, dccd_error *err)
+static int merge_one(const dccd_table *cat, key_mode m, dccd_pool *pool, dccd_table *out, dccd_error *err)
 {
     size_t *keep = NULL, nkeep = 0;
-    int rc = dedup_last(cat, m, &keep, &nkeep, err);
+    int rc = dedup_last(cat, m, pool, &keep, &nkeep, err);
     if (rc)
         return rc;
     rc = sort_idx_by_ts(cat->cols[0].values, keep, nkeep, err);
@@ -261,6 +374,12 @@ static key_mode trades_mode(const dccd_table *t)
 }
 
 int dccd_merge_fold(const dccd_table *const *parts, size_t k, dccd_table *out, dccd_error *err)
+{
+    return dccd_merge_fold_pool(parts, k, NULL, out, err);
+}
+
+int dccd_merge_fold_pool(const dccd_table *const *parts, size_t k, dccd_pool *pool, dccd_table *out,
+                         dccd_error *err)
 {
     if (k == 0)
         return dccd_err_set(err, DCCD_EINVAL, "merge of no tables");
@@ -291,19 +410,19 @@ int dccd_merge_fold(const dccd_table *const *parts, size_t k, dccd_table *out, d
         rc = dccd_table_concat(parts, k, &cat, err);
         if (rc)
             return rc;
-        rc = merge_one(&cat, fixed, out, err);
+        rc = merge_one(&cat, fixed, pool, out, err);
         dccd_table_free(&cat);
         return rc;
     }
     /* trades, key changes between steps: apply the steps one by one */
     dccd_table acc;
     if (k == 1) {
-        return merge_one(parts[0], trades_mode(parts[0]), out, err);
+        return merge_one(parts[0], trades_mode(parts[0]), pool, out, err);
     }
     const dccd_table *two[2] = {parts[0], parts[1]};
     if ((rc = dccd_table_concat(two, 2, &cat, err)))
         return rc;
-    rc = merge_one(&cat, trades_mode(&cat), &acc, err);
+    rc = merge_one(&cat, trades_mode(&cat), pool, &acc, err);
     dccd_table_free(&cat);
     if (rc)
         return rc;
@@ -315,7 +434,7 @@ int dccd_merge_fold(const dccd_table *const *parts, size_t k, dccd_table *out, d
             return rc;
         }
         dccd_table next;
-        rc = merge_one(&cat, trades_mode(&cat), &next, err);
+        rc = merge_one(&cat, trades_mode(&cat), pool, &next, err);
         dccd_table_free(&cat);
         dccd_table_free(&acc);
         if (rc)
@@ -343,20 +462,26 @@ int dccd_merge_keyed(const dccd_table *const *parts, size_t k, dccd_key_mode m, 
     if (k == 0)
         return dccd_err_set(err, DCCD_EINVAL, "merge of no tables");
     if (k == 1)
-        return merge_one(parts[0], m, out, err);
+        return merge_one(parts[0], m, NULL, out, err);
     dccd_table cat;
     int rc = dccd_table_concat(parts, k, &cat, err);
     if (rc)
         return rc;
-    rc = merge_one(&cat, m, out, err);
+    rc = merge_one(&cat, m, NULL, out, err);
     dccd_table_free(&cat);
     return rc;
 }
 
 int dccd_table_duplicates(const dccd_table *t, dccd_key_mode m, size_t *ndup, size_t *first, dccd_error *err)
 {
+    return dccd_table_duplicates_pool(t, m, NULL, ndup, first, err);
+}
+
+int dccd_table_duplicates_pool(const dccd_table *t, dccd_key_mode m, dccd_pool *pool, size_t *ndup, size_t *first,
+                               dccd_error *err)
+{
     size_t *keep = NULL, nkeep = 0;
-    int rc = dedup_last(t, m, &keep, &nkeep, err);
+    int rc = dedup_last(t, m, pool, &keep, &nkeep, err);
     if (rc)
         return rc;
     *ndup = t->nrows - nkeep;

@@ -67,6 +67,10 @@ enum { BK_TS, BK_SIDE, BK_PRICE, BK_AMOUNT, BK_COUNT, BK_IS_SNAPSHOT };
  * the only part, it is de-duplicated and sorted the same way (a save into
  * a missing file).  Result is a new owned table. */
 int dccd_merge_fold(const dccd_table *const *parts, size_t k, dccd_table *out, dccd_error *err);
+/* The same, its de-dup run on pool when the rows are many (NULL: one thread;
+ * the same result). */
+int dccd_merge_fold_pool(const dccd_table *const *parts, size_t k, dccd_pool *pool, dccd_table *out,
+                         dccd_error *err);
 /* True when ts[] is non-decreasing. */
 bool dccd_ts_sorted(const int64_t *ts, size_t n);
 
@@ -80,6 +84,9 @@ int dccd_merge_keyed(const dccd_table *const *parts, size_t k, dccd_key_mode m, 
 /* Rows of t whose key (mode m) occurs again later in t: *ndup of them, the
  * first such row in *first (SIZE_MAX when none). */
 int dccd_table_duplicates(const dccd_table *t, dccd_key_mode m, size_t *ndup, size_t *first, dccd_error *err);
+/* The same on pool (NULL: one thread; the same result). */
+int dccd_table_duplicates_pool(const dccd_table *t, dccd_key_mode m, dccd_pool *pool, size_t *ndup, size_t *first,
+                               dccd_error *err);
 
 /* A set of the keys of a table (mode m), for membership of other rows. */
 typedef struct dccd_key_set {

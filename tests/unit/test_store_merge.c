@@ -2,7 +2,9 @@
  * tests/unit/test_store_merge.c - tables, validation and the seed's merge
  * semantics, checked against a naive reference (quadratic keep-last de-dup
  * applied step by step, then a stable insertion sort) on random batches
- * with few distinct keys, so collisions, ties and null tids are frequent.
+ * with few distinct keys, so collisions, ties and null tids are frequent;
+ * and the pool's partitioned de-dup against the one-thread one on tables
+ * of 70,000-210,000 rows.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dccd/pool.h"
 #include "store/store_int.h"
 
 static uint64_t rng_state = 0x12345678u;
@@ -250,6 +253,87 @@ static void test_fold_keeps_last_and_sorts(void **s)
     dccd_table_free(&out);
 }
 
+/* Trades drawn from wide domains (tids 0..ntid-1, ts 0..nts-1, some null
+ * tids): enough rows for the partitioned de-dup of a pool. */
+static void make_trades_wide(dccd_table *t, size_t n, unsigned ntid, unsigned nts, int null_tid_pct)
+{
+    assert_int_equal(dccd_table_alloc(t, DCCD_TRADES, n, NULL), DCCD_OK);
+    int64_t *ts = t->cols[TR_TS].values;
+    double *price = t->cols[TR_PRICE].values, *amount = t->cols[TR_AMOUNT].values;
+    assert_int_equal(dccd_table_col_validity(t, TR_SIDE, NULL), DCCD_OK);
+    assert_int_equal(dccd_table_col_validity(t, TR_TID, NULL), DCCD_OK);
+    dccd_pq_column *side = &t->cols[TR_SIDE], *tid = &t->cols[TR_TID];
+    side->data = malloc(n * 4 + 1);
+    tid->data = malloc(n * 12 + 1);
+    size_t sp = 0, tp = 0, nulls = 0;
+    for (size_t i = 0; i < n; i++) {
+        ts[i] = (int64_t)(rnd() % nts);
+        price[i] = (double)(rnd() % 4) * 0.5;
+        amount[i] = (double)(rnd() % 3);
+        bool buy = rnd() % 2;
+        memcpy(side->data + sp, buy ? "buy" : "sell", buy ? 3 : 4);
+        sp += buy ? 3 : 4;
+        side->offsets[i + 1] = (int64_t)sp;
+        if ((int)(rnd() % 100) < null_tid_pct) {
+            tid->validity[i] = 0;
+            nulls++;
+        } else {
+            tp += (size_t)sprintf((char *)tid->data + tp, "%u", rnd() % ntid);
+        }
+        tid->offsets[i + 1] = (int64_t)tp;
+    }
+    tid->null_count = nulls;
+}
+
+/* The partitioned de-dup on a pool gives the one-thread result: folds
+ * keyed by tid and by the composite key, OHLC, and duplicate counts. */
+static void test_fold_on_pool_matches_one_thread(void **st)
+{
+    (void)st;
+    dccd_pool *pools[2];
+    assert_int_equal(dccd_pool_create(2, &pools[0], NULL), DCCD_OK);
+    assert_int_equal(dccd_pool_create(5, &pools[1], NULL), DCCD_OK);
+    for (int round = 0; round < 4; round++) {
+        dccd_table a, b, o1, o2;
+        int nullpct = round == 1 ? 10 : 0; /* round 1: null tids, composite key */
+        make_trades_wide(&a, 150000, round == 3 ? 1000u : 120000u, round == 2 ? 50u : 90000u, nullpct);
+        make_trades_wide(&b, 60000, 120000u, 90000u, nullpct);
+        make_ohlc(&o1, 70000);
+        make_ohlc(&o2, 1000);
+        const dccd_table *tp[2] = {&a, &b}, *op[2] = {&o1, &o2};
+        dccd_table want, wanto;
+        assert_int_equal(dccd_merge_fold(tp, 2, &want, NULL), DCCD_OK);
+        assert_int_equal(dccd_merge_fold(op, 2, &wanto, NULL), DCCD_OK);
+        assert_true(want.nrows < a.nrows + b.nrows); /* duplicates were dropped */
+        for (int pi = 0; pi < 2; pi++) {
+            dccd_table got, goto_;
+            assert_int_equal(dccd_merge_fold_pool(tp, 2, pools[pi], &got, NULL), DCCD_OK);
+            assert_tables_equal(&got, &want);
+            assert_int_equal(dccd_merge_fold_pool(op, 2, pools[pi], &goto_, NULL), DCCD_OK);
+            assert_tables_equal(&goto_, &wanto);
+            dccd_table_free(&got);
+            dccd_table_free(&goto_);
+            for (int m = 0; m < 2; m++) {
+                dccd_key_mode km = m ? DCCD_KEY_TID : DCCD_KEY_COMPOSITE;
+                size_t nd1, f1, nd2, f2;
+                assert_int_equal(dccd_table_duplicates(&a, km, &nd1, &f1, NULL), DCCD_OK);
+                assert_int_equal(dccd_table_duplicates_pool(&a, km, pools[pi], &nd2, &f2, NULL), DCCD_OK);
+                assert_true(nd1 > 0);
+                assert_int_equal(nd1, nd2);
+                assert_int_equal(f1, f2);
+            }
+        }
+        dccd_table_free(&want);
+        dccd_table_free(&wanto);
+        dccd_table_free(&a);
+        dccd_table_free(&b);
+        dccd_table_free(&o1);
+        dccd_table_free(&o2);
+    }
+    dccd_pool_destroy(pools[0]);
+    dccd_pool_destroy(pools[1]);
+}
+
 static void test_validate_refuses_bad_rows(void **s)
 {
     (void)s;
@@ -335,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_fold_ohlc_matches_reference),
         cmocka_unit_test(test_fold_trades_tid_matches_reference),
         cmocka_unit_test(test_fold_trades_null_tids_matches_reference),
+        cmocka_unit_test(test_fold_on_pool_matches_one_thread),
         cmocka_unit_test(test_validate_refuses_bad_rows),
         cmocka_unit_test(test_layout_check),
         cmocka_unit_test(test_book_flatten),
