@@ -27,17 +27,26 @@ static uint32_t rnd(void)
     return (uint32_t)(rng_state >> 33);
 }
 
+/* An owned trades table of n rows with side and tid validity and string
+ * buffers of 4 and tid_bytes bytes a row (filled by the caller). */
+static void trades_alloc(dccd_table *t, size_t n, size_t tid_bytes)
+{
+    assert_int_equal(dccd_table_alloc(t, DCCD_TRADES, n, NULL), DCCD_OK);
+    assert_int_equal(dccd_table_col_validity(t, TR_SIDE, NULL), DCCD_OK);
+    assert_int_equal(dccd_table_col_validity(t, TR_TID, NULL), DCCD_OK);
+    t->cols[TR_SIDE].data = malloc(n * 4 + 1);
+    t->cols[TR_TID].data = malloc(n * tid_bytes + 1);
+    assert_non_null(t->cols[TR_SIDE].data);
+    assert_non_null(t->cols[TR_TID].data);
+}
+
 /* Build an owned trades table with random rows drawn from small domains. */
 static void make_trades(dccd_table *t, size_t n, int null_tid_pct)
 {
-    assert_int_equal(dccd_table_alloc(t, DCCD_TRADES, n, NULL), DCCD_OK);
+    trades_alloc(t, n, 4);
     int64_t *ts = t->cols[TR_TS].values;
     double *price = t->cols[TR_PRICE].values, *amount = t->cols[TR_AMOUNT].values;
-    assert_int_equal(dccd_table_col_validity(t, TR_SIDE, NULL), DCCD_OK);
-    assert_int_equal(dccd_table_col_validity(t, TR_TID, NULL), DCCD_OK);
     dccd_pq_column *side = &t->cols[TR_SIDE], *tid = &t->cols[TR_TID];
-    side->data = malloc(n * 4 + 1);
-    tid->data = malloc(n * 4 + 1);
     size_t sp = 0, tp = 0;
     for (size_t i = 0; i < n; i++) {
         ts[i] = 1000 + rnd() % 8;
@@ -257,14 +266,10 @@ static void test_fold_keeps_last_and_sorts(void **s)
  * tids): enough rows for the partitioned de-dup of a pool. */
 static void make_trades_wide(dccd_table *t, size_t n, unsigned ntid, unsigned nts, int null_tid_pct)
 {
-    assert_int_equal(dccd_table_alloc(t, DCCD_TRADES, n, NULL), DCCD_OK);
+    trades_alloc(t, n, 12);
     int64_t *ts = t->cols[TR_TS].values;
     double *price = t->cols[TR_PRICE].values, *amount = t->cols[TR_AMOUNT].values;
-    assert_int_equal(dccd_table_col_validity(t, TR_SIDE, NULL), DCCD_OK);
-    assert_int_equal(dccd_table_col_validity(t, TR_TID, NULL), DCCD_OK);
     dccd_pq_column *side = &t->cols[TR_SIDE], *tid = &t->cols[TR_TID];
-    side->data = malloc(n * 4 + 1);
-    tid->data = malloc(n * 12 + 1);
     size_t sp = 0, tp = 0, nulls = 0;
     for (size_t i = 0; i < n; i++) {
         ts[i] = (int64_t)(rnd() % nts);
