@@ -18,6 +18,9 @@ table to stdout, raw JSON lines to --out.
             first 23 hours and into an empty day (median of each, end/start):
             the last-vs-first claim without the machine's drift
   load      5 years of 1m bars (5 period files): one week and one whole year
+            (the year also vs pl.read_parquet of its file, and `dccd export
+            --format parquet` of it vs read_parquet + write_parquet; the
+            command is DCCD_BIN or build/dccd)
   inventory 1,000 period files (10 trades datasets x 100 days)
   convert   the records-to-columns step of save (OHLCBar dataclasses, pydantic
             models, dicts; trades), per record
@@ -30,6 +33,7 @@ import os
 import pathlib
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -50,6 +54,9 @@ T2020 = 1_577_836_800 * NS
 T2024 = 1_704_067_200 * NS
 
 RESULTS: list[dict] = []
+# the dccd command, for the export benchmark (DCCD_BIN, or build/dccd of this checkout)
+EXPORT_BIN = os.environ.get("DCCD_BIN") or (str(HERE.parent / "build" / "dccd")
+                                            if (HERE.parent / "build" / "dccd").exists() else "")
 
 
 def log(*a) -> None:
@@ -222,7 +229,22 @@ def bench_load(tmp: pathlib.Path, years: int, reps: int) -> None:
         td = median_time(lambda: s.load(ohlc_ds(), a, b), reps)
         ts = median_time(lambda: seed.load(ohlc_ds(), a, b), max(3, reps // 2))
         tl = median_time(lazy, reps)
-        record("load", range=name, rows=want, dccd=td, seed=ts, scan_parquet=tl)
+        extra = {}
+        if name == "year":  # the year's file read whole (issue 12: load >= read_parquet)
+            yfile = [f for f in files if f.name.startswith(str(y))]
+            assert pl.read_parquet(yfile).height == want
+            extra["read_parquet"] = median_time(lambda: pl.read_parquet(yfile), reps)
+            if EXPORT_BIN:
+                # export --format parquet of the year vs polars reading the file and writing it
+                out_d, out_p = tmp / "export-dccd.parquet", tmp / "export-polars.parquet"
+                cmd = [EXPORT_BIN, "export", "--root", str(root), "--exchange", "binance", "--pair", "BTC/USDT",
+                       "--type", "ohlc", "--span", "1m", "--start", str(a), "--end", str(b), "--format", "parquet",
+                       "-o", str(out_d)]
+                subprocess.run(cmd, check=True)
+                assert pl.read_parquet(out_d).equals(pl.read_parquet(yfile))
+                extra["export_dccd"] = median_time(lambda: subprocess.run(cmd, check=True), reps)
+                extra["export_polars"] = median_time(lambda: pl.read_parquet(yfile).write_parquet(out_p), reps)
+        record("load", range=name, rows=want, dccd=td, seed=ts, scan_parquet=tl, **extra)
     shutil.rmtree(root)
 
 
@@ -308,7 +330,13 @@ def table() -> str:
     for r in by.get("load", []):
         rows.append(f"| load one {r['range']} of 5 years ({r['rows']:,} rows) | {r['dccd'] * 1e3:.1f} ms"
                     f" | seed port {r['seed'] * 1e3:.1f} ms; scan_parquet {r['scan_parquet'] * 1e3:.1f} ms"
-                    f" | x{r['seed'] / r['dccd']:.1f}; x{r['scan_parquet'] / r['dccd']:.2f} |")
+                    + (f"; read_parquet of the file {r['read_parquet'] * 1e3:.1f} ms" if "read_parquet" in r else "")
+                    + f" | x{r['seed'] / r['dccd']:.1f}; x{r['scan_parquet'] / r['dccd']:.2f}"
+                    + (f"; x{r['read_parquet'] / r['dccd']:.2f}" if "read_parquet" in r else "") + " |")
+        if "export_dccd" in r:
+            rows.append(f"| `dccd export --format parquet` of that year (a process) | {r['export_dccd'] * 1e3:.1f} ms"
+                        f" | polars read_parquet + write_parquet {r['export_polars'] * 1e3:.1f} ms"
+                        f" | x{r['export_polars'] / r['export_dccd']:.2f} |")
     for r in by.get("inventory", []):
         rows.append(f"| inventory of {r['files']:,} files | {r['dccd'] * 1e3:.1f} ms | seed port {r['seed'] * 1e3:.0f} ms"
                     f" | x{r['seed'] / r['dccd']:.1f} |")
