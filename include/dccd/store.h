@@ -159,6 +159,13 @@ int dccd_store_scan(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_
 typedef int (*dccd_scan_take_fn)(void *ctx, dccd_table *chunk, dccd_error *err);
 int dccd_store_scan_take(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_t end, dccd_scan_take_fn cb,
                          void *ctx, dccd_error *err);
+/* dccd_store_scan reading ahead: a reader thread decodes up to readahead
+ * chunks (0 = 2) ahead of cb, which runs on the calling thread with the
+ * chunks in order, as in dccd_store_scan.  For consumers with work of
+ * their own per chunk (export encoding a file): decode and consumer
+ * overlap.  A non-zero return from cb stops the reader and is returned. */
+int dccd_store_scan_ahead(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_t end, unsigned readahead,
+                          dccd_scan_fn cb, void *ctx, dccd_error *err);
 /* Every chunk of a scan, kept as the scan made them (*chunks malloc'd, n
  * owned tables: free each with dccd_table_free, then the array): a load
  * without the concatenation. */

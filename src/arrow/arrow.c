@@ -23,14 +23,13 @@
  * bytes move from the dccd_table into the array without a copy; dccd's
  * byte-per-row validity and boolean values are packed into bits.
  *
- * The scan stream runs dccd_store_scan_take on a reader thread of its own
- * and hands chunks through a small ring (readahead slots): the next row
- * group decodes while the consumer works on the last one, memory stays
- * bounded, and releasing the stream early stops the reader at its next
- * chunk.
+ * The scan stream is a read-ahead scan (dccd_ahead, src/store/ahead.c): a
+ * reader thread of its own hands chunks through a small ring (readahead
+ * slots), so the next row group decodes while the consumer works on the
+ * last one, memory stays bounded, and releasing the stream early stops the
+ * reader at its next chunk.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,63 +378,17 @@ int dccd_store_load_arrow(dccd_store *s, const dccd_dataset *ds, int64_t start, 
 
 /* ---- the scan stream ------------------------------------------------------------ */
 
-#define SCAN_CANCELLED (-1000)
-
 typedef struct scan_stream {
-    dccd_store *s;
-    dccd_dataset ds;
-    int64_t start, end;
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    dccd_table *ring;
-    size_t cap, head, count;
-    bool done, cancel;
-    int rc;
-    dccd_error err;
+    dccd_data_type type;
+    dccd_ahead *ahead; /* the reader thread and its ring (src/store/ahead.c) */
     char last_error[DCCD_ERROR_MSG_MAX];
 } scan_stream;
-
-static int scan_take(void *ctx, dccd_table *chunk, dccd_error *err)
-{
-    (void)err;
-    scan_stream *ss = ctx;
-    pthread_mutex_lock(&ss->mu);
-    while (ss->count == ss->cap && !ss->cancel)
-        pthread_cond_wait(&ss->cv, &ss->mu);
-    if (ss->cancel) {
-        pthread_mutex_unlock(&ss->mu);
-        return SCAN_CANCELLED;
-    }
-    dccd_table *slot = &ss->ring[(ss->head + ss->count) % ss->cap];
-    dccd_table_init(slot, chunk->type);
-    dccd_table_move(slot, chunk);
-    ss->count++;
-    pthread_cond_broadcast(&ss->cv);
-    pthread_mutex_unlock(&ss->mu);
-    return DCCD_OK;
-}
-
-static void *scan_thread(void *arg)
-{
-    scan_stream *ss = arg;
-    dccd_error e;
-    dccd_error_clear(&e);
-    int rc = dccd_store_scan_take(ss->s, &ss->ds, ss->start, ss->end, scan_take, ss, &e);
-    pthread_mutex_lock(&ss->mu);
-    ss->done = true;
-    ss->rc = rc == SCAN_CANCELLED ? DCCD_OK : rc;
-    ss->err = e;
-    pthread_cond_broadcast(&ss->cv);
-    pthread_mutex_unlock(&ss->mu);
-    return NULL;
-}
 
 static int ss_get_schema(struct ArrowArrayStream *st, struct ArrowSchema *out)
 {
     scan_stream *ss = st->private_data;
     dccd_error e;
-    int rc = dccd_arrow_schema(ss->ds.type, out, &e);
+    int rc = dccd_arrow_schema(ss->type, out, &e);
     if (rc)
         snprintf(ss->last_error, sizeof ss->last_error, "%s", e.msg);
     return rc ? errno_of(rc) : 0;
@@ -445,25 +398,17 @@ static int ss_get_next(struct ArrowArrayStream *st, struct ArrowArray *out)
 {
     scan_stream *ss = st->private_data;
     dccd_table t;
-    pthread_mutex_lock(&ss->mu);
-    while (ss->count == 0 && !ss->done)
-        pthread_cond_wait(&ss->cv, &ss->mu);
-    if (ss->count == 0) {
-        int rc = ss->rc;
+    bool end;
+    dccd_error e;
+    dccd_error_clear(&e);
+    int rc = dccd_ahead_next(ss->ahead, &t, &end, &e);
+    if (end) {
         if (rc)
-            snprintf(ss->last_error, sizeof ss->last_error, "%s", ss->err.msg);
-        pthread_mutex_unlock(&ss->mu);
+            snprintf(ss->last_error, sizeof ss->last_error, "%s", e.msg);
         memset(out, 0, sizeof *out);
         return rc ? errno_of(rc) : 0;
     }
-    t = ss->ring[ss->head];
-    dccd_table_init(&ss->ring[ss->head], t.type);
-    ss->head = (ss->head + 1) % ss->cap;
-    ss->count--;
-    pthread_cond_broadcast(&ss->cv);
-    pthread_mutex_unlock(&ss->mu);
-    dccd_error e;
-    int rc = dccd_arrow_export_table(&t, out, &e);
+    rc = dccd_arrow_export_table(&t, out, &e);
     if (rc) {
         dccd_table_free(&t);
         snprintf(ss->last_error, sizeof ss->last_error, "%s", e.msg);
@@ -482,17 +427,7 @@ static void ss_release(struct ArrowArrayStream *st)
 {
     scan_stream *ss = st->private_data;
     if (ss) {
-        pthread_mutex_lock(&ss->mu);
-        ss->cancel = true;
-        pthread_cond_broadcast(&ss->cv);
-        pthread_mutex_unlock(&ss->mu);
-        pthread_join(ss->thread, NULL);
-        for (size_t i = 0; i < ss->count; i++)
-            dccd_table_free(&ss->ring[(ss->head + i) % ss->cap]);
-        free(ss->ring);
-        pthread_cond_destroy(&ss->cv);
-        pthread_mutex_destroy(&ss->mu);
-        dccd_store_close(ss->s); /* the stream's reference */
+        dccd_ahead_stop(ss->ahead); /* drops the reader's store reference */
         free(ss);
     }
     st->release = NULL;
@@ -501,41 +436,15 @@ static void ss_release(struct ArrowArrayStream *st)
 int dccd_store_scan_arrow(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_t end, unsigned readahead,
                           struct ArrowArrayStream *out, dccd_error *err)
 {
-    int rc = dccd_dataset_validate(ds, err);
-    if (rc)
-        return rc;
     scan_stream *ss = calloc(1, sizeof *ss);
-    size_t cap = readahead ? readahead : 2;
-    if (!ss || !(ss->ring = dccd_malloc_array(cap, sizeof *ss->ring))) {
-        free(ss);
+    if (!ss)
         return DCCD_ENOMEM_MSG(err);
-    }
-    ss->cap = cap;
-    ss->s = s;
-    ss->ds = *ds;
-    ss->start = start;
-    ss->end = end;
-    if (pthread_mutex_init(&ss->mu, NULL) != 0) {
-        free(ss->ring);
+    int rc = dccd_ahead_start(s, ds, start, end, readahead, &ss->ahead, err);
+    if (rc) {
         free(ss);
-        return dccd_err_set(err, DCCD_EIO, "scan stream: cannot create a mutex");
+        return rc;
     }
-    if (pthread_cond_init(&ss->cv, NULL) != 0) {
-        pthread_mutex_destroy(&ss->mu);
-        free(ss->ring);
-        free(ss);
-        return dccd_err_set(err, DCCD_EIO, "scan stream: cannot create a condition variable");
-    }
-    dccd_store_retain(s);
-    int prc = pthread_create(&ss->thread, NULL, scan_thread, ss);
-    if (prc != 0) {
-        dccd_store_close(s);
-        pthread_cond_destroy(&ss->cv);
-        pthread_mutex_destroy(&ss->mu);
-        free(ss->ring);
-        free(ss);
-        return dccd_err_errno(err, prc, "scan stream: cannot start the reader thread");
-    }
+    ss->type = ds->type;
     memset(out, 0, sizeof *out);
     out->get_schema = ss_get_schema;
     out->get_next = ss_get_next;

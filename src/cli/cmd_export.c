@@ -5,9 +5,10 @@
  *   dccd export [--start T] [--end T] [--format csv|jsonl|parquet]
  *               [-o FILE] [--columns a,b] [--iso] DATASET
  *
- * Rows come from dccd_store_scan (start <= TS <= end, both inclusive,
- * merged with pending segments), one chunk of about a row group at a time,
- * so memory is bounded whatever the range.  CSV has a header line; a null
+ * Rows come from dccd_store_scan_ahead (start <= TS <= end, both
+ * inclusive, merged with pending segments), one chunk of about a row group
+ * at a time, decoded by a reader thread two chunks ahead of the formatting
+ * or encoding here, so memory is bounded whatever the range.  CSV has a header line; a null
  * is an empty field and an empty string is "" (so they stay distinct).
  * JSON lines write one object per row with nulls as null.  Doubles are the
  * shortest text that reads back to the same double; TS is integer
@@ -338,7 +339,9 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv)
         putc('\n', x.out);
     }
     cli_progress_start(&x.prog, "export", 0);
-    int src = dccd_store_scan(s, &ds, start, end, on_chunk, &x, &err);
+    /* read ahead: the next row groups decode on a reader thread while
+     * this one formats or encodes the last */
+    int src = dccd_store_scan_ahead(s, &ds, start, end, 2, on_chunk, &x, &err);
     cli_progress_end(&x.prog);
     if (src != DCCD_OK) {
         rc = cli_fail(ctx, "export", &err);

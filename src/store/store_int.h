@@ -116,6 +116,18 @@ bool dccd_str_set_add(dccd_str_set *s, size_t i);
 bool dccd_str_set_has(const dccd_str_set *s, const uint8_t *p, size_t len);
 void dccd_str_set_free(dccd_str_set *s);
 
+/* ---- ahead.c ------------------------------------------------------------ */
+
+/* A scan on a reader thread into a ring of cap (0 = 2) decoded chunks. */
+typedef struct dccd_ahead dccd_ahead;
+int dccd_ahead_start(dccd_store *s, const dccd_dataset *ds, int64_t start, int64_t end, size_t cap,
+                     dccd_ahead **out, dccd_error *err);
+/* The next chunk in scan order, owned by the caller (*end false); or *end
+ * true: the scan is over, its result returned (err set when it failed). */
+int dccd_ahead_next(dccd_ahead *a, dccd_table *chunk, bool *end, dccd_error *err);
+/* Cancel the reader if still running, join it, free what is left.  NULL ok. */
+void dccd_ahead_stop(dccd_ahead *a);
+
 /* ---- canon.c ------------------------------------------------------------ */
 
 /* How the columns of one Parquet file map onto a canonical schema. */

@@ -515,6 +515,86 @@ static void test_scan_stream_error(void **state)
     dccd_store_close(s);
 }
 
+/* dccd_store_scan_ahead: the chunks of dccd_store_scan, in order, on the
+ * caller's thread; a callback's error stops it; a scan error is returned */
+typedef struct ahead_seen {
+    int64_t rows, chunks, last;
+    bool ordered;
+    int64_t stop_after; /* return an error after this many chunks (0: never) */
+} ahead_seen;
+
+static int ahead_cb(void *ctx, const dccd_table *chunk, dccd_error *err)
+{
+    ahead_seen *a = ctx;
+    const int64_t *ts = chunk->cols[0].values;
+    for (size_t i = 0; i < chunk->nrows; i++) {
+        if (ts[i] <= a->last)
+            a->ordered = false;
+        a->last = ts[i];
+    }
+    a->rows += (int64_t)chunk->nrows;
+    if (++a->chunks == a->stop_after)
+        return dccd_err_set(err, DCCD_EINVAL, "consumer stops at chunk %lld", (long long)a->chunks);
+    return DCCD_OK;
+}
+
+static int plain_cb(void *ctx, const dccd_table *chunk, dccd_error *err)
+{
+    (void)err;
+    ahead_seen *a = ctx;
+    a->rows += (int64_t)chunk->nrows;
+    a->chunks++;
+    return DCCD_OK;
+}
+
+static void test_scan_ahead(void **state)
+{
+    (void)state;
+    dccd_store *s = open_store();
+    dccd_dataset ds;
+    fx_dataset(&ds, "binance", "BTC/USDT", DCCD_OHLC, 60);
+    save_bars(s, &ds, T2024, 1000);
+    dccd_error e;
+    dccd_checkpoint_report rep;
+    assert_int_equal(dccd_store_checkpoint(s, &ds, &rep, &e), DCCD_OK);
+    save_bars(s, &ds, T2024 + 1000 * MIN_NS, 50);
+    ahead_seen plain = {0, 0, 0, true, 0};
+    assert_int_equal(dccd_store_scan(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, plain_cb, &plain, &e), DCCD_OK);
+    for (unsigned ra = 0; ra < 4; ra++) {
+        ahead_seen a = {0, 0, INT64_MIN, true, 0};
+        assert_int_equal(dccd_store_scan_ahead(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, ra, ahead_cb, &a, &e), DCCD_OK);
+        assert_int_equal(a.rows, 1050);
+        assert_int_equal(a.chunks, plain.chunks);
+        assert_true(a.chunks >= 10);
+        assert_true(a.ordered);
+        assert_int_equal(a.last, T2024 + 1049 * MIN_NS);
+    }
+    /* the consumer stops: its error comes back, the reader is stopped */
+    ahead_seen st = {0, 0, INT64_MIN, true, 3};
+    assert_int_equal(dccd_store_scan_ahead(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, 1, ahead_cb, &st, &e), DCCD_EINVAL);
+    assert_non_null(strstr(e.msg, "consumer stops at chunk 3"));
+    assert_int_equal(st.chunks, 3);
+    /* a scan error (a segment of another dataset made unreadable) */
+    dccd_dataset tr;
+    fx_dataset(&tr, "binance", "BTC/USDT", DCCD_TRADES, 0);
+    dccd_table t;
+    fx_make_trades(&t, T2024, 30, 1);
+    int64_t w;
+    assert_int_equal(dccd_store_save(s, &tr, &t, NULL, &w, &e), DCCD_OK);
+    dccd_table_free(&t);
+    char cmd[FX_ROOT_MAX + 160];
+    snprintf(cmd, sizeof cmd, "for f in $(find %s/.dccd/wal -path '*trades*' -name '*.seg'); do printf 'junk' > $f; done",
+             root);
+    assert_int_equal(system(cmd), 0);
+    ahead_seen bad = {0, 0, INT64_MIN, true, 0};
+    assert_int_equal(dccd_store_scan_ahead(s, &tr, DCCD_TS_MIN, DCCD_TS_MAX, 0, ahead_cb, &bad, &e), DCCD_ECORRUPT);
+    assert_non_null(strstr(e.msg, ".seg"));
+    assert_int_equal(bad.rows, 0);
+    /* bad arguments */
+    assert_int_equal(dccd_store_scan_ahead(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, 0, NULL, NULL, &e), DCCD_EINVAL);
+    dccd_store_close(s);
+}
+
 /* a stream over tables that the consumer fails to read fully */
 static void test_table_stream_partial(void **state)
 {
@@ -596,6 +676,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scan_stream, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_stream, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scan_stream_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scan_ahead, setup, teardown),
         cmocka_unit_test_setup_teardown(test_save_arrow, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
