@@ -324,6 +324,98 @@ int dccd_canon_read_rg_range(dccd_pq_file *f, const dccd_canon_map *m, int rg, b
     return read_rg_rows(f, m, rg, ts_only, from, to, out, err);
 }
 
+/* ---- several row groups at once ---- */
+
+typedef struct canon_many {
+    dccd_pq_file *f;
+    const dccd_canon_map *m;
+    const int *rgs;
+    bool ts_only;
+    int64_t *from, *to;    /* rows of each row group to read */
+    dccd_table *outs;
+    int ncols;
+    int *rcs;              /* per (row group, column) */
+    dccd_error *errs;
+} canon_many;
+
+static int canon_many_task(void *vctx, size_t i, int worker, dccd_error *err)
+{
+    (void)worker;
+    (void)err;
+    canon_many *t = vctx;
+    size_t k = i / (size_t)t->ncols;
+    int c = (int)(i % (size_t)t->ncols);
+    /* every task runs: a failure is kept for its row group, so the caller
+     * sees the row groups before the first failing one whole */
+    t->rcs[i] = read_canon_col(t->f, t->m, t->rgs[k], t->ts_only, t->from[k], t->to[k], c, &t->outs[k].cols[c],
+                               &t->errs[i]);
+    return t->rcs[i] == DCCD_ENOMEM ? DCCD_ENOMEM : DCCD_OK;
+}
+
+int dccd_canon_read_rg_ranges(dccd_pq_file *f, const dccd_canon_map *m, const int *rgs, int n, bool ts_only,
+                              int64_t lo, int64_t hi, dccd_table *outs, int *rcs, dccd_error *errs, dccd_error *err)
+{
+    if (n <= 0)
+        return DCCD_OK;
+    int ncols = dccd_schema_ncols(m->type);
+    size_t ntasks = (size_t)n * (size_t)ncols;
+    int64_t *from = dccd_malloc_array((size_t)n * 2, sizeof *from);
+    int *trc = calloc(ntasks, sizeof *trc);
+    dccd_error *terr = dccd_malloc_array(ntasks, sizeof *terr);
+    if (!from || !trc || !terr) {
+        free(from);
+        free(trc);
+        free(terr);
+        return DCCD_ENOMEM_MSG(err);
+    }
+    int64_t *to = from + n;
+    size_t rows_total = 0;
+    for (int k = 0; k < n; k++) {
+        int64_t a, b, pf, pt;
+        int rg = rgs[k];
+        from[k] = 0;
+        to[k] = dccd_pq_row_group_rows(f, rg);
+        if (!(dccd_canon_rg_ts_range(f, m, rg, &a, &b) && a >= lo && b <= hi) &&
+            dccd_canon_rg_page_rows(f, m, rg, lo, hi, &pf, &pt)) {
+            from[k] = pf;
+            to[k] = pt;
+        }
+        dccd_table_init(&outs[k], m->type);
+        outs[k].nrows = (size_t)(to[k] - from[k]);
+        rows_total += outs[k].nrows;
+    }
+    canon_many t = {f, m, rgs, ts_only, from, to, outs, ncols, trc, terr};
+    /* a column's decode must be worth a task hand-off (~10 us) */
+    dccd_pool *pool = ts_only || rows_total < 4096 ? NULL : m->pool;
+    int rc = dccd_pool_run(pool, ntasks, canon_many_task, &t, err);
+    for (int k = 0; k < n; k++) {
+        rcs[k] = DCCD_OK;
+        for (int c = 0; c < ncols && !rc; c++) {
+            size_t i = (size_t)k * (size_t)ncols + (size_t)c;
+            if (trc[i]) {
+                rcs[k] = trc[i];
+                errs[k] = terr[i];
+                break;
+            }
+        }
+        if (!rc && !rcs[k] && m->ts_scale != 1) {
+            int64_t *ts = outs[k].cols[0].values;
+            for (size_t r = 0; r < outs[k].nrows; r++)
+                if (__builtin_mul_overflow(ts[r], m->ts_scale, &ts[r])) {
+                    rcs[k] = dccd_err_set(&errs[k], DCCD_ECORRUPT, "%s: TS out of range at row %zu",
+                                          dccd_pq_name(f), (size_t)r);
+                    break;
+                }
+        }
+        if (rc || rcs[k])
+            dccd_table_free(&outs[k]);
+    }
+    free(from);
+    free(trc);
+    free(terr);
+    return rc;
+}
+
 int dccd_canon_read_rgs(dccd_pq_file *f, const dccd_canon_map *m, int from, int to, bool filter, int64_t lo,
                         int64_t hi, dccd_table *out, dccd_error *err)
 {

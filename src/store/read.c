@@ -536,6 +536,9 @@ static int period_whole(dccd_store *s, const dccd_period *p, int64_t start, int6
     return rc;
 }
 
+/* Row groups of a period decoded at once by stream_period (with a pool). */
+#define STREAM_WINDOW 8
+
 static int stream_period(dccd_store *s, const dccd_period *p, int64_t start, int64_t end, bool ts_only,
                          dccd_scan_take_fn cb, void *ctx, bool *skipped, dccd_error *err)
 {
@@ -604,9 +607,42 @@ static int stream_period(dccd_store *s, const dccd_period *p, int64_t start, int
         pj = lower_bound(&P, 0, start);
         pend = end == INT64_MAX ? P.nrows : lower_bound(&P, pj, end + 1);
     }
+    /* row groups decode win at a time (the pool's threads, at most
+     * STREAM_WINDOW): their columns are one batch of tasks, so both cores
+     * stay busy across row-group boundaries; memory stays bounded by win
+     * decoded row groups */
+    int win = ps.m.pool ? dccd_pool_threads(ps.m.pool) : 1;
+    if (win > STREAM_WINDOW)
+        win = STREAM_WINDOW;
+    dccd_table wt[STREAM_WINDOW];
+    int wrc[STREAM_WINDOW];
+    dccd_error *werr = win > 1 ? dccd_malloc_array((size_t)win, sizeof *werr) : NULL;
+    int wlo = 0, whi = 0; /* decoded row groups sel[wlo .. whi) are in wt[k - wlo] */
+    if (win > 1 && !werr) {
+        rc = DCCD_ENOMEM_MSG(err);
+        goto done;
+    }
     for (int k = 0; k < nsel && !rc; k++) {
         dccd_error fe;
-        int frc = dccd_canon_read_rg_range(ps.f, &ps.m, sel[k], tsonly, start, end, &rows, &fe);
+        int frc;
+        if (win > 1) {
+            if (k >= whi) {
+                wlo = k; /* every table of the last window was moved out */
+                whi = k + win < nsel ? k + win : nsel;
+                if ((rc = dccd_canon_read_rg_ranges(ps.f, &ps.m, sel + wlo, whi - wlo, tsonly, start, end, wt, wrc,
+                                                    werr, err))) {
+                    whi = wlo;
+                    break;
+                }
+            }
+            frc = wrc[k - wlo];
+            if (frc)
+                fe = werr[k - wlo];
+            else
+                dccd_table_move(&rows, &wt[k - wlo]);
+        } else {
+            frc = dccd_canon_read_rg_range(ps.f, &ps.m, sel[k], tsonly, start, end, &rows, &fe);
+        }
         if (frc == DCCD_ENOMEM) {
             rc = dccd_err_set(err, frc, "%s", fe.msg);
             break;
@@ -691,6 +727,9 @@ static int stream_period(dccd_store *s, const dccd_period *p, int64_t start, int
             dccd_table_free(&p0);
         }
     }
+    for (int j = 0; j < whi - wlo; j++) /* decoded but not used: a failure or an early stop */
+        dccd_table_free(&wt[j]);
+    free(werr);
 done:
     dccd_key_set_free(&ks);
     dccd_table_free(&P);

@@ -174,6 +174,15 @@ bool dccd_canon_rg_page_rows(dccd_pq_file *f, const dccd_canon_map *m, int rg, i
 int dccd_canon_read_rg_range(dccd_pq_file *f, const dccd_canon_map *m, int rg, bool ts_only, int64_t lo, int64_t hi,
                              dccd_table *out, dccd_error *err);
 
+/* dccd_canon_read_rg_range for the n row groups rgs[] at once: their
+ * columns are decoded as one batch of tasks on m->pool (the row groups of a
+ * load decode concurrently, not one after another).  Each row group gets
+ * its own result: rcs[k] DCCD_OK with outs[k] filled, or the code of its
+ * first failing column with errs[k] set and outs[k] empty.  The return is
+ * DCCD_OK, or DCCD_ENOMEM (err set, every outs[k] empty). */
+int dccd_canon_read_rg_ranges(dccd_pq_file *f, const dccd_canon_map *m, const int *rgs, int n, bool ts_only,
+                              int64_t lo, int64_t hi, dccd_table *outs, int *rcs, dccd_error *errs, dccd_error *err);
+
 /* Does the file hold exactly the canonical columns (names, physical types,
  * order)?  With need_optional, every column must also be optional (what
  * dccd writes, so that its row groups can be copied raw). */

@@ -595,6 +595,66 @@ static void test_scan_ahead(void **state)
     dccd_store_close(s);
 }
 
+/* A period file whose 6th row group (of 10) has a damaged page: load keeps
+ * row groups 1-5 and warns, whatever the thread count (with a pool, row
+ * groups decode several at a time: the rows after the damage are dropped
+ * even when already decoded). */
+static void count_warn(void *ctx, const char *msg)
+{
+    (void)msg;
+    ++*(int *)ctx;
+}
+
+static void test_load_damaged_row_group(void **state)
+{
+    (void)state;
+    dccd_dataset ds;
+    fx_dataset(&ds, "binance", "BTC/USDT", DCCD_OHLC, 60);
+    {
+        dccd_store *s = open_store();
+        save_bars(s, &ds, T2024, 1000);
+        dccd_error e;
+        dccd_checkpoint_report rep;
+        assert_int_equal(dccd_store_checkpoint(s, &ds, &rep, &e), DCCD_OK);
+        dccd_store_close(s);
+    }
+    char path[FX_ROOT_MAX + 64];
+    snprintf(path, sizeof path, "%s/binance/ohlc/BTC-USDT/1m/2024.parquet", root);
+    dccd_pq_file *f;
+    dccd_error e;
+    assert_int_equal(dccd_pq_open(path, &f, &e), DCCD_OK);
+    assert_int_equal(dccd_pq_num_row_groups(f), 10);
+    dccd_pq_chunk_info ci;
+    assert_int_equal(dccd_pq_chunk(f, 5, 1, &ci, &e), DCCD_OK); /* row group 6, column open */
+    dccd_pq_close(f);
+    FILE *fp = fopen(path, "r+b");
+    assert_non_null(fp);
+    /* garble the compressed bytes of the page, after its header */
+    assert_int_equal(fseek(fp, (long)(ci.data_page_offset + ci.total_compressed_size / 2), SEEK_SET), 0);
+    for (int i = 0; i < 24; i++)
+        fputc(0xff, fp);
+    assert_int_equal(fclose(fp), 0);
+    for (int threads = 1; threads <= 4; threads++) {
+        dccd_store_options o;
+        dccd_store_options_init(&o);
+        o.durable = false;
+        o.row_group_rows = 100;
+        o.threads = threads;
+        int warned = 0;
+        o.warn = count_warn;
+        o.warn_ctx = &warned;
+        dccd_store *s;
+        assert_int_equal(dccd_store_open(root, &o, &s, &e), DCCD_OK);
+        dccd_table t;
+        assert_int_equal(dccd_store_load(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &t, &e), DCCD_OK);
+        assert_int_equal(t.nrows, 500);
+        assert_int_equal(((int64_t *)t.cols[0].values)[499], T2024 + 499 * MIN_NS);
+        assert_int_equal(warned, 1);
+        dccd_table_free(&t);
+        dccd_store_close(s);
+    }
+}
+
 /* a stream over tables that the consumer fails to read fully */
 static void test_table_stream_partial(void **state)
 {
@@ -677,6 +737,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_load_stream, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scan_stream_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scan_ahead, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_damaged_row_group, setup, teardown),
         cmocka_unit_test_setup_teardown(test_save_arrow, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
