@@ -89,7 +89,7 @@ typedef void (*dccd_warn_fn)(void *ctx, const char *message);
 typedef struct dccd_store_options {
     dccd_pq_codec codec;          /* period files and segments; default SNAPPY (seed) */
     int compression_level;        /* 0 = codec default */
-    size_t row_group_rows;        /* target rows per row group; default 131072 */
+    size_t row_group_rows;        /* target rows per row group; default 262144 (polars' default) */
     int64_t checkpoint_rows;      /* fold a period once it has this many pending rows; default 262144 */
     int64_t checkpoint_age_ns;    /* ... or when its oldest segment is older; default 10 minutes */
     size_t checkpoint_segments;   /* ... or when it has this many segments (0 = no limit); default 256 */

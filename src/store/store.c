@@ -19,6 +19,13 @@
 
 #include "store/store_int.h"
 
+/* Rows per row group by default: polars' default (512 x 512).  A column of
+ * doubles is then 2 MiB a row group, which the reader's output buffers
+ * get as transparent huge pages (dccd_big_alloc) - decoding a 525,600-row
+ * year took 23 ms through Python with 131,072-row groups, 16-19 ms with
+ * 262,144 (2026-12-03, bench/py_bench.py's year load) - and a scan still
+ * holds only a few row groups (16 MiB each for OHLC). */
+#define DCCD_STORE_ROW_GROUP_ROWS 262144
 /* Rows per data page of period files and segments (opts.page_rows). */
 #define DCCD_STORE_PAGE_ROWS 8192
 
@@ -26,7 +33,7 @@ void dccd_store_options_init(dccd_store_options *o)
 {
     memset(o, 0, sizeof *o);
     o->codec = DCCD_PQ_SNAPPY;
-    o->row_group_rows = 131072;
+    o->row_group_rows = DCCD_STORE_ROW_GROUP_ROWS;
     o->checkpoint_rows = 262144;
     o->checkpoint_age_ns = INT64_C(600) * DCCD_NS;
     o->checkpoint_segments = 256;
@@ -55,7 +62,7 @@ int dccd_store_open(const char *root, const dccd_store_options *opts, dccd_store
     else
         dccd_store_options_init(&s->opts);
     if (s->opts.row_group_rows == 0)
-        s->opts.row_group_rows = 131072;
+        s->opts.row_group_rows = DCCD_STORE_ROW_GROUP_ROWS;
     if (s->opts.threads < 0 || s->opts.threads > DCCD_POOL_MAX_THREADS) {
         int bad = s->opts.threads;
         close(fd);

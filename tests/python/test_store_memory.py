@@ -32,9 +32,12 @@ def reset_peak() -> None:
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
-    """Three years of one-minute bars (1.58M rows, ~100 MB decoded)."""
+    """Three years of one-minute bars (1.58M rows, ~100 MB decoded), in row groups of
+    131,072 rows: the bound checked is "a few row groups, never the data", so the row
+    groups are chosen small against the data (the default, 262,144, would need a
+    dataset twice the size)."""
     root = tmp_path_factory.mktemp("big")
-    s = d.ParquetStore(root, durable=False)
+    s = d.ParquetStore(root, durable=False, row_group_rows=131_072)
     ds = d.DatasetId("binance", d.Symbol("BTC", "USDT"), d.DataType.OHLC, 60)
     n = 3 * 525_600
     ts = pl.int_range(0, n, eager=True) * MIN + T2020

@@ -437,6 +437,7 @@ static void test_store_threads_same_files(void **state)
         dccd_store_options_init(&so);
         so.threads = k ? 4 : 1;
         so.durable = false;
+        so.row_group_rows = 131072; /* 300,000 rows: three row groups */
         dccd_store *s;
         dccd_error e;
         assert_int_equal(dccd_store_open(root[k], &so, &s, &e), DCCD_OK);
@@ -499,6 +500,7 @@ static void test_store_threads_same_files(void **state)
     dccd_store_options_init(&so);
     so.threads = 4;
     so.durable = false;
+    so.row_group_rows = 131072;
     int warnings = 0;
     so.warn = quiet;
     so.warn_ctx = &warnings;
