@@ -48,10 +48,7 @@ static dccd_store *open_store(void)
     dccd_store_options_init(&o);
     o.durable = false;
     o.row_group_rows = 100;
-    dccd_store *s = NULL;
-    dccd_error e;
-    assert_int_equal(dccd_store_open(root, &o, &s, &e), DCCD_OK);
-    return s;
+    return fx_store_open(root, &o);
 }
 
 static bool bitv(const void *bm, int64_t i)

@@ -47,10 +47,7 @@ static dccd_store *open_store(bool sync)
     dccd_store_options_init(&o);
     o.sync_checkpoint = sync;
     o.row_group_rows = 1000;
-    dccd_store *s = NULL;
-    dccd_error e;
-    assert_int_equal(dccd_store_open(root, &o, &s, &e), DCCD_OK);
-    return s;
+    return fx_store_open(root, &o);
 }
 
 static void ohlc_ds(dccd_dataset *ds)

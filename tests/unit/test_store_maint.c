@@ -343,16 +343,8 @@ static void on_file(void *ctx, const char *path, const char *msg)
         l->clean++;
 }
 
-/* Write t as dsdir/name with dccd's writer (canonical schema) but no
- * de-dup or sort: to plant bad files. */
-static void write_raw(dccd_store *s, const char *dsdir, const char *name, const dccd_table *t)
-{
-    int dfd;
-    dccd_error e;
-    assert_int_equal(dccd_dir_open(s->rootfd, dsdir, true, &dfd, &e), DCCD_OK);
-    assert_int_equal(dccd_store_write_table(s, dfd, name, name, s->opts.codec, NULL, 0, t, NULL, 0, &e), DCCD_OK);
-    close(dfd);
-}
+/* Bad files are planted with fx_write_raw: dccd's writer (canonical
+ * schema) but no de-dup or sort. */
 
 static void test_verify_finds_problems(void **state)
 {
@@ -382,11 +374,11 @@ static void test_verify_finds_problems(void **state)
     /* 2022: unsorted with a duplicate TS; 2021: a row of 2020 in it */
     fx_make_bars(&t, T2023 - 365 * DCCD_NS_PER_DAY, MIN_NS, 30, 1.0);
     ((int64_t *)t.cols[0].values)[10] = ((int64_t *)t.cols[0].values)[20];
-    write_raw(s, "binance/ohlc/BTC-USDT/1m", "2022.parquet", &t);
+    fx_write_raw(s, "binance/ohlc/BTC-USDT/1m", "2022.parquet", &t);
     dccd_table_free(&t);
     fx_make_bars(&t, T2023 - 2 * 365 * DCCD_NS_PER_DAY, MIN_NS, 30, 1.0);
     ((int64_t *)t.cols[0].values)[0] -= DCCD_NS_PER_DAY;
-    write_raw(s, "binance/ohlc/BTC-USDT/1m", "2021.parquet", &t);
+    fx_write_raw(s, "binance/ohlc/BTC-USDT/1m", "2021.parquet", &t);
     dccd_table_free(&t);
     /* a legacy file */
     write_legacy("binance/ohlc/BTC-USDT/1m/2023.parquet", T2023 / DCCD_NS, 10);
@@ -459,7 +451,7 @@ static void test_verify_bad_stats_and_keys(void **state)
     dccd_pq_column *tid = &t.cols[TR_TID];
     tid->data[tid->offsets[11]] = '1';
     tid->offsets[12] = tid->offsets[11] + 1;
-    write_raw(s, "kraken/trades/ETH-EUR", "2024-01-01.parquet", &t);
+    fx_write_raw(s, "kraken/trades/ETH-EUR", "2024-01-01.parquet", &t);
     dccd_table_free(&t);
     mkdirs("kraken/trades/ETH-EUR");
     char p[700];
@@ -776,7 +768,7 @@ static void scan_case(dccd_data_type type, int null_pct, bool expect_stream, boo
         dccd_period p;
         assert_int_equal(dccd_period_of_ts(&d, t0, &p, NULL), DCCD_OK);
         snprintf(name, sizeof name, "%s", p.file);
-        write_raw(s, dsdir, name, &base);
+        fx_write_raw(s, dsdir, name, &base);
     } else {
         save_cp(s, &d, &base);
     }

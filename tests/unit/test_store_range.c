@@ -49,10 +49,7 @@ static dccd_store *open_store(void)
     dccd_store_options o;
     dccd_store_options_init(&o);
     o.row_group_rows = RG_ROWS;
-    dccd_store *s = NULL;
-    dccd_error e;
-    assert_int_equal(dccd_store_open(root, &o, &s, &e), DCCD_OK);
-    return s;
+    return fx_store_open(root, &o);
 }
 
 static void ohlc_ds(dccd_dataset *ds)

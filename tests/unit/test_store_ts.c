@@ -48,10 +48,7 @@ static dccd_store *open_store(bool sync)
     dccd_store_options_init(&o);
     o.sync_checkpoint = sync;
     o.row_group_rows = 1000;
-    dccd_store *s = NULL;
-    dccd_error e;
-    assert_int_equal(dccd_store_open(root, &o, &s, &e), DCCD_OK);
-    return s;
+    return fx_store_open(root, &o);
 }
 
 static void ohlc_ds(dccd_dataset *ds)
@@ -479,18 +476,10 @@ static void test_damaged_pages_refuse_sync_save(void **state)
     dccd_store_close(s);
 }
 
-/* ---- D: a period file replaced by another writer after pending saves ---- */
-
-/* What another writer (the seed, polars) does: write the period file
- * through its own temporary file and rename, with no dccd footer keys. */
-static void external_write(dccd_store *s, const char *dsdir, const char *name, const dccd_table *t)
-{
-    int dfd;
-    dccd_error e;
-    assert_int_equal(dccd_dir_open(s->rootfd, dsdir, true, &dfd, &e), DCCD_OK);
-    assert_int_equal(dccd_store_write_table(s, dfd, name, name, s->opts.codec, NULL, 0, t, NULL, 0, &e), DCCD_OK);
-    close(dfd);
-}
+/* ---- D: a period file replaced by another writer after pending saves ----
+ * (fx_write_raw does what another writer - the seed, polars - does: write
+ * the period file through its own temporary file and rename, with no dccd
+ * footer keys.) */
 
 static void set_close(dccd_table *t, size_t from, size_t to, double v)
 {
@@ -556,7 +545,7 @@ static void test_replaced_file_not_overridden(void **state)
      * the log) and replaces the file */
     fx_make_bars(&c, T2099, 3600 * DCCD_NS, 13, 1.0);
     set_close(&c, 0, 13, 900.0);
-    external_write(s, "binance/ohlc/BTC-USDT/1h", "2099.parquet", &c);
+    fx_write_raw(s, "binance/ohlc/BTC-USDT/1h", "2099.parquet", &c);
     check_replaced(s, &ds, file, wal);
     /* another handle: the same */
     dccd_store *s2 = open_store(false);
@@ -598,7 +587,7 @@ static void test_replaced_seed_file_not_overridden(void **state)
     dccd_error e;
     dccd_table a, b;
     fx_make_bars(&a, T2099, 3600 * DCCD_NS, 10, 1.0);
-    external_write(s, "binance/ohlc/BTC-USDT/1h", "2099.parquet", &a);
+    fx_write_raw(s, "binance/ohlc/BTC-USDT/1h", "2099.parquet", &a);
     dccd_table_free(&a);
     fx_make_bars(&b, T2099 + 10 * 3600 * DCCD_NS, 3600 * DCCD_NS, 5, 1.0);
     assert_int_equal(dccd_store_save(s, &ds, &b, NULL, NULL, &e), DCCD_OK);
@@ -606,7 +595,7 @@ static void test_replaced_seed_file_not_overridden(void **state)
     /* dccd reads the seed's file with its pending rows */
     assert_int_equal(fx_load_rows(s, &ds), 15);
     fx_make_bars(&a, T2099, 3600 * DCCD_NS, 12, 700.0);
-    external_write(s, "binance/ohlc/BTC-USDT/1h", "2099.parquet", &a);
+    fx_write_raw(s, "binance/ohlc/BTC-USDT/1h", "2099.parquet", &a);
     dccd_table_free(&a);
     check_replaced(s, &ds, file, wal);
     dccd_store_close(s);

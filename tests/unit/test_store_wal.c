@@ -49,10 +49,7 @@ static dccd_store *open_store(size_t max_segments)
     dccd_store_options_init(&o);
     o.checkpoint_segments = max_segments;
     o.durable = false;
-    dccd_store *s = NULL;
-    dccd_error e;
-    assert_int_equal(dccd_store_open(root, &o, &s, &e), DCCD_OK);
-    return s;
+    return fx_store_open(root, &o);
 }
 
 static void ohlc_ds(dccd_dataset *ds)

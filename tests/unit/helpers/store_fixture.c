@@ -82,3 +82,22 @@ int64_t fx_load_rows(dccd_store *s, const dccd_dataset *ds)
     dccd_table_free(&t);
     return n;
 }
+
+dccd_store *fx_store_open(const char *root, const dccd_store_options *o)
+{
+    dccd_store *s = NULL;
+    dccd_error e;
+    if (dccd_store_open(root, o, &s, &e) != DCCD_OK)
+        fail_msg("open %s: %s", root, e.msg);
+    return s;
+}
+
+void fx_write_raw(dccd_store *s, const char *dsdir, const char *name, const dccd_table *t)
+{
+    int dfd;
+    dccd_error e;
+    assert_int_equal(dccd_dir_open(s->rootfd, dsdir, true, &dfd, &e), DCCD_OK);
+    if (dccd_store_write_table(s, dfd, name, name, s->opts.codec, NULL, 0, t, NULL, 0, &e) != DCCD_OK)
+        fail_msg("write %s/%s: %s", dsdir, name, e.msg);
+    close(dfd);
+}

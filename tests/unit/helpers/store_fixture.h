@@ -27,5 +27,11 @@ void fx_make_bars(dccd_table *t, int64_t t0, int64_t step, size_t n, double base
 void fx_make_trades(dccd_table *t, int64_t t0, size_t n, int tid0);
 /* rows a full load of the dataset returns */
 int64_t fx_load_rows(dccd_store *s, const dccd_dataset *ds);
+/* dccd_store_open(root, o) or fail the test with its message */
+dccd_store *fx_store_open(const char *root, const dccd_store_options *o);
+/* Write t as ROOT/dsdir/name the way another program would: through the
+ * store's writer (its own temporary file and rename) with no dccd footer
+ * keys and no log entry. */
+void fx_write_raw(dccd_store *s, const char *dsdir, const char *name, const dccd_table *t);
 
 #endif
