@@ -280,22 +280,34 @@ static int errno_of(int code)
     }
 }
 
-typedef struct table_stream {
+/* What both streams (over tables, over a scan) start with: the schema's
+ * type and the last error, served by stream_get_schema / stream_last_error. */
+typedef struct stream_head {
     dccd_data_type type;
-    dccd_table *t;
-    size_t n, next;
     char last_error[DCCD_ERROR_MSG_MAX];
-} table_stream;
+} stream_head;
 
-static int ts_get_schema(struct ArrowArrayStream *st, struct ArrowSchema *out)
+static int stream_get_schema(struct ArrowArrayStream *st, struct ArrowSchema *out)
 {
-    table_stream *ts = st->private_data;
+    stream_head *h = st->private_data;
     dccd_error e;
-    int rc = dccd_arrow_schema(ts->type, out, &e);
+    int rc = dccd_arrow_schema(h->type, out, &e);
     if (rc)
-        snprintf(ts->last_error, sizeof ts->last_error, "%s", e.msg);
+        snprintf(h->last_error, sizeof h->last_error, "%s", e.msg);
     return rc ? errno_of(rc) : 0;
 }
+
+static const char *stream_last_error(struct ArrowArrayStream *st)
+{
+    stream_head *h = st->private_data;
+    return h->last_error[0] ? h->last_error : NULL;
+}
+
+typedef struct table_stream {
+    stream_head h; /* first: the stream's private_data is also a stream_head */
+    dccd_table *t;
+    size_t n, next;
+} table_stream;
 
 static int ts_get_next(struct ArrowArrayStream *st, struct ArrowArray *out)
 {
@@ -309,17 +321,11 @@ static int ts_get_next(struct ArrowArrayStream *st, struct ArrowArray *out)
     dccd_error e;
     int rc = dccd_arrow_export_table(&ts->t[ts->next], out, &e);
     if (rc) {
-        snprintf(ts->last_error, sizeof ts->last_error, "%s", e.msg);
+        snprintf(ts->h.last_error, sizeof ts->h.last_error, "%s", e.msg);
         return errno_of(rc);
     }
     ts->next++;
     return 0;
-}
-
-static const char *ts_last_error(struct ArrowArrayStream *st)
-{
-    table_stream *ts = st->private_data;
-    return ts->last_error[0] ? ts->last_error : NULL;
 }
 
 static void ts_release(struct ArrowArrayStream *st)
@@ -351,13 +357,13 @@ int dccd_arrow_stream_tables(dccd_data_type type, dccd_table *tables, size_t n, 
         dccd_table_init(&tables[i], type);
         tables[i].owned = false;
     }
-    ts->type = type;
+    ts->h.type = type;
     ts->t = copy;
     ts->n = n;
     memset(out, 0, sizeof *out);
-    out->get_schema = ts_get_schema;
+    out->get_schema = stream_get_schema;
     out->get_next = ts_get_next;
-    out->get_last_error = ts_last_error;
+    out->get_last_error = stream_last_error;
     out->release = ts_release;
     out->private_data = ts;
     return DCCD_OK;
@@ -379,20 +385,9 @@ int dccd_store_load_arrow(dccd_store *s, const dccd_dataset *ds, int64_t start, 
 /* ---- the scan stream ------------------------------------------------------------ */
 
 typedef struct scan_stream {
-    dccd_data_type type;
+    stream_head h;     /* first, as in table_stream */
     dccd_ahead *ahead; /* the reader thread and its ring (src/store/ahead.c) */
-    char last_error[DCCD_ERROR_MSG_MAX];
 } scan_stream;
-
-static int ss_get_schema(struct ArrowArrayStream *st, struct ArrowSchema *out)
-{
-    scan_stream *ss = st->private_data;
-    dccd_error e;
-    int rc = dccd_arrow_schema(ss->type, out, &e);
-    if (rc)
-        snprintf(ss->last_error, sizeof ss->last_error, "%s", e.msg);
-    return rc ? errno_of(rc) : 0;
-}
 
 static int ss_get_next(struct ArrowArrayStream *st, struct ArrowArray *out)
 {
@@ -404,23 +399,17 @@ static int ss_get_next(struct ArrowArrayStream *st, struct ArrowArray *out)
     int rc = dccd_ahead_next(ss->ahead, &t, &end, &e);
     if (end) {
         if (rc)
-            snprintf(ss->last_error, sizeof ss->last_error, "%s", e.msg);
+            snprintf(ss->h.last_error, sizeof ss->h.last_error, "%s", e.msg);
         memset(out, 0, sizeof *out);
         return rc ? errno_of(rc) : 0;
     }
     rc = dccd_arrow_export_table(&t, out, &e);
     if (rc) {
         dccd_table_free(&t);
-        snprintf(ss->last_error, sizeof ss->last_error, "%s", e.msg);
+        snprintf(ss->h.last_error, sizeof ss->h.last_error, "%s", e.msg);
         return errno_of(rc);
     }
     return 0;
-}
-
-static const char *ss_last_error(struct ArrowArrayStream *st)
-{
-    scan_stream *ss = st->private_data;
-    return ss->last_error[0] ? ss->last_error : NULL;
 }
 
 static void ss_release(struct ArrowArrayStream *st)
@@ -444,11 +433,11 @@ int dccd_store_scan_arrow(dccd_store *s, const dccd_dataset *ds, int64_t start, 
         free(ss);
         return rc;
     }
-    ss->type = ds->type;
+    ss->h.type = ds->type;
     memset(out, 0, sizeof *out);
-    out->get_schema = ss_get_schema;
+    out->get_schema = stream_get_schema;
     out->get_next = ss_get_next;
-    out->get_last_error = ss_last_error;
+    out->get_last_error = stream_last_error;
     out->release = ss_release;
     out->private_data = ss;
     return DCCD_OK;
