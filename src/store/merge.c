@@ -352,7 +352,7 @@ static int merge_one(const dccd_table *cat, key_mode m, dccd_pool *pool, dccd_ta
         return rc;
     rc = sort_idx_by_ts(cat->cols[0].values, keep, nkeep, err);
     if (!rc)
-        rc = dccd_table_gather(cat, keep, nkeep, out, err);
+        rc = dccd_table_gather_pool(cat, keep, nkeep, pool, out, err);
     free(keep);
     return rc;
 }
@@ -407,7 +407,7 @@ int dccd_merge_fold_pool(const dccd_table *const *parts, size_t k, dccd_pool *po
     dccd_table cat;
     int rc;
     if (is_fixed) {
-        rc = dccd_table_concat(parts, k, &cat, err);
+        rc = dccd_table_concat_pool(parts, k, pool, &cat, err);
         if (rc)
             return rc;
         rc = merge_one(&cat, fixed, pool, out, err);
@@ -420,7 +420,7 @@ int dccd_merge_fold_pool(const dccd_table *const *parts, size_t k, dccd_pool *po
         return merge_one(parts[0], trades_mode(parts[0]), pool, out, err);
     }
     const dccd_table *two[2] = {parts[0], parts[1]};
-    if ((rc = dccd_table_concat(two, 2, &cat, err)))
+    if ((rc = dccd_table_concat_pool(two, 2, pool, &cat, err)))
         return rc;
     rc = merge_one(&cat, trades_mode(&cat), pool, &acc, err);
     dccd_table_free(&cat);
@@ -429,7 +429,7 @@ int dccd_merge_fold_pool(const dccd_table *const *parts, size_t k, dccd_pool *po
     for (size_t i = 2; i < k; i++) {
         two[0] = &acc;
         two[1] = parts[i];
-        if ((rc = dccd_table_concat(two, 2, &cat, err))) {
+        if ((rc = dccd_table_concat_pool(two, 2, pool, &cat, err))) {
             dccd_table_free(&acc);
             return rc;
         }

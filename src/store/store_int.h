@@ -40,8 +40,15 @@ int dccd_table_col_validity(dccd_table *t, int c, dccd_error *err);
 int dccd_table_check_layout(const dccd_table *t, dccd_error *err);
 /* Concatenate k tables of one type into a new owned table. */
 int dccd_table_concat(const dccd_table *const *parts, size_t k, dccd_table *out, dccd_error *err);
+/* The same with the columns copied as concurrent tasks on pool (NULL: one
+ * thread; small tables are copied on the caller). */
+int dccd_table_concat_pool(const dccd_table *const *parts, size_t k, dccd_pool *pool, dccd_table *out,
+                           dccd_error *err);
 /* out = rows idx[0..n) of src, in that order (new owned table). */
 int dccd_table_gather(const dccd_table *src, const size_t *idx, size_t n, dccd_table *out, dccd_error *err);
+/* The same with the columns gathered as concurrent tasks on pool. */
+int dccd_table_gather_pool(const dccd_table *src, const size_t *idx, size_t n, dccd_pool *pool, dccd_table *out,
+                           dccd_error *err);
 /* out = rows [from, to) of src (new owned table). */
 int dccd_table_slice(const dccd_table *src, size_t from, size_t to, dccd_table *out, dccd_error *err);
 /* Refuse bad rows: TS null or < 0 (0 is 1970-01-01T00:00:00Z, valid), NaN/inf/null prices and amounts,

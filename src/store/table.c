@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/pool.h"
 #include "store/store_int.h"
 
 typedef struct col_def {
@@ -210,7 +211,156 @@ int dccd_table_check_layout(const dccd_table *t, dccd_error *err)
     return DCCD_OK;
 }
 
-int dccd_table_concat(const dccd_table *const *parts, size_t k, dccd_table *out, dccd_error *err)
+/* ---- concat and gather, a column at a time (a task each with a pool) ---- */
+
+typedef struct col_job {
+    const dccd_table *const *parts; /* concat */
+    size_t k;
+    const dccd_table *src;          /* gather */
+    const size_t *idx;
+    size_t n;
+    dccd_table *out;
+} col_job;
+
+/* Column c of concat(parts): out allocated with its rows. */
+static int concat_col(const col_job *j, int c, dccd_error *err)
+{
+    dccd_table *out = j->out;
+    dccd_pq_column *oc = &out->cols[c];
+    bool any_nulls = false;
+    size_t bytes = 0;
+    for (size_t i = 0; i < j->k; i++) {
+        const dccd_pq_column *ic = &j->parts[i]->cols[c];
+        if (ic->validity)
+            any_nulls = true;
+        if (oc->type == DCCD_PQ_BYTE_ARRAY && j->parts[i]->nrows)
+            bytes += (size_t)(ic->offsets[j->parts[i]->nrows] - ic->offsets[0]);
+    }
+    int rc;
+    if (any_nulls && (rc = dccd_table_col_validity(out, c, err)))
+        return rc;
+    if (oc->type == DCCD_PQ_BYTE_ARRAY) {
+        oc->data = malloc(bytes ? bytes : 1);
+        if (!oc->data)
+            return DCCD_ENOMEM_MSG(err);
+    }
+    size_t row = 0, pos = 0;
+    size_t w = type_width(oc->type);
+    for (size_t i = 0; i < j->k; i++) {
+        const dccd_pq_column *ic = &j->parts[i]->cols[c];
+        size_t n = j->parts[i]->nrows;
+        if (n == 0)
+            continue;
+        if (oc->type == DCCD_PQ_BYTE_ARRAY) {
+            int64_t base = ic->offsets[0];
+            size_t len = (size_t)(ic->offsets[n] - base);
+            if (len)
+                memcpy(oc->data + pos, ic->data + base, len);
+            for (size_t r = 0; r < n; r++)
+                oc->offsets[row + r + 1] = (int64_t)pos + (ic->offsets[r + 1] - base);
+            pos += len;
+        } else {
+            memcpy((uint8_t *)oc->values + row * w, ic->values, n * w);
+        }
+        if (oc->validity && ic->validity)
+            memcpy(oc->validity + row, ic->validity, n);
+        row += n;
+    }
+    if (oc->validity) {
+        size_t nulls = 0;
+        for (size_t r = 0; r < out->nrows; r++)
+            nulls += !oc->validity[r];
+        oc->null_count = nulls;
+    }
+    return DCCD_OK;
+}
+
+/* Column c of gather(src, idx, n). */
+static int gather_col(const col_job *j, int c, dccd_error *err)
+{
+    const dccd_table *src = j->src;
+    const size_t *idx = j->idx;
+    size_t n = j->n;
+    dccd_table *out = j->out;
+    int rc;
+    const dccd_pq_column *ic = &src->cols[c];
+    dccd_pq_column *oc = &out->cols[c];
+    if (ic->validity) {
+        if ((rc = dccd_table_col_validity(out, c, err)))
+            return rc;
+        size_t nulls = 0;
+        for (size_t r = 0; r < n; r++) {
+            oc->validity[r] = ic->validity[idx[r]];
+            nulls += !oc->validity[r];
+        }
+        oc->null_count = nulls;
+    }
+    switch (oc->type) {
+    case DCCD_PQ_INT64:
+    case DCCD_PQ_DOUBLE: {
+        const uint64_t *s = ic->values;
+        uint64_t *d = oc->values;
+        for (size_t r = 0; r < n; r++)
+            d[r] = s[idx[r]];
+        break;
+    }
+    case DCCD_PQ_INT32:
+    case DCCD_PQ_FLOAT: {
+        const uint32_t *s = ic->values;
+        uint32_t *d = oc->values;
+        for (size_t r = 0; r < n; r++)
+            d[r] = s[idx[r]];
+        break;
+    }
+    case DCCD_PQ_BOOLEAN: {
+        const uint8_t *s = ic->values;
+        uint8_t *d = oc->values;
+        for (size_t r = 0; r < n; r++)
+            d[r] = s[idx[r]];
+        break;
+    }
+    case DCCD_PQ_BYTE_ARRAY: {
+        size_t bytes = 0;
+        for (size_t r = 0; r < n; r++)
+            bytes += (size_t)(ic->offsets[idx[r] + 1] - ic->offsets[idx[r]]);
+        oc->data = malloc(bytes ? bytes : 1);
+        if (!oc->data) {
+            rc = DCCD_ENOMEM_MSG(err);
+            return rc;
+        }
+        size_t pos = 0;
+        for (size_t r = 0; r < n; r++) {
+            int64_t a = ic->offsets[idx[r]], b = ic->offsets[idx[r] + 1];
+            if (b > a)
+                memcpy(oc->data + pos, ic->data + a, (size_t)(b - a));
+            pos += (size_t)(b - a);
+            oc->offsets[r + 1] = (int64_t)pos;
+        }
+        break;
+    }
+    default:
+        return dccd_err_set(err, DCCD_EINVAL, "gather: unsupported column type");
+    }
+    return DCCD_OK;
+}
+
+static int concat_task(void *ctx, size_t c, int worker, dccd_error *err)
+{
+    (void)worker;
+    return concat_col(ctx, (int)c, err);
+}
+
+static int gather_task(void *ctx, size_t c, int worker, dccd_error *err)
+{
+    (void)worker;
+    return gather_col(ctx, (int)c, err);
+}
+
+/* a column of fewer rows is done on the caller: a hand-off costs more */
+#define TABLE_POOL_MIN_ROWS 65536
+
+int dccd_table_concat_pool(const dccd_table *const *parts, size_t k, dccd_pool *pool, dccd_table *out,
+                           dccd_error *err)
 {
     if (k == 0)
         return dccd_err_set(err, DCCD_EINVAL, "concat of no tables");
@@ -225,132 +375,34 @@ int dccd_table_concat(const dccd_table *const *parts, size_t k, dccd_table *out,
     int rc = dccd_table_alloc(out, type, total, err);
     if (rc)
         return rc;
-    for (int c = 0; c < out->ncols; c++) {
-        dccd_pq_column *oc = &out->cols[c];
-        bool any_nulls = false;
-        size_t bytes = 0;
-        for (size_t i = 0; i < k; i++) {
-            const dccd_pq_column *ic = &parts[i]->cols[c];
-            if (ic->validity)
-                any_nulls = true;
-            if (oc->type == DCCD_PQ_BYTE_ARRAY && parts[i]->nrows)
-                bytes += (size_t)(ic->offsets[parts[i]->nrows] - ic->offsets[0]);
-        }
-        if (any_nulls && (rc = dccd_table_col_validity(out, c, err)))
-            goto fail;
-        if (oc->type == DCCD_PQ_BYTE_ARRAY) {
-            oc->data = malloc(bytes ? bytes : 1);
-            if (!oc->data) {
-                rc = DCCD_ENOMEM_MSG(err);
-                goto fail;
-            }
-        }
-        size_t row = 0, pos = 0;
-        size_t w = type_width(oc->type);
-        for (size_t i = 0; i < k; i++) {
-            const dccd_pq_column *ic = &parts[i]->cols[c];
-            size_t n = parts[i]->nrows;
-            if (n == 0)
-                continue;
-            if (oc->type == DCCD_PQ_BYTE_ARRAY) {
-                int64_t base = ic->offsets[0];
-                size_t len = (size_t)(ic->offsets[n] - base);
-                if (len)
-                    memcpy(oc->data + pos, ic->data + base, len);
-                for (size_t r = 0; r < n; r++)
-                    oc->offsets[row + r + 1] = (int64_t)pos + (ic->offsets[r + 1] - base);
-                pos += len;
-            } else {
-                memcpy((uint8_t *)oc->values + row * w, ic->values, n * w);
-            }
-            if (oc->validity && ic->validity)
-                memcpy(oc->validity + row, ic->validity, n);
-            row += n;
-        }
-    }
-    for (int c = 0; c < out->ncols; c++)
-        if (out->cols[c].validity) {
-            size_t nulls = 0;
-            for (size_t r = 0; r < total; r++)
-                nulls += !out->cols[c].validity[r];
-            out->cols[c].null_count = nulls;
-        }
-    return DCCD_OK;
-fail:
-    dccd_table_free(out);
+    col_job j = {parts, k, NULL, NULL, 0, out};
+    rc = dccd_pool_run(total >= TABLE_POOL_MIN_ROWS ? pool : NULL, (size_t)out->ncols, concat_task, &j, err);
+    if (rc)
+        dccd_table_free(out);
+    return rc;
+}
+
+int dccd_table_concat(const dccd_table *const *parts, size_t k, dccd_table *out, dccd_error *err)
+{
+    return dccd_table_concat_pool(parts, k, NULL, out, err);
+}
+
+int dccd_table_gather_pool(const dccd_table *src, const size_t *idx, size_t n, dccd_pool *pool, dccd_table *out,
+                           dccd_error *err)
+{
+    int rc = dccd_table_alloc(out, src->type, n, err);
+    if (rc)
+        return rc;
+    col_job j = {NULL, 0, src, idx, n, out};
+    rc = dccd_pool_run(n >= TABLE_POOL_MIN_ROWS ? pool : NULL, (size_t)out->ncols, gather_task, &j, err);
+    if (rc)
+        dccd_table_free(out);
     return rc;
 }
 
 int dccd_table_gather(const dccd_table *src, const size_t *idx, size_t n, dccd_table *out, dccd_error *err)
 {
-    int rc = dccd_table_alloc(out, src->type, n, err);
-    if (rc)
-        return rc;
-    for (int c = 0; c < out->ncols; c++) {
-        const dccd_pq_column *ic = &src->cols[c];
-        dccd_pq_column *oc = &out->cols[c];
-        if (ic->validity) {
-            if ((rc = dccd_table_col_validity(out, c, err)))
-                goto fail;
-            size_t nulls = 0;
-            for (size_t r = 0; r < n; r++) {
-                oc->validity[r] = ic->validity[idx[r]];
-                nulls += !oc->validity[r];
-            }
-            oc->null_count = nulls;
-        }
-        switch (oc->type) {
-        case DCCD_PQ_INT64:
-        case DCCD_PQ_DOUBLE: {
-            const uint64_t *s = ic->values;
-            uint64_t *d = oc->values;
-            for (size_t r = 0; r < n; r++)
-                d[r] = s[idx[r]];
-            break;
-        }
-        case DCCD_PQ_INT32:
-        case DCCD_PQ_FLOAT: {
-            const uint32_t *s = ic->values;
-            uint32_t *d = oc->values;
-            for (size_t r = 0; r < n; r++)
-                d[r] = s[idx[r]];
-            break;
-        }
-        case DCCD_PQ_BOOLEAN: {
-            const uint8_t *s = ic->values;
-            uint8_t *d = oc->values;
-            for (size_t r = 0; r < n; r++)
-                d[r] = s[idx[r]];
-            break;
-        }
-        case DCCD_PQ_BYTE_ARRAY: {
-            size_t bytes = 0;
-            for (size_t r = 0; r < n; r++)
-                bytes += (size_t)(ic->offsets[idx[r] + 1] - ic->offsets[idx[r]]);
-            oc->data = malloc(bytes ? bytes : 1);
-            if (!oc->data) {
-                rc = DCCD_ENOMEM_MSG(err);
-                goto fail;
-            }
-            size_t pos = 0;
-            for (size_t r = 0; r < n; r++) {
-                int64_t a = ic->offsets[idx[r]], b = ic->offsets[idx[r] + 1];
-                if (b > a)
-                    memcpy(oc->data + pos, ic->data + a, (size_t)(b - a));
-                pos += (size_t)(b - a);
-                oc->offsets[r + 1] = (int64_t)pos;
-            }
-            break;
-        }
-        default:
-            rc = dccd_err_set(err, DCCD_EINVAL, "gather: unsupported column type");
-            goto fail;
-        }
-    }
-    return DCCD_OK;
-fail:
-    dccd_table_free(out);
-    return rc;
+    return dccd_table_gather_pool(src, idx, n, NULL, out, err);
 }
 
 int dccd_table_slice(const dccd_table *src, size_t from, size_t to, dccd_table *out, dccd_error *err)
