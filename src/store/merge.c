@@ -343,18 +343,34 @@ static int sort_idx_by_ts(const int64_t *ts, size_t *idx, size_t n, dccd_error *
     return DCCD_OK;
 }
 
-/* One merge step over an already concatenated table. */
-static int merge_one(const dccd_table *cat, key_mode m, dccd_pool *pool, dccd_table *out, dccd_error *err)
+/* One merge step over an already concatenated table.  With owned (the
+ * caller's own concatenation, cat == owned), a step that keeps every row
+ * in its order moves the table into *out instead of copying it (the usual
+ * append: new rows after old ones, no key repeated). */
+static int merge_one_owned(const dccd_table *cat, dccd_table *owned, key_mode m, dccd_pool *pool, dccd_table *out,
+                           dccd_error *err)
 {
     size_t *keep = NULL, nkeep = 0;
     int rc = dedup_last(cat, m, pool, &keep, &nkeep, err);
     if (rc)
         return rc;
     rc = sort_idx_by_ts(cat->cols[0].values, keep, nkeep, err);
-    if (!rc)
+    bool identity = !rc && owned && nkeep == cat->nrows;
+    for (size_t i = 0; identity && i < nkeep; i++)
+        identity = keep[i] == i;
+    if (identity) {
+        dccd_table_init(out, owned->type);
+        dccd_table_move(out, owned);
+    } else if (!rc) {
         rc = dccd_table_gather_pool(cat, keep, nkeep, pool, out, err);
+    }
     free(keep);
     return rc;
+}
+
+static int merge_one(const dccd_table *cat, key_mode m, dccd_pool *pool, dccd_table *out, dccd_error *err)
+{
+    return merge_one_owned(cat, NULL, m, pool, out, err);
 }
 
 static size_t tid_nulls(const dccd_table *t)
@@ -410,7 +426,7 @@ int dccd_merge_fold_pool(const dccd_table *const *parts, size_t k, dccd_pool *po
         rc = dccd_table_concat_pool(parts, k, pool, &cat, err);
         if (rc)
             return rc;
-        rc = merge_one(&cat, fixed, pool, out, err);
+        rc = merge_one_owned(&cat, &cat, fixed, pool, out, err);
         dccd_table_free(&cat);
         return rc;
     }
@@ -422,7 +438,7 @@ int dccd_merge_fold_pool(const dccd_table *const *parts, size_t k, dccd_pool *po
     const dccd_table *two[2] = {parts[0], parts[1]};
     if ((rc = dccd_table_concat_pool(two, 2, pool, &cat, err)))
         return rc;
-    rc = merge_one(&cat, trades_mode(&cat), pool, &acc, err);
+    rc = merge_one_owned(&cat, &cat, trades_mode(&cat), pool, &acc, err);
     dccd_table_free(&cat);
     if (rc)
         return rc;
@@ -434,7 +450,7 @@ int dccd_merge_fold_pool(const dccd_table *const *parts, size_t k, dccd_pool *po
             return rc;
         }
         dccd_table next;
-        rc = merge_one(&cat, trades_mode(&cat), pool, &next, err);
+        rc = merge_one_owned(&cat, &cat, trades_mode(&cat), pool, &next, err);
         dccd_table_free(&cat);
         dccd_table_free(&acc);
         if (rc)
@@ -467,7 +483,7 @@ int dccd_merge_keyed(const dccd_table *const *parts, size_t k, dccd_key_mode m, 
     int rc = dccd_table_concat(parts, k, &cat, err);
     if (rc)
         return rc;
-    rc = merge_one(&cat, m, NULL, out, err);
+    rc = merge_one_owned(&cat, &cat, m, NULL, out, err);
     dccd_table_free(&cat);
     return rc;
 }
