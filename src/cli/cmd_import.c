@@ -31,15 +31,21 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "cli.h"
+#include "common/pool.h"
 #include "textin.h"
 
 #define IMPORT_DEFAULT_BATCH 1000000
 #define READ_CHUNK (1u << 20)
 #define SHOW_REJECTS 10
+#define PART_BYTES (1u << 20)
+#define POPULATE_MAX ((size_t)256 << 20) /* map files up to this size whole at once */
 
 enum { OPT_FORMAT = CLI_OPT_FIRST_FREE, OPT_BATCH, OPT_SOURCE, OPT_CHECKPOINT, OPT_SKIP_BAD };
 
@@ -73,7 +79,7 @@ static void usage(FILE *f)
             IMPORT_DEFAULT_BATCH);
 }
 
-/* ---- buffered line reader ---- */
+/* ---- buffered line reader (stdin, pipes: the line-by-line path) ---- */
 
 typedef struct lreader {
     int fd;
@@ -208,37 +214,548 @@ static cli_text_format format_of(const char *path)
     return CLI_FMT_CSV;
 }
 
-static int save_batch(const cli_ctx *ctx, dccd_store *s, const dccd_dataset *ds, cli_textin *in,
-                      const import_opts *o, int64_t *written, const char *name)
+/* ---- mapped files: records split into parts parsed in parallel ---- */
+
+/* Held parsed rows waiting for a batch: rows [lo, t.nrows) of t. */
+typedef struct held {
+    dccd_table t;
+    size_t lo;
+} held;
+
+typedef struct sink {
+    const cli_ctx *ctx;
+    dccd_store *s;
+    const dccd_dataset *ds;
+    const import_opts *o;
+    const char *name;
+    dccd_pool *pool;
+    held *h;
+    size_t nh, caph;
+    size_t rows;     /* rows held */
+    int64_t written; /* rows of this input saved */
+    int64_t shown;   /* rejected lines shown */
+} sink;
+
+static size_t col_width(dccd_pq_type t)
+{
+    return t == DCCD_PQ_BOOLEAN ? 1 : t == DCCD_PQ_BYTE_ARRAY ? 0 : 8;
+}
+
+typedef struct concat_job {
+    const held *h;
+    size_t nh;   /* parts h[0 .. nh) */
+    size_t need; /* rows: all of every part but the last, need - (rows before) of it */
+    dccd_table *out;
+} concat_job;
+
+/* One column of a concatenation (a pool task). */
+static int concat_col(void *vctx, size_t task, int worker, dccd_error *err)
+{
+    (void)worker;
+    const concat_job *j = vctx;
+    int c = (int)task;
+    dccd_pq_column *oc = &j->out->cols[c];
+    dccd_pq_type ty = oc->type;
+    size_t w = col_width(ty), n = j->need;
+    bool nulls = false;
+    size_t bytes = 0, left = n;
+    for (size_t k = 0; k < j->nh && left; k++) {
+        const dccd_pq_column *ic = &j->h[k].t.cols[c];
+        size_t lo = j->h[k].lo, m = j->h[k].t.nrows - lo < left ? j->h[k].t.nrows - lo : left;
+        nulls |= ic->validity != NULL;
+        if (ty == DCCD_PQ_BYTE_ARRAY)
+            bytes += (size_t)(ic->offsets[lo + m] - ic->offsets[lo]);
+        left -= m;
+    }
+    if (ty == DCCD_PQ_BYTE_ARRAY) {
+        oc->offsets = malloc((n + 1) * sizeof *oc->offsets);
+        oc->data = bytes ? malloc(bytes) : NULL;
+        if (!oc->offsets || (bytes && !oc->data))
+            goto nomem;
+        oc->offsets[0] = 0;
+    } else if (!(oc->values = malloc(n * w))) {
+        goto nomem;
+    }
+    if (nulls && !(oc->validity = malloc(n)))
+        goto nomem;
+    size_t at = 0, nn = 0;
+    int64_t dat = 0;
+    left = n;
+    for (size_t k = 0; k < j->nh && left; k++) {
+        const dccd_pq_column *ic = &j->h[k].t.cols[c];
+        size_t lo = j->h[k].lo, m = j->h[k].t.nrows - lo < left ? j->h[k].t.nrows - lo : left;
+        if (ty == DCCD_PQ_BYTE_ARRAY) {
+            int64_t b0 = ic->offsets[lo], b1 = ic->offsets[lo + m];
+            if (b1 > b0)
+                memcpy(oc->data + dat, ic->data + b0, (size_t)(b1 - b0));
+            for (size_t r = 0; r < m; r++)
+                oc->offsets[at + r + 1] = dat + (ic->offsets[lo + r + 1] - b0);
+            dat += b1 - b0;
+        } else {
+            memcpy((uint8_t *)oc->values + at * w, (const uint8_t *)ic->values + lo * w, m * w);
+        }
+        if (nulls) {
+            if (ic->validity) {
+                memcpy(oc->validity + at, ic->validity + lo, m);
+                for (size_t r = 0; r < m; r++)
+                    nn += !ic->validity[lo + r];
+            } else {
+                memset(oc->validity + at, 1, m);
+            }
+        }
+        at += m;
+        left -= m;
+    }
+    oc->n = n;
+    oc->null_count = nn;
+    if (nulls && nn == 0) {
+        free(oc->validity);
+        oc->validity = NULL;
+    }
+    return DCCD_OK;
+nomem:
+    err->code = DCCD_ENOMEM;
+    snprintf(err->msg, sizeof err->msg, "out of memory joining parsed parts into a batch of %zu rows", n);
+    return DCCD_ENOMEM;
+}
+
+/* Save the first n held rows (n <= rows held) and drop what they used up. */
+static int sink_save(sink *k, size_t n)
+{
+    dccd_error err;
+    dccd_table t;
+    dccd_table_init(&t, k->ds->type);
+    int rc = DCCD_OK;
+    if (k->h[0].lo == 0 && k->h[0].t.nrows == n) {
+        dccd_table_move(&t, &k->h[0].t);
+    } else {
+        concat_job j = {k->h, k->nh, n, &t};
+        t.nrows = n;
+        rc = dccd_pool_run(k->pool, (size_t)t.ncols, concat_col, &j, &err);
+    }
+    /* drop the parts used up, advance the last one */
+    size_t left = n, used = 0;
+    while (used < k->nh && left) {
+        held *p = &k->h[used];
+        size_t m = p->t.nrows - p->lo < left ? p->t.nrows - p->lo : left;
+        p->lo += m;
+        left -= m;
+        if (p->lo < p->t.nrows)
+            break;
+        dccd_table_free(&p->t);
+        used++;
+    }
+    memmove(k->h, k->h + used, (k->nh - used) * sizeof *k->h);
+    k->nh -= used;
+    k->rows -= n;
+    if (rc != DCCD_OK) {
+        dccd_table_free(&t);
+        return cli_fail(k->ctx, k->name, &err);
+    }
+    int crc = CLI_OK;
+    int64_t w = 0;
+    if (dccd_store_save(k->s, k->ds, &t, k->o->prov, &w, &err) != DCCD_OK) {
+        char what[600];
+        if (w > 0) /* the batch's earlier periods were saved */
+            snprintf(what, sizeof what,
+                     "%s: saving %zu rows: %" PRId64 " of them saved (the periods before the failing one), "
+                     "%" PRId64 " rows of this input saved in all", k->name, t.nrows, w, k->written + w);
+        else
+            snprintf(what, sizeof what, "%s: saving %zu rows (%" PRId64 " rows of this input saved before)",
+                     k->name, t.nrows, k->written);
+        crc = cli_fail(k->ctx, what, &err);
+    }
+    k->written += w;
+    dccd_table_free(&t);
+    return crc;
+}
+
+/* Hold a parsed part (moved in) and save every full batch. */
+static int sink_put(sink *k, dccd_table *t)
+{
+    if (t->nrows == 0) {
+        dccd_table_free(t);
+        return CLI_OK;
+    }
+    if (k->nh == k->caph) {
+        size_t cap = k->caph ? k->caph * 2 : 16;
+        held *h = realloc(k->h, cap * sizeof *h);
+        if (!h) {
+            dccd_table_free(t);
+            cli_msg(k->ctx, "%s: out of memory", k->name);
+            return CLI_FAIL;
+        }
+        k->h = h;
+        k->caph = cap;
+    }
+    k->h[k->nh].lo = 0;
+    dccd_table_init(&k->h[k->nh].t, t->type);
+    dccd_table_move(&k->h[k->nh].t, t);
+    k->nh++;
+    k->rows += k->h[k->nh - 1].t.nrows;
+    while ((int64_t)k->rows >= k->o->batch) {
+        int rc = sink_save(k, (size_t)k->o->batch);
+        if (rc != CLI_OK)
+            return rc;
+    }
+    return CLI_OK;
+}
+
+static void sink_free(sink *k)
+{
+    for (size_t i = 0; i < k->nh; i++)
+        dccd_table_free(&k->h[i].t);
+    free(k->h);
+    k->h = NULL;
+    k->nh = k->caph = k->rows = 0;
+}
+
+/* The line-by-line path: the rows the parser holds saved as one batch. */
+static int save_batch(sink *k, cli_textin *in)
 {
     dccd_error err;
     dccd_table t;
     if (cli_textin_take(in, &t, &err) != DCCD_OK)
-        return cli_fail(ctx, name, &err);
-    int rc = CLI_OK;
-    if (t.nrows) {
-        int64_t w = 0;
-        if (dccd_store_save(s, ds, &t, o->prov, &w, &err) != DCCD_OK) {
-            char what[600];
-            if (w > 0) /* the batch's earlier periods were saved */
-                snprintf(what, sizeof what,
-                         "%s: saving %zu rows: %" PRId64 " of them saved (the periods before the failing one), "
-                         "%" PRId64 " rows of this input saved in all", name, t.nrows, w, *written + w);
-            else
-                snprintf(what, sizeof what, "%s: saving %zu rows (%" PRId64 " rows of this input saved before)",
-                         name, t.nrows, *written);
-            *written += w;
-            rc = cli_fail(ctx, what, &err);
-        } else {
-            *written += w;
-        }
-    }
-    dccd_table_free(&t);
+        return cli_fail(k->ctx, k->name, &err);
+    int rc = sink_put(k, &t);
+    if (rc == CLI_OK && k->rows)
+        rc = sink_save(k, k->rows);
     return rc;
 }
 
-static int import_one(const cli_ctx *ctx, dccd_store *s, const dccd_dataset *ds, const import_opts *o,
-                      const char *path, import_totals *tot)
+/* Next record of p[*pos, end), *pos at a record boundary: the bytes up to a
+ * newline, for CSV one outside quotes (csv_scan, as lr_next), else to end.
+ * false when *pos == end. */
+static bool mem_next(const char *p, size_t end, size_t *pos, bool csv, const char **rec, size_t *len)
+{
+    size_t i = *pos, scan = i;
+    int st = 0;
+    if (i >= end)
+        return false;
+    for (;;) {
+        const char *nl = scan < end ? memchr(p + scan, '\n', end - scan) : NULL;
+        if (!nl) {
+            *rec = p + i;
+            *len = end - i;
+            *pos = end;
+            return true;
+        }
+        size_t k = (size_t)(nl - p);
+        if (csv && (st = csv_scan(p + scan, k - scan, st)) == 2) { /* a newline inside quotes */
+            scan = k + 1;
+            continue;
+        }
+        *rec = p + i;
+        *len = k - i;
+        *pos = k + 1;
+        return true;
+    }
+}
+
+/* Newlines in p[0, n), eight bytes at a time. */
+static int64_t count_newlines(const char *p, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, low7 = 0x7f7f7f7f7f7f7f7fu;
+    int64_t c = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        uint64_t x = w ^ (ones * '\n');       /* zero bytes where a newline was */
+        uint64_t t = ((x & low7) + low7) | x; /* high bit set in every non-zero byte */
+        c += __builtin_popcountll(~t & (ones << 7));
+    }
+    for (; i < n; i++)
+        c += p[i] == '\n';
+    return c;
+}
+
+/* What a part of the file looks like from each state it may start in (a
+ * part starts after a newline: at a record start, or inside a quoted field
+ * of a record begun earlier).  Computed for every part in parallel, then
+ * resolved in file order (split_resolve). */
+typedef struct part {
+    size_t b, e;      /* bytes [b, e): b after a newline (or the data start), e after one or the end */
+    int64_t nl;       /* newlines in [b, e) */
+    int exit[2];      /* state after e: 0 record start, 2 in quotes; [0] from a record start, [1] from quotes */
+    size_t first2;    /* started in quotes: where the first record starting in the part is (SIZE_MAX: none) */
+    int64_t nl2;      /* ... and the newlines before it */
+    /* resolved */
+    size_t rs;        /* the first record starting in the part (SIZE_MAX: none) */
+    int64_t line0;    /* newlines before rs */
+    size_t re;        /* records [rs, re) are this part's */
+} part;
+
+/* The CSV record state over p[b, e) from st (0 or 2), line by line as
+ * lr_next: the state after e, and where the first record begins. */
+static int csv_walk(const char *p, size_t b, size_t e, int st, size_t *first, int64_t *nl_before)
+{
+    int64_t nl = 0;
+    size_t scan = b;
+    *first = st == 0 ? b : SIZE_MAX;
+    *nl_before = 0;
+    while (scan < e) {
+        const char *q = memchr(p + scan, '\n', e - scan);
+        size_t k = q ? (size_t)(q - p) : e;
+        st = csv_scan(p + scan, k - scan, st);
+        if (!q)
+            break;
+        nl++;
+        if (st != 2) {
+            st = 0;
+            if (*first == SIZE_MAX && k + 1 < e) {
+                *first = k + 1;
+                *nl_before = nl;
+            }
+        }
+        scan = k + 1;
+    }
+    return st == 2 ? 2 : 0;
+}
+
+typedef struct split_job {
+    const char *p;
+    part *parts;
+    bool csv;
+} split_job;
+
+static int split_task(void *vctx, size_t task, int worker, dccd_error *err)
+{
+    (void)worker;
+    (void)err;
+    const split_job *j = vctx;
+    part *pt = &j->parts[task];
+    const char *p = j->p;
+    pt->nl = count_newlines(p + pt->b, pt->e - pt->b);
+    pt->exit[0] = 0;
+    pt->exit[1] = 2;
+    pt->first2 = SIZE_MAX;
+    pt->nl2 = 0;
+    if (!j->csv || !memchr(p + pt->b, '"', pt->e - pt->b))
+        return DCCD_OK; /* no quote: every newline ends a record (or, in quotes, none does) */
+    size_t f0;
+    int64_t n0;
+    pt->exit[0] = csv_walk(p, pt->b, pt->e, 0, &f0, &n0);
+    pt->exit[1] = csv_walk(p, pt->b, pt->e, 2, &pt->first2, &pt->nl2);
+    return DCCD_OK;
+}
+
+/* One part parsed: its rows, counts, the first error, the first rejected
+ * lines' messages. */
+typedef struct part_out {
+    dccd_table t;
+    int64_t lines, rejected;
+    dccd_error err; /* code DCCD_OK, or the first error of the part (parsing stopped there) */
+    int nshown;
+    char (*shown)[DCCD_ERROR_MSG_MAX]; /* up to SHOW_REJECTS */
+} part_out;
+
+typedef struct parse_job {
+    const char *p;
+    const part *parts;
+    part_out *outs;
+    size_t first; /* task i is part first + i */
+    const cli_textin *tmpl;
+    dccd_data_type type;
+    bool csv;
+} parse_job;
+
+static void part_out_free(part_out *po)
+{
+    dccd_table_free(&po->t);
+    free(po->shown);
+    po->shown = NULL;
+    po->nshown = 0;
+}
+
+/* Parse one part's records with a parser of its own (a pool task; never
+ * fails: the error is the part's, reported in file order by the caller). */
+static int parse_task(void *vctx, size_t task, int worker, dccd_error *err)
+{
+    (void)worker;
+    (void)err;
+    const parse_job *j = vctx;
+    const part *pt = &j->parts[j->first + task];
+    part_out *po = &j->outs[task];
+    memset(po, 0, sizeof *po);
+    dccd_table_init(&po->t, j->type);
+    po->err.code = DCCD_OK;
+    po->err.msg[0] = 0;
+    if (pt->rs == SIZE_MAX || pt->rs >= pt->re)
+        return DCCD_OK;
+    cli_textin *in = NULL;
+    if (cli_textin_fork(j->tmpl, &in, &po->err) != DCCD_OK)
+        return DCCD_OK;
+    cli_textin_seek(in, pt->line0);
+    size_t pos = pt->rs;
+    const char *rec;
+    size_t len;
+    while (mem_next(j->p, pt->re, &pos, j->csv, &rec, &len)) {
+        int64_t rej = cli_textin_rejected(in);
+        if (cli_textin_line(in, rec, len, &po->err) != DCCD_OK)
+            break;
+        if (cli_textin_rejected(in) != rej && po->nshown < SHOW_REJECTS) {
+            if (!po->shown && !(po->shown = malloc(SHOW_REJECTS * sizeof *po->shown))) {
+                po->err.code = DCCD_ENOMEM;
+                snprintf(po->err.msg, sizeof po->err.msg, "out of memory");
+                break;
+            }
+            snprintf(po->shown[po->nshown++], sizeof po->shown[0], "%s", cli_textin_last_error(in));
+        }
+    }
+    po->lines = cli_textin_lines(in);
+    po->rejected = cli_textin_rejected(in);
+    dccd_error terr;
+    if (cli_textin_take(in, &po->t, &terr) != DCCD_OK && po->err.code == DCCD_OK)
+        po->err = terr;
+    cli_textin_close(in);
+    return DCCD_OK;
+}
+
+/* Bytes per part: DCCD_IMPORT_CHUNK_BYTES (tests make parts tiny to put
+ * records across part boundaries), else 1 MiB. */
+static size_t part_bytes(void)
+{
+    const char *e = getenv("DCCD_IMPORT_CHUNK_BYTES");
+    if (e && *e) {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(e, &end, 10);
+        if (!*end && errno == 0 && v >= 1 && v <= ((size_t)1 << 40))
+            return (size_t)v;
+    }
+    return PART_BYTES;
+}
+
+/* A regular file mapped at p[0, n): the header (CSV) read in order, the
+ * rest cut into parts at newlines, each part's record boundaries and line
+ * numbers found (in parallel, then resolved in order), the parts parsed in
+ * parallel a window at a time and their rows saved in file order, in
+ * batches of --batch rows exactly as the line-by-line path would. */
+static int import_mapped(sink *k, cli_textin *in, bool csv, const char *p, size_t n, cli_progress *prog,
+                         int64_t *lines, int64_t *rejected)
+{
+    const cli_ctx *ctx = k->ctx;
+    dccd_error err;
+    size_t pos = 0;
+    const char *rec;
+    size_t len;
+    /* the header, and any empty lines before it */
+    while (!cli_textin_ready(in) && mem_next(p, n, &pos, csv, &rec, &len)) {
+        if (cli_textin_line(in, rec, len, &err) != DCCD_OK) {
+            cli_progress_end(prog);
+            cli_msg(ctx, "%s (nothing of this input was saved)", err.msg);
+            return CLI_FAIL;
+        }
+    }
+    *lines = cli_textin_lines(in);
+    *rejected = cli_textin_rejected(in);
+    if (pos >= n)
+        return CLI_OK;
+
+    size_t pb = part_bytes();
+    size_t maxparts = (n - pos) / pb + 2;
+    part *parts = calloc(maxparts, sizeof *parts);
+    if (!parts) {
+        cli_msg(ctx, "%s: out of memory", k->name);
+        return CLI_FAIL;
+    }
+    size_t np = 0;
+    for (size_t b = pos; b < n;) {
+        size_t e = n;
+        if (n - b > pb) {
+            const char *nl = memchr(p + b + pb - 1, '\n', n - (b + pb - 1));
+            e = nl ? (size_t)(nl - p) + 1 : n;
+        }
+        parts[np].b = b;
+        parts[np].e = e;
+        np++;
+        b = e;
+    }
+    split_job sj = {p, parts, csv};
+    int rc = CLI_OK;
+    if (dccd_pool_run(k->pool, np, split_task, &sj, &err) != DCCD_OK) {
+        free(parts);
+        return cli_fail(ctx, k->name, &err);
+    }
+    /* resolve in file order: where each part's records start, their lines */
+    int st = 0;
+    int64_t nl_before = cli_textin_lineno(in);
+    for (size_t i = 0; i < np; i++) {
+        part *pt = &parts[i];
+        if (st == 0) {
+            pt->rs = pt->b;
+            pt->line0 = nl_before;
+            st = pt->exit[0];
+        } else {
+            pt->rs = pt->first2;
+            pt->line0 = nl_before + pt->nl2;
+            st = pt->exit[1];
+        }
+        nl_before += pt->nl;
+    }
+    for (size_t i = np, next = n; i-- > 0;) {
+        parts[i].re = next;
+        if (parts[i].rs != SIZE_MAX)
+            next = parts[i].rs;
+    }
+    if (n > POPULATE_MAX) /* read again as parsed: resident memory stays bounded */
+        (void)madvise((void *)p, n, MADV_DONTNEED);
+
+    int threads = dccd_pool_threads(k->pool);
+    size_t window = (size_t)threads * 4;
+    part_out *outs = calloc(window, sizeof *outs);
+    if (!outs) {
+        free(parts);
+        cli_msg(ctx, "%s: out of memory", k->name);
+        return CLI_FAIL;
+    }
+    parse_job pj = {p, parts, outs, 0, in, k->ds->type, csv};
+    for (size_t w0 = 0; w0 < np && rc == CLI_OK; w0 += window) {
+        size_t nw = np - w0 < window ? np - w0 : window;
+        pj.first = w0;
+        if (dccd_pool_run(k->pool, nw, parse_task, &pj, &err) != DCCD_OK) {
+            cli_progress_end(prog);
+            rc = cli_fail(ctx, k->name, &err);
+            nw = 0;
+        }
+        for (size_t i = 0; i < nw; i++) {
+            part_out *po = &outs[i];
+            if (rc == CLI_OK) {
+                for (int m = 0; m < po->nshown && k->shown < SHOW_REJECTS; m++) {
+                    cli_progress_end(prog);
+                    cli_msg(ctx, "skipped %s", po->shown[m]);
+                    if (++k->shown == SHOW_REJECTS)
+                        cli_msg(ctx, "(further skipped lines are only counted)");
+                }
+                *lines += po->lines;
+                *rejected += po->rejected;
+                rc = sink_put(k, &po->t);
+                if (rc == CLI_OK && po->err.code != DCCD_OK) {
+                    cli_progress_end(prog);
+                    if (k->written)
+                        cli_msg(ctx, "%s (%" PRId64 " rows of this input were saved before this line; the batch "
+                                "being read was not)", po->err.msg, k->written);
+                    else
+                        cli_msg(ctx, "%s (nothing of this input was saved)", po->err.msg);
+                    rc = CLI_FAIL;
+                }
+            }
+            part_out_free(po);
+        }
+        size_t done = parts[w0 + (nw ? nw : 1) - 1].e;
+        size_t lo = parts[w0].b & ~(size_t)4095;
+        (void)madvise((void *)(p + lo), (done & ~(size_t)4095) - lo, MADV_DONTNEED);
+        if (prog->on)
+            cli_progress_update(prog, (int64_t)done);
+    }
+    free(outs);
+    free(parts);
+    return rc;
+}
+
+static int import_one(const cli_ctx *ctx, dccd_store *s, dccd_pool *pool, const dccd_dataset *ds,
+                      const import_opts *o, const char *path, import_totals *tot)
 {
     bool is_stdin = strcmp(path, "-") == 0;
     const char *name = is_stdin ? "<stdin>" : path;
@@ -254,12 +771,20 @@ static int import_one(const cli_ctx *ctx, dccd_store *s, const dccd_dataset *ds,
     }
     int64_t total_bytes = 0;
     struct stat st;
-    if (fstat(r.fd, &st) == 0 && S_ISREG(st.st_mode))
+    void *map = MAP_FAILED;
+    if (fstat(r.fd, &st) == 0 && S_ISREG(st.st_mode)) {
         total_bytes = st.st_size;
-    (void)posix_fadvise(r.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+        if (st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX)
+            map = mmap(NULL, (size_t)st.st_size, PROT_READ,
+                       MAP_PRIVATE | ((uint64_t)st.st_size <= POPULATE_MAX ? MAP_POPULATE : 0), r.fd, 0);
+    }
+    if (map == MAP_FAILED)
+        (void)posix_fadvise(r.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 
     cli_textin *in = NULL;
     if (cli_textin_open(&in, fmt, ds->type, name, o->skip_bad, &err) != DCCD_OK) {
+        if (map != MAP_FAILED)
+            munmap(map, (size_t)st.st_size);
         if (!is_stdin)
             close(r.fd);
         return cli_fail(ctx, name, &err);
@@ -267,52 +792,70 @@ static int import_one(const cli_ctx *ctx, dccd_store *s, const dccd_dataset *ds,
     cli_progress prog;
     cli_progress_start(&prog, name, total_bytes);
     int rc = CLI_OK;
-    int64_t written = 0, shown = 0;
-    for (;;) {
-        const char *line;
-        size_t len;
-        bool got;
-        if (lr_next(&r, &line, &len, &got, &err) != DCCD_OK) {
-            cli_progress_end(&prog);
-            rc = cli_fail(ctx, name, &err);
-            break;
-        }
-        if (!got)
-            break;
-        int64_t rej = cli_textin_rejected(in);
-        if (cli_textin_line(in, line, len, &err) != DCCD_OK) {
-            cli_progress_end(&prog);
-            if (written)
-                cli_msg(ctx, "%s (%" PRId64 " rows of this input were saved before this line; the batch being read "
-                        "was not)", err.msg, written);
-            else
-                cli_msg(ctx, "%s (nothing of this input was saved)", err.msg);
-            rc = CLI_FAIL;
-            break;
-        }
-        if (cli_textin_rejected(in) != rej && shown < SHOW_REJECTS) {
-            cli_progress_end(&prog);
-            cli_msg(ctx, "skipped %s", cli_textin_last_error(in));
-            if (++shown == SHOW_REJECTS)
-                cli_msg(ctx, "(further skipped lines are only counted)");
-        }
-        if ((int64_t)cli_textin_rows(in) >= o->batch) {
-            if ((rc = save_batch(ctx, s, ds, in, o, &written, name)) != CLI_OK)
+    sink k;
+    memset(&k, 0, sizeof k);
+    k.ctx = ctx;
+    k.s = s;
+    k.ds = ds;
+    k.o = o;
+    k.name = name;
+    k.pool = pool;
+    int64_t nlines = 0, nrejected = 0;
+    if (map != MAP_FAILED) {
+        (void)madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+        rc = import_mapped(&k, in, r.csv, map, (size_t)st.st_size, &prog, &nlines, &nrejected);
+        if (rc == CLI_OK && k.rows)
+            rc = sink_save(&k, k.rows);
+        sink_free(&k);
+        munmap(map, (size_t)st.st_size);
+    } else {
+        for (;;) {
+            const char *line;
+            size_t len;
+            bool got;
+            if (lr_next(&r, &line, &len, &got, &err) != DCCD_OK) {
+                cli_progress_end(&prog);
+                rc = cli_fail(ctx, name, &err);
                 break;
+            }
+            if (!got)
+                break;
+            int64_t rej = cli_textin_rejected(in);
+            if (cli_textin_line(in, line, len, &err) != DCCD_OK) {
+                cli_progress_end(&prog);
+                if (k.written)
+                    cli_msg(ctx, "%s (%" PRId64 " rows of this input were saved before this line; the batch being "
+                            "read was not)", err.msg, k.written);
+                else
+                    cli_msg(ctx, "%s (nothing of this input was saved)", err.msg);
+                rc = CLI_FAIL;
+                break;
+            }
+            if (cli_textin_rejected(in) != rej && k.shown < SHOW_REJECTS) {
+                cli_progress_end(&prog);
+                cli_msg(ctx, "skipped %s", cli_textin_last_error(in));
+                if (++k.shown == SHOW_REJECTS)
+                    cli_msg(ctx, "(further skipped lines are only counted)");
+            }
+            if ((int64_t)cli_textin_rows(in) >= o->batch) {
+                if ((rc = save_batch(&k, in)) != CLI_OK)
+                    break;
+            }
+            if (prog.on && (cli_textin_lines(in) & 0xFFF) == 0)
+                cli_progress_update(&prog, r.consumed);
         }
-        if (prog.on && (cli_textin_lines(in) & 0xFFF) == 0)
-            cli_progress_update(&prog, r.consumed);
+        if (rc == CLI_OK)
+            rc = save_batch(&k, in);
+        nlines = cli_textin_lines(in);
+        nrejected = cli_textin_rejected(in);
     }
-    if (rc == CLI_OK)
-        rc = save_batch(ctx, s, ds, in, o, &written, name);
     cli_progress_end(&prog);
     if (rc == CLI_OK) {
-        printf("%s: %" PRId64 " rows read, %" PRId64 " written, %" PRId64 " rejected\n", name,
-               cli_textin_lines(in), written,
-               cli_textin_rejected(in));
-        tot->read += cli_textin_lines(in);
-        tot->written += written;
-        tot->rejected += cli_textin_rejected(in);
+        printf("%s: %" PRId64 " rows read, %" PRId64 " written, %" PRId64 " rejected\n", name, nlines, k.written,
+               nrejected);
+        tot->read += nlines;
+        tot->written += k.written;
+        tot->rejected += nrejected;
     }
     cli_textin_close(in);
     free(r.buf);
@@ -399,10 +942,21 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv)
         dccd_provenance_free(&prov);
         return CLI_FAIL;
     }
+    dccd_pool *pool = NULL;
+    if (dccd_threads_resolve(ctx->threads) > 1 && dccd_pool_create(ctx->threads, &pool, &err) != DCCD_OK) {
+        cli_msg(ctx, "%s", err.msg);
+        dccd_store_close(s);
+        dccd_provenance_free(&prov);
+        return CLI_FAIL;
+    }
+    /* jansson seeds its hash function at the first object: do it here,
+     * before any parsing thread starts */
+    json_object_seed(0);
     import_totals tot = {0, 0, 0};
     int rc = CLI_OK;
     for (int i = optind; i < argc && rc == CLI_OK; i++)
-        rc = import_one(ctx, s, &ds, &o, argv[i], &tot);
+        rc = import_one(ctx, s, pool, &ds, &o, argv[i], &tot);
+    dccd_pool_destroy(pool);
     if (rc == CLI_OK && argc - optind > 1)
         printf("total: %" PRId64 " rows read, %" PRId64 " written, %" PRId64 " rejected\n", tot.read, tot.written,
                tot.rejected);

@@ -28,7 +28,13 @@
  * column and committed only when all of it parsed and passed the check, so
  * a rejected line leaves nothing behind.  The seed's column aliases are
  * accepted as its canonicalize() does: "quoteVolume" is quote_volume and
- * "weightedAverage" is ignored.  Quoted fields cannot span lines.
+ * "weightedAverage" is ignored.  A CSV record handed in may hold newlines
+ * inside quoted fields (the caller splits records; messages name the
+ * record's first line).
+ *
+ * Parallel use: cli_textin_fork makes a parser for a later part of the
+ * same input (the header's column map copied), cli_textin_seek sets the
+ * line number it starts at; each parser belongs to one thread.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -329,6 +335,45 @@ void cli_textin_close(cli_textin *in)
     free(in->scratch);
     free(in->name);
     free(in);
+}
+
+int cli_textin_fork(const cli_textin *tmpl, cli_textin **out, dccd_error *err)
+{
+    *out = NULL;
+    if (tmpl->fmt == CLI_FMT_CSV && !tmpl->have_header)
+        return set_err(err, DCCD_EINVAL, "%s: forked before the CSV header was read", tmpl->name);
+    cli_textin *in;
+    int rc = cli_textin_open(&in, tmpl->fmt, tmpl->type, tmpl->name, tmpl->skip_bad, err);
+    if (rc)
+        return rc;
+    if (tmpl->fmt == CLI_FMT_CSV) {
+        in->field_col = malloc((size_t)tmpl->nfields * sizeof *in->field_col);
+        if (!in->field_col) {
+            cli_textin_close(in);
+            return set_err(err, DCCD_ENOMEM, "out of memory");
+        }
+        memcpy(in->field_col, tmpl->field_col, (size_t)tmpl->nfields * sizeof *in->field_col);
+        memcpy(in->col_field, tmpl->col_field, sizeof in->col_field);
+        in->nfields = tmpl->nfields;
+        in->have_header = true;
+    }
+    *out = in;
+    return DCCD_OK;
+}
+
+void cli_textin_seek(cli_textin *in, int64_t lines_before)
+{
+    in->lineno = lines_before;
+}
+
+int64_t cli_textin_lineno(const cli_textin *in)
+{
+    return in->lineno;
+}
+
+bool cli_textin_ready(const cli_textin *in)
+{
+    return in->fmt != CLI_FMT_CSV || in->have_header;
 }
 
 size_t cli_textin_rows(const cli_textin *in)
