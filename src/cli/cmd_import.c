@@ -452,61 +452,35 @@ static bool mem_next(const char *p, size_t end, size_t *pos, bool csv, const cha
     }
 }
 
-/* Newlines in p[0, n), eight bytes at a time. */
-static int64_t count_newlines(const char *p, size_t n)
-{
-    const uint64_t ones = 0x0101010101010101u, low7 = 0x7f7f7f7f7f7f7f7fu;
-    int64_t c = 0;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        uint64_t x = w ^ (ones * '\n');       /* zero bytes where a newline was */
-        uint64_t t = ((x & low7) + low7) | x; /* high bit set in every non-zero byte */
-        c += __builtin_popcountll(~t & (ones << 7));
-    }
-    for (; i < n; i++)
-        c += p[i] == '\n';
-    return c;
-}
-
 /* What a part of the file looks like from each state it may start in (a
  * part starts after a newline: at a record start, or inside a quoted field
  * of a record begun earlier).  Computed for every part in parallel, then
  * resolved in file order (split_resolve). */
 typedef struct part {
     size_t b, e;      /* bytes [b, e): b after a newline (or the data start), e after one or the end */
-    int64_t nl;       /* newlines in [b, e) */
     int exit[2];      /* state after e: 0 record start, 2 in quotes; [0] from a record start, [1] from quotes */
     size_t first2;    /* started in quotes: where the first record starting in the part is (SIZE_MAX: none) */
-    int64_t nl2;      /* ... and the newlines before it */
     /* resolved */
     size_t rs;        /* the first record starting in the part (SIZE_MAX: none) */
-    int64_t line0;    /* newlines before rs */
     size_t re;        /* records [rs, re) are this part's */
 } part;
 
 /* The CSV record state over p[b, e) from st (0 or 2), line by line as
  * lr_next: the state after e, and where the first record begins. */
-static int csv_walk(const char *p, size_t b, size_t e, int st, size_t *first, int64_t *nl_before)
+static int csv_walk(const char *p, size_t b, size_t e, int st, size_t *first)
 {
-    int64_t nl = 0;
     size_t scan = b;
     *first = st == 0 ? b : SIZE_MAX;
-    *nl_before = 0;
     while (scan < e) {
         const char *q = memchr(p + scan, '\n', e - scan);
         size_t k = q ? (size_t)(q - p) : e;
         st = csv_scan(p + scan, k - scan, st);
         if (!q)
             break;
-        nl++;
         if (st != 2) {
             st = 0;
-            if (*first == SIZE_MAX && k + 1 < e) {
+            if (*first == SIZE_MAX && k + 1 < e)
                 *first = k + 1;
-                *nl_before = nl;
-            }
         }
         scan = k + 1;
     }
@@ -516,7 +490,6 @@ static int csv_walk(const char *p, size_t b, size_t e, int st, size_t *first, in
 typedef struct split_job {
     const char *p;
     part *parts;
-    bool csv;
 } split_job;
 
 static int split_task(void *vctx, size_t task, int worker, dccd_error *err)
@@ -526,17 +499,14 @@ static int split_task(void *vctx, size_t task, int worker, dccd_error *err)
     const split_job *j = vctx;
     part *pt = &j->parts[task];
     const char *p = j->p;
-    pt->nl = count_newlines(p + pt->b, pt->e - pt->b);
     pt->exit[0] = 0;
     pt->exit[1] = 2;
     pt->first2 = SIZE_MAX;
-    pt->nl2 = 0;
-    if (!j->csv || !memchr(p + pt->b, '"', pt->e - pt->b))
+    if (!memchr(p + pt->b, '"', pt->e - pt->b))
         return DCCD_OK; /* no quote: every newline ends a record (or, in quotes, none does) */
     size_t f0;
-    int64_t n0;
-    pt->exit[0] = csv_walk(p, pt->b, pt->e, 0, &f0, &n0);
-    pt->exit[1] = csv_walk(p, pt->b, pt->e, 2, &pt->first2, &pt->nl2);
+    pt->exit[0] = csv_walk(p, pt->b, pt->e, 0, &f0);
+    pt->exit[1] = csv_walk(p, pt->b, pt->e, 2, &pt->first2);
     return DCCD_OK;
 }
 
@@ -545,6 +515,7 @@ static int split_task(void *vctx, size_t task, int worker, dccd_error *err)
 typedef struct part_out {
     dccd_table t;
     int64_t lines, rejected;
+    int64_t lineno; /* physical lines of the part's records (all of them: when it has no error) */
     dccd_error err; /* code DCCD_OK, or the first error of the part (parsing stopped there) */
     int nshown;
     char (*shown)[DCCD_ERROR_MSG_MAX]; /* up to SHOW_REJECTS */
@@ -554,7 +525,8 @@ typedef struct parse_job {
     const char *p;
     const part *parts;
     part_out *outs;
-    size_t first; /* task i is part first + i */
+    size_t first;   /* task i is part first + i */
+    int64_t line0;  /* lines before the part (for messages); 0 in the parallel pass */
     const cli_textin *tmpl;
     dccd_data_type type;
     bool csv;
@@ -586,7 +558,7 @@ static int parse_task(void *vctx, size_t task, int worker, dccd_error *err)
     cli_textin *in = NULL;
     if (cli_textin_fork(j->tmpl, &in, &po->err) != DCCD_OK)
         return DCCD_OK;
-    cli_textin_seek(in, pt->line0);
+    cli_textin_seek(in, j->line0);
     size_t pos = pt->rs;
     const char *rec;
     size_t len;
@@ -604,6 +576,7 @@ static int parse_task(void *vctx, size_t task, int worker, dccd_error *err)
         }
     }
     po->lines = cli_textin_lines(in);
+    po->lineno = cli_textin_lineno(in) - j->line0;
     po->rejected = cli_textin_rejected(in);
     dccd_error terr;
     if (cli_textin_take(in, &po->t, &terr) != DCCD_OK && po->err.code == DCCD_OK)
@@ -672,27 +645,22 @@ static int import_mapped(sink *k, cli_textin *in, bool csv, const char *p, size_
         np++;
         b = e;
     }
-    split_job sj = {p, parts, csv};
     int rc = CLI_OK;
-    if (dccd_pool_run(k->pool, np, split_task, &sj, &err) != DCCD_OK) {
+    for (size_t i = 0; i < np; i++) { /* JSON lines: every newline ends a record */
+        parts[i].exit[0] = 0;
+        parts[i].first2 = parts[i].b;
+    }
+    split_job sj = {p, parts};
+    if (csv && dccd_pool_run(k->pool, np, split_task, &sj, &err) != DCCD_OK) {
         free(parts);
         return cli_fail(ctx, k->name, &err);
     }
-    /* resolve in file order: where each part's records start, their lines */
+    /* resolve in file order where each part's records start */
     int st = 0;
-    int64_t nl_before = cli_textin_lineno(in);
     for (size_t i = 0; i < np; i++) {
         part *pt = &parts[i];
-        if (st == 0) {
-            pt->rs = pt->b;
-            pt->line0 = nl_before;
-            st = pt->exit[0];
-        } else {
-            pt->rs = pt->first2;
-            pt->line0 = nl_before + pt->nl2;
-            st = pt->exit[1];
-        }
-        nl_before += pt->nl;
+        pt->rs = st == 0 ? pt->b : pt->first2;
+        st = pt->exit[st == 0 ? 0 : 1];
     }
     for (size_t i = np, next = n; i-- > 0;) {
         parts[i].re = next;
@@ -710,10 +678,16 @@ static int import_mapped(sink *k, cli_textin *in, bool csv, const char *p, size_
         cli_msg(ctx, "%s: out of memory", k->name);
         return CLI_FAIL;
     }
-    parse_job pj = {p, parts, outs, 0, in, k->ds->type, csv};
+    /* Parts are parsed with lines numbered from 0; a part with a message to
+     * show is parsed again, in order, from its true first line (the lines of
+     * the parts before it added up). */
+    int64_t base = cli_textin_lineno(in);
+    parse_job pj = {p, parts, outs, 0, 0, in, k->ds->type, csv};
     for (size_t w0 = 0; w0 < np && rc == CLI_OK; w0 += window) {
         size_t nw = np - w0 < window ? np - w0 : window;
         pj.first = w0;
+        pj.line0 = 0;
+        pj.outs = outs;
         if (dccd_pool_run(k->pool, nw, parse_task, &pj, &err) != DCCD_OK) {
             cli_progress_end(prog);
             rc = cli_fail(ctx, k->name, &err);
@@ -721,6 +695,14 @@ static int import_mapped(sink *k, cli_textin *in, bool csv, const char *p, size_
         }
         for (size_t i = 0; i < nw; i++) {
             part_out *po = &outs[i];
+            if (rc == CLI_OK && (po->err.code != DCCD_OK || (po->nshown && k->shown < SHOW_REJECTS))) {
+                part_out_free(po);
+                parse_job again = pj;
+                again.first = w0 + i;
+                again.line0 = base;
+                again.outs = po;
+                (void)parse_task(&again, 0, 0, &err);
+            }
             if (rc == CLI_OK) {
                 for (int m = 0; m < po->nshown && k->shown < SHOW_REJECTS; m++) {
                     cli_progress_end(prog);
@@ -728,6 +710,7 @@ static int import_mapped(sink *k, cli_textin *in, bool csv, const char *p, size_
                     if (++k->shown == SHOW_REJECTS)
                         cli_msg(ctx, "(further skipped lines are only counted)");
                 }
+                base += po->lineno;
                 *lines += po->lines;
                 *rejected += po->rejected;
                 rc = sink_put(k, &po->t);
