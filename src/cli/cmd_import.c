@@ -458,6 +458,7 @@ static bool mem_next(const char *p, size_t end, size_t *pos, bool csv, const cha
  * resolved in file order (split_resolve). */
 typedef struct part {
     size_t b, e;      /* bytes [b, e): b after a newline (or the data start), e after one or the end */
+    bool quotes;      /* a '"' in [b, e) */
     int exit[2];      /* state after e: 0 record start, 2 in quotes; [0] from a record start, [1] from quotes */
     size_t first2;    /* started in quotes: where the first record starting in the part is (SIZE_MAX: none) */
     /* resolved */
@@ -502,7 +503,7 @@ static int split_task(void *vctx, size_t task, int worker, dccd_error *err)
     pt->exit[0] = 0;
     pt->exit[1] = 2;
     pt->first2 = SIZE_MAX;
-    if (!memchr(p + pt->b, '"', pt->e - pt->b))
+    if (!(pt->quotes = memchr(p + pt->b, '"', pt->e - pt->b) != NULL))
         return DCCD_OK; /* no quote: every newline ends a record (or, in quotes, none does) */
     size_t f0;
     pt->exit[0] = csv_walk(p, pt->b, pt->e, 0, &f0);
@@ -562,7 +563,9 @@ static int parse_task(void *vctx, size_t task, int worker, dccd_error *err)
     size_t pos = pt->rs;
     const char *rec;
     size_t len;
-    while (mem_next(j->p, pt->re, &pos, j->csv, &rec, &len)) {
+    /* records [rs, re) of a part without a quote are within it, one a line */
+    bool quotes = j->csv && pt->quotes;
+    while (mem_next(j->p, pt->re, &pos, quotes, &rec, &len)) {
         int64_t rej = cli_textin_rejected(in);
         if (cli_textin_line(in, rec, len, &po->err) != DCCD_OK)
             break;
@@ -647,6 +650,7 @@ static int import_mapped(sink *k, cli_textin *in, bool csv, const char *p, size_
     }
     int rc = CLI_OK;
     for (size_t i = 0; i < np; i++) { /* JSON lines: every newline ends a record */
+        parts[i].quotes = false;
         parts[i].exit[0] = 0;
         parts[i].first2 = parts[i].b;
     }
