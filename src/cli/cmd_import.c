@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -232,8 +233,15 @@ typedef struct sink {
     held *h;
     size_t nh, caph;
     size_t rows;     /* rows held */
-    int64_t written; /* rows of this input saved */
+    int64_t written; /* rows of this input saved (of the batches whose save has been waited for) */
     int64_t shown;   /* rejected lines shown */
+    /* the batch being saved (saving): by the thread saver unless joined */
+    bool saving, joined;
+    pthread_t saver;
+    dccd_table sv_t;
+    int sv_rc;
+    int64_t sv_w;
+    dccd_error sv_err;
 } sink;
 
 static size_t col_width(dccd_pq_type t)
@@ -319,7 +327,47 @@ nomem:
     return DCCD_ENOMEM;
 }
 
-/* Save the first n held rows (n <= rows held) and drop what they used up. */
+/* The saver: k->sv_t saved (a thread of its own while the main thread
+ * parses on; or called directly). */
+static void *saver_main(void *arg)
+{
+    sink *k = arg;
+    k->sv_w = 0;
+    k->sv_rc = dccd_store_save(k->s, k->ds, &k->sv_t, k->o->prov, &k->sv_w, &k->sv_err);
+    return NULL;
+}
+
+/* Wait for the batch being saved, if any, and report its failure as the
+ * line-by-line import did ("saving N rows ..."). */
+static int sink_wait(sink *k)
+{
+    if (!k->saving)
+        return CLI_OK;
+    if (!k->joined)
+        pthread_join(k->saver, NULL);
+    k->saving = k->joined = false;
+    int rc = CLI_OK;
+    int64_t w = k->sv_w;
+    if (k->sv_rc != DCCD_OK) {
+        char what[600];
+        if (w > 0) /* the batch's earlier periods were saved */
+            snprintf(what, sizeof what,
+                     "%s: saving %zu rows: %" PRId64 " of them saved (the periods before the failing one), "
+                     "%" PRId64 " rows of this input saved in all", k->name, k->sv_t.nrows, w, k->written + w);
+        else
+            snprintf(what, sizeof what, "%s: saving %zu rows (%" PRId64 " rows of this input saved before)",
+                     k->name, k->sv_t.nrows, k->written);
+        rc = cli_fail(k->ctx, what, &k->sv_err);
+    }
+    k->written += w;
+    dccd_table_free(&k->sv_t);
+    return rc;
+}
+
+/* Save the first n held rows (n <= rows held) and drop what they used up.
+ * With a pool the save runs on a thread of its own while parsing goes on
+ * (its outcome is collected by the next save or by sink_wait); one thread:
+ * here and now. */
 static int sink_save(sink *k, size_t n)
 {
     dccd_error err;
@@ -352,22 +400,20 @@ static int sink_save(sink *k, size_t n)
         dccd_table_free(&t);
         return cli_fail(k->ctx, k->name, &err);
     }
-    int crc = CLI_OK;
-    int64_t w = 0;
-    if (dccd_store_save(k->s, k->ds, &t, k->o->prov, &w, &err) != DCCD_OK) {
-        char what[600];
-        if (w > 0) /* the batch's earlier periods were saved */
-            snprintf(what, sizeof what,
-                     "%s: saving %zu rows: %" PRId64 " of them saved (the periods before the failing one), "
-                     "%" PRId64 " rows of this input saved in all", k->name, t.nrows, w, k->written + w);
-        else
-            snprintf(what, sizeof what, "%s: saving %zu rows (%" PRId64 " rows of this input saved before)",
-                     k->name, t.nrows, k->written);
-        crc = cli_fail(k->ctx, what, &err);
+    /* one save at a time, in order: the previous one must be done */
+    if ((rc = sink_wait(k)) != CLI_OK) {
+        dccd_table_free(&t);
+        return rc;
     }
-    k->written += w;
-    dccd_table_free(&t);
-    return crc;
+    dccd_table_move(&k->sv_t, &t);
+    if (k->pool && pthread_create(&k->saver, NULL, saver_main, k) == 0) {
+        k->saving = true;
+        return CLI_OK;
+    }
+    saver_main(k); /* one thread (or no thread to be had): save here */
+    k->saving = true; /* (the result is collected below) */
+    k->joined = true;
+    return sink_wait(k);
 }
 
 /* Hold a parsed part (moved in) and save every full batch. */
@@ -403,11 +449,31 @@ static int sink_put(sink *k, dccd_table *t)
 
 static void sink_free(sink *k)
 {
+    if (k->saving && !k->joined)
+        pthread_join(k->saver, NULL);
+    k->saving = k->joined = false;
+    dccd_table_free(&k->sv_t);
     for (size_t i = 0; i < k->nh; i++)
         dccd_table_free(&k->h[i].t);
     free(k->h);
     k->h = NULL;
     k->nh = k->caph = k->rows = 0;
+}
+
+/* A malformed line (not skipped): the batches before it saved, the message
+ * says how many rows that was (or the failure of one of those saves, which
+ * comes first). */
+static int bad_line(sink *k, cli_progress *prog, const char *msg)
+{
+    cli_progress_end(prog);
+    if (sink_wait(k) != CLI_OK)
+        return CLI_FAIL;
+    if (k->written)
+        cli_msg(k->ctx, "%s (%" PRId64 " rows of this input were saved before this line; the batch being read was not)",
+                msg, k->written);
+    else
+        cli_msg(k->ctx, "%s (nothing of this input was saved)", msg);
+    return CLI_FAIL;
 }
 
 /* The line-by-line path: the rows the parser holds saved as one batch. */
@@ -718,15 +784,8 @@ static int import_mapped(sink *k, cli_textin *in, bool csv, const char *p, size_
                 *lines += po->lines;
                 *rejected += po->rejected;
                 rc = sink_put(k, &po->t);
-                if (rc == CLI_OK && po->err.code != DCCD_OK) {
-                    cli_progress_end(prog);
-                    if (k->written)
-                        cli_msg(ctx, "%s (%" PRId64 " rows of this input were saved before this line; the batch "
-                                "being read was not)", po->err.msg, k->written);
-                    else
-                        cli_msg(ctx, "%s (nothing of this input was saved)", po->err.msg);
-                    rc = CLI_FAIL;
-                }
+                if (rc == CLI_OK && po->err.code != DCCD_OK)
+                    rc = bad_line(k, prog, po->err.msg);
             }
             part_out_free(po);
         }
@@ -787,12 +846,15 @@ static int import_one(const cli_ctx *ctx, dccd_store *s, dccd_pool *pool, const 
     k.o = o;
     k.name = name;
     k.pool = pool;
+    dccd_table_init(&k.sv_t, ds->type);
     int64_t nlines = 0, nrejected = 0;
     if (map != MAP_FAILED) {
         (void)madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
         rc = import_mapped(&k, in, r.csv, map, (size_t)st.st_size, &prog, &nlines, &nrejected);
         if (rc == CLI_OK && k.rows)
             rc = sink_save(&k, k.rows);
+        if (rc == CLI_OK)
+            rc = sink_wait(&k);
         sink_free(&k);
         munmap(map, (size_t)st.st_size);
     } else {
@@ -809,13 +871,7 @@ static int import_one(const cli_ctx *ctx, dccd_store *s, dccd_pool *pool, const 
                 break;
             int64_t rej = cli_textin_rejected(in);
             if (cli_textin_line(in, line, len, &err) != DCCD_OK) {
-                cli_progress_end(&prog);
-                if (k.written)
-                    cli_msg(ctx, "%s (%" PRId64 " rows of this input were saved before this line; the batch being "
-                            "read was not)", err.msg, k.written);
-                else
-                    cli_msg(ctx, "%s (nothing of this input was saved)", err.msg);
-                rc = CLI_FAIL;
+                rc = bad_line(&k, &prog, err.msg);
                 break;
             }
             if (cli_textin_rejected(in) != rej && k.shown < SHOW_REJECTS) {
@@ -833,6 +889,9 @@ static int import_one(const cli_ctx *ctx, dccd_store *s, dccd_pool *pool, const 
         }
         if (rc == CLI_OK)
             rc = save_batch(&k, in);
+        if (rc == CLI_OK)
+            rc = sink_wait(&k);
+        sink_free(&k);
         nlines = cli_textin_lines(in);
         nrejected = cli_textin_rejected(in);
     }
