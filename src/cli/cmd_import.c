@@ -2,28 +2,57 @@
  * src/cli/cmd_import.c - `dccd import`: CSV or JSON-lines files (or stdin)
  * saved into one dataset.
  *
- *   dccd import [--format csv|jsonl] [--batch N] [--source S]
+ *   dccd [--threads N] import [--format csv|jsonl] [--batch N] [--source S]
  *               [--checkpoint] [--skip-bad] DATASET FILE...|-
  *
- * Each input is read through a buffered line reader (1 MiB reads, lines of
- * any length), parsed by the text importer (textin.c) and saved with
- * dccd_store_save in batches of --batch rows (default 1,000,000), so memory
- * is bounded by one batch whatever the file size.  The format comes from
- * --format, else the file extension (.csv; .jsonl, .ndjson, .json), else
- * CSV.  --source S records provenance {"source":S,"derived_from":null};
- * without it the period files keep the provenance they had.
+ * Each input is parsed by the text importer (textin.c) and saved with
+ * dccd_store_save in batches of --batch rows (default 1,000,000).  The
+ * format comes from --format, else the file extension (.csv; .jsonl,
+ * .ndjson, .json), else CSV.  --source S records provenance
+ * {"source":S,"derived_from":null}; without it the period files keep the
+ * provenance they had.
+ *
+ * Two ways in, with the same result to the byte (tests/cli/io_import_par.sh):
+ *   - stdin, pipes, empty files: a buffered line reader (lr_next: 1 MiB
+ *     reads, lines of any length, a CSV newline inside quotes continues the
+ *     record) feeding one parser line by line;
+ *   - a regular file (import_mapped): mapped (populated when <= 256 MiB),
+ *     the header read in order, the rest cut into parts of about 1 MiB
+ *     (DCCD_IMPORT_CHUNK_BYTES, for tests) just after a newline.  A cut may
+ *     fall inside a quoted CSV field, so each part is scanned in parallel
+ *     (split_task) from both states a part can start in - at a record start
+ *     or inside quotes - for where its first record starts and the state
+ *     it ends in, and the chain is resolved in file order; each part then
+ *     owns the records starting in it.  The parts are parsed in parallel
+ *     (parse_task, a window of 4 per thread at a time) on a pool of
+ *     --threads threads (the library's fork-join, src/common/pool.h), each
+ *     with a parser forked from the header's (cli_textin_fork), lines
+ *     numbered from 0; the results are then taken in file order: rows held
+ *     and cut into batches of exactly --batch rows (joined column by
+ *     column in parallel), skipped-line messages shown, the first error
+ *     reported.  A part with a message to show is parsed again from its
+ *     true first line (the lines of the parts before it added up), so
+ *     messages name the same line as the line-by-line path.
+ * With a pool, a full batch is saved on a thread of its own while the next
+ * parts are parsed (sink: one save at a time, in order, waited for before
+ * anything is reported), so memory is bounded by about two batches plus
+ * the mapped file.
  *
  * A malformed line stops the import with "FILE:LINE: column N 'name': what"
  * on stderr and exit status 1; the batch being built is not saved (the
- * batches of the same file saved before it are, and the message says how
- * many rows that was).  With --skip-bad such lines are counted, the first
- * ten are shown on stderr, and the import goes on.
+ * batches of the same file before it are, and the message says how many
+ * rows that was); with several bad lines the first in file order is the
+ * one reported, whatever the thread count.  With --skip-bad such lines are
+ * counted, the first ten are shown on stderr, and the import goes on.
  *
  * Output (stdout, as it is the command's result): one line per input,
  *   FILE: N rows read, W written, R rejected
  * and a "total:" line when there were several inputs.  A progress bar goes
  * to stderr when it is a terminal.  --checkpoint folds the dataset's
  * pending segments into its period files before returning.
+ *
+ * A mapped file must not shrink while it is imported (reading a page past
+ * its new end would raise SIGBUS); the line-by-line path has no such limit.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -56,8 +85,9 @@ static void usage(FILE *f)
             "usage: dccd import [options] DATASET FILE...|-\n"
             "\n"
             "Save CSV or JSON-lines rows into a dataset.  Each FILE ('-' = stdin) is\n"
-            "saved in batches; columns are matched by header name (CSV) or key (JSON)\n"
-            "against the type's schema:\n"
+            "saved in batches (a regular file is parsed in parts in parallel, on the\n"
+            "global thread count; the result is the same whatever the count); columns\n"
+            "are matched by header name (CSV) or key (JSON) against the type's schema:\n"
             "  ohlc       TS,open,high,low,close,volume,quote_volume,trades\n"
             "  trades     TS,price,amount,side,tid          (side buy|sell)\n"
             "  orderbook  TS,side,price,amount,count,is_snapshot (one row per level,\n"
