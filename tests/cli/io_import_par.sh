@@ -15,7 +15,9 @@
 #   - the same with --batch 700: the batches before the bad line are saved,
 #     the message says how many rows;
 #   - --skip-bad with many bad lines: the same ten shown, the same counts;
-#   - JSON lines, good and with a bad line.
+#   - JSON lines, good and with a bad line;
+#   - a save that fails (a corrupt period file) with a bad line after it:
+#     the save's failure is reported, with the rows saved before it.
 set -u
 D=$1
 W=$2
@@ -63,8 +65,23 @@ awk 'BEGIN {
 }' > trades.jsonl
 awk 'NR == 2222 { sub(/"side": "[a-z]+"/, "\"side\": 5") } NR == 2900 { $0 = "{" } { print }' trades.jsonl > bad.jsonl
 
+# 1h bars from 2024-12-31T00:00Z over the new year, a bad line after it;
+# the 2025 period file is corrupt (corrupt_2025 ROOT), so the third batch
+# of 10 fails: that failure is reported, not the bad line after it
+awk 'BEGIN {
+  print "TS,open,high,low,close,volume";
+  for (i = 0; i < 40; i++)
+    printf "%d000000000,1,1,1,1,%s\n", 1735603200 + i * 3600, (i == 35 ? "x" : "1");
+}' > newyear.csv
+corrupt_2025() {
+    mkdir -p "$1/binance/ohlc/BTC-USDT/1h"
+    printf 'not parquet' > "$1/binance/ohlc/BTC-USDT/1h/2025.parquet"
+}
+PREP=
+
 # run CASE FILE DATASET... -- IMPORT-OPTIONS: every mode; outputs compared
-# to the stdin run's (the input's name made the same)
+# to the stdin run's (the input's name made the same); $PREP ROOT, when
+# set, prepares each store root
 run() {
     c=$1
     f=$2
@@ -73,22 +90,25 @@ run() {
     while [ "$1" != "--" ]; do ds="$ds $1"; shift; done
     shift
     rm -rf "st-$c-ref"
+    [ -n "$PREP" ] && $PREP "st-$c-ref"
     # shellcheck disable=SC2086
     "$D" --root "st-$c-ref" import $ds "$@" - < "$f" > "$c-ref.out" 2> "$c-ref.err"
     echo $? > "$c-ref.rc"
     sed "s#<stdin>#$f#g" "$c-ref.out" > "$c-ref.out2"
-    sed "s#<stdin>#$f#g" "$c-ref.err" > "$c-ref.err2"
+    sed "s#<stdin>#$f#g; s#st-$c-ref/#ROOT/#g" "$c-ref.err" > "$c-ref.err2"
     # shellcheck disable=SC2086
     "$D" --root "st-$c-ref" export $ds > "$c-ref.exp" 2> /dev/null
     for th in 1 2 4; do
         for cb in 1 7 61 4096 ""; do
             m="$c-t$th-c$cb"
             rm -rf "st-$m"
+            [ -n "$PREP" ] && $PREP "st-$m"
             # shellcheck disable=SC2086
             DCCD_IMPORT_CHUNK_BYTES=$cb "$D" --threads $th --root "st-$m" import $ds "$@" "$f" > "$m.out" 2> "$m.err"
             echo $? > "$m.rc"
             cmp -s "$c-ref.rc" "$m.rc" || fail "$m: exit $(cat "$m.rc"), stdin: $(cat "$c-ref.rc"); $(cat "$m.err")"
             cmp -s "$c-ref.out2" "$m.out" || fail "$m: stdout differs: $(cat "$m.out") / $(cat "$c-ref.out2")"
+            sed -i "s#st-$m/#ROOT/#g" "$m.err"
             cmp -s "$c-ref.err2" "$m.err" || fail "$m: stderr differs: $(cat "$m.err") / $(cat "$c-ref.err2")"
             # shellcheck disable=SC2086
             "$D" --root "st-$m" export $ds > "$m.exp" 2> /dev/null
@@ -125,4 +145,11 @@ grep -q "^trades.jsonl: 3000 rows read, 3000 written, 0 rejected$" json-ref.out2
 
 run badjson bad.jsonl $TR -- --format jsonl
 grep -q "^dccd import: bad.jsonl:2222: column 'side'" badjson-ref.err2 || fail "badjson: $(cat badjson-ref.err2)"
+
+PREP=corrupt_2025
+run savefail newyear.csv --exchange binance --pair BTC/USDT --type ohlc --span 1h -- --batch 10
+PREP=
+grep -q "saving 10 rows: 4 of them saved (the periods before the failing one), 24 rows of this input saved in all" \
+    savefail-ref.err2 || fail "savefail: $(cat savefail-ref.err2)"
+grep -q "newyear.csv:37" savefail-ref.err2 && fail "savefail: the bad line after the failed save was reported"
 exit 0
