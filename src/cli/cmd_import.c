@@ -13,11 +13,13 @@
  * provenance they had.
  *
  * Two ways in, with the same result to the byte (tests/cli/io_import_par.sh):
- *   - stdin, pipes, empty files: a buffered line reader (lr_next: 1 MiB
- *     reads, lines of any length, a CSV newline inside quotes continues the
- *     record) feeding one parser line by line;
- *   - a regular file (import_mapped): mapped (populated when <= 256 MiB),
- *     the header read in order, the rest cut into parts of about 1 MiB
+ *   - stdin, pipes, empty files, and every input with one thread: a
+ *     buffered line reader (lr_next: 1 MiB reads, lines of any length, a
+ *     CSV newline inside quotes continues the record) feeding one parser
+ *     line by line;
+ *   - a regular file with two threads or more (import_mapped): mapped
+ *     (populated when <= 256 MiB), the header read in order, the rest cut
+ *     into parts of about 1 MiB
  *     (DCCD_IMPORT_CHUNK_BYTES, for tests) just after a newline.  A cut may
  *     fall inside a quoted CSV field, so each part is scanned in parallel
  *     (split_task) from both states a part can start in - at a record start
@@ -850,7 +852,9 @@ static int import_one(const cli_ctx *ctx, dccd_store *s, dccd_pool *pool, const 
     void *map = MAP_FAILED;
     if (fstat(r.fd, &st) == 0 && S_ISREG(st.st_mode)) {
         total_bytes = st.st_size;
-        if (st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX)
+        /* one thread: nothing to share out, the line-by-line path is the
+         * cheaper (no split, no join of parts) */
+        if (pool && st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX)
             map = mmap(NULL, (size_t)st.st_size, PROT_READ,
                        MAP_PRIVATE | ((uint64_t)st.st_size <= POPULATE_MAX ? MAP_POPULATE : 0), r.fd, 0);
     }

@@ -3,7 +3,7 @@
 # parses it in parts on --threads threads; the result must not depend on
 # the thread count nor on where the parts are cut.  Every case is run on
 # stdin (the line-by-line path, the reference), and on the file with
-# --threads 1, 2 and 4 and parts of 1, 7, 61 and 4096 bytes
+# --threads 1 (line by line too), 2 and 4 and parts of 1, 7, 61 and 4096 bytes
 # (DCCD_IMPORT_CHUNK_BYTES) and of the default size, and must give the same
 # stdout, the same stderr and the same stored rows (export):
 #   - trades with quoted tids holding newlines, commas and "" (records
