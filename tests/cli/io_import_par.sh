@@ -16,6 +16,9 @@
 #     the message says how many rows;
 #   - --skip-bad with many bad lines: the same ten shown, the same counts;
 #   - JSON lines, good and with a bad line;
+#   - edges: empty lines and a BOM before the header, CRLF, no final
+#     newline, a header alone, a quoted field never closed, JSON lines
+#     without a final newline;
 #   - a save that fails (a corrupt period file) with a bad line after it:
 #     the save's failure is reported, with the rows saved before it.
 set -u
@@ -145,6 +148,21 @@ grep -q "^trades.jsonl: 3000 rows read, 3000 written, 0 rejected$" json-ref.out2
 
 run badjson bad.jsonl $TR -- --format jsonl
 grep -q "^dccd import: bad.jsonl:2222: column 'side'" badjson-ref.err2 || fail "badjson: $(cat badjson-ref.err2)"
+
+# edges: empty lines and a BOM before the header, CRLF, no final newline
+# (inside a quoted field too), a header alone, a quoted field left open
+printf '\n\n\357\273\277TS,price,amount,side,tid\r\n1,2,3,buy,a\r\n\n2,2,3,sell,"b\nc"\n3,2,3,buy,"d\ne"' > edge1.csv
+run edge1 edge1.csv $TR --
+grep -q "^edge1.csv: 3 rows read, 3 written, 0 rejected$" edge1-ref.out2 || fail "edge1: $(cat edge1-ref.out2) $(cat edge1-ref.err2)"
+printf 'TS,price,amount,side,tid\n' > edge2.csv
+run edge2 edge2.csv $TR --
+grep -q "^edge2.csv: 0 rows read, 0 written, 0 rejected$" edge2-ref.out2 || fail "edge2: $(cat edge2-ref.out2)"
+printf 'TS,price,amount,side,tid\n1,2,3,buy,a\n2,2,3,buy,"open\n3,2,3,buy,c\n' > edge3.csv
+run edge3 edge3.csv $TR --
+grep -q "edge3.csv:3: unterminated quoted field" edge3-ref.err2 || fail "edge3: $(cat edge3-ref.err2)"
+printf '{"TS":1,"price":2,"amount":3,"side":"buy","tid":"a"}\n\n{"TS":2,"price":2,"amount":3,"side":"buy","tid":"b"}' > edge4.jsonl
+run edge4 edge4.jsonl $TR -- --format jsonl
+grep -q "^edge4.jsonl: 2 rows read, 2 written, 0 rejected$" edge4-ref.out2 || fail "edge4: $(cat edge4-ref.out2)"
 
 PREP=corrupt_2025
 run savefail newyear.csv --exchange binance --pair BTC/USDT --type ohlc --span 1h -- --batch 10
