@@ -658,6 +658,7 @@ static int parse_task(void *vctx, size_t task, int worker, dccd_error *err)
     if (cli_textin_fork(j->tmpl, &in, &po->err) != DCCD_OK)
         return DCCD_OK;
     cli_textin_seek(in, j->line0);
+    cli_textin_plain(in, j->csv && !pt->quotes);
     size_t pos = pt->rs;
     const char *rec;
     size_t len;

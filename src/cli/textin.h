@@ -48,6 +48,10 @@ int cli_textin_take(cli_textin *in, dccd_table *out, dccd_error *err);
 int cli_textin_fork(const cli_textin *tmpl, cli_textin **out, dccd_error *err);
 /* The next record is on physical line lines_before + 1 (for messages). */
 void cli_textin_seek(cli_textin *in, int64_t lines_before);
+/* The caller knows the CSV records that follow hold no '"' (a part of a
+ * file without one): fields are split at commas only.  Records with a
+ * quote must not be given while it is set. */
+void cli_textin_plain(cli_textin *in, bool plain);
 /* Physical lines seen so far (the number the next record's line follows). */
 int64_t cli_textin_lineno(const cli_textin *in);
 /* True when data records come next: JSON lines always, CSV once the header
