@@ -307,6 +307,8 @@ static int concat_col(void *vctx, size_t task, int worker, dccd_error *err)
             bytes += (size_t)(ic->offsets[lo + m] - ic->offsets[lo]);
         left -= m;
     }
+    if (n >= SIZE_MAX / sizeof(int64_t))
+        goto nomem;
     if (ty == DCCD_PQ_BYTE_ARRAY) {
         oc->offsets = malloc((n + 1) * sizeof *oc->offsets);
         oc->data = bytes ? malloc(bytes) : NULL;
