@@ -977,7 +977,7 @@ static int textin_record(cli_textin *in, const char *line, size_t len, dccd_erro
 int cli_textin_line(cli_textin *in, const char *line, size_t len, dccd_error *err)
 {
     int rc = textin_record(in, line, len, err);
-    if (in->fmt == CLI_FMT_CSV && len)
+    if (in->fmt == CLI_FMT_CSV && len && !in->plain) /* (no quote: no newline inside) */
         for (const char *p = line, *e = line + len; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
             in->lineno++;
     return rc;
