@@ -16,7 +16,8 @@
  *   - stdin, pipes, empty files, and every input with one thread: a
  *     buffered line reader (lr_next: 1 MiB reads, lines of any length, a
  *     CSV newline inside quotes continues the record) feeding one parser
- *     line by line;
+ *     line by line (a record without a quote marked plain: split at commas
+ *     only);
  *   - a regular file with two threads or more (import_mapped): mapped
  *     (populated when <= 256 MiB), the header read in order, the rest cut
  *     into parts of about 1 MiB
@@ -29,7 +30,8 @@
  *     (parse_task, a window of 4 per thread at a time) on a pool of
  *     --threads threads (the library's fork-join, src/common/pool.h), each
  *     with a parser forked from the header's (cli_textin_fork), lines
- *     numbered from 0; the results are then taken in file order: rows held
+ *     numbered from 0 (and plain when the part has no quote at all); the
+ *     results are then taken in file order: rows held
  *     and cut into batches of exactly --batch rows (joined column by
  *     column in parallel), skipped-line messages shown, the first error
  *     reported.  A part with a message to show is parsed again from its
@@ -907,6 +909,8 @@ static int import_one(const cli_ctx *ctx, dccd_store *s, dccd_pool *pool, const 
             if (!got)
                 break;
             int64_t rej = cli_textin_rejected(in);
+            /* a record without a quote is split at commas only */
+            cli_textin_plain(in, r.csv && !memchr(line, '"', len));
             if (cli_textin_line(in, line, len, &err) != DCCD_OK) {
                 rc = bad_line(&k, &prog, err.msg);
                 break;
