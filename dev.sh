@@ -54,9 +54,9 @@ case "$cmd" in
     echo "== clang ThreadSanitizer build: the tests of the threaded paths" >&2
     tsan_tests="test_arrow test_reader test_store_maint test_store_wal test_store_merge test_pool test_threads"
     CC=clang cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DDCCD_TSAN=ON -DDCCD_WERROR=ON >/dev/null
-    cmake --build build-tsan -j"$jobs" --target $tsan_tests reltool >/dev/null
+    cmake --build build-tsan -j"$jobs" --target $tsan_tests reltool dccd >/dev/null
     (cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j"$jobs" \
-       -R "^($(echo $tsan_tests | tr ' ' '|')|reliability_conc)\$")
+       -R "^($(echo $tsan_tests | tr ' ' '|')|reliability_conc|cli_io_import_par)\$")
     echo "== core tests under valgrind" >&2
     bash scripts/valgrind-core.sh build
     echo "== libFuzzer targets, short run (fuzz/README.md)" >&2

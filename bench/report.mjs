@@ -184,14 +184,24 @@ if (imp.length) {
   const sk = imp.find((r) => r.skipped);
   if (sk) out.push(`   SKIPPED: ${sk.skipped}`);
   else {
-    const t = [['import', 'dccd import (process)', 'seed readCSV+save (in-process)', 'vs seed', 'runs']];
-    for (const type of ['ohlc', 'trades']) {
-      const d = find((r) => r.bench === `import_${type}` && r.engine === 'dccd'), s = find((r) => r.bench === `import_${type}` && r.engine === 'seed');
-      const md = median(d.flatMap((r) => r.ms)), ms = median(s.flatMap((r) => r.ms));
-      const rows = s[0]?.rows;
-      t.push([`${type}${rows ? ` (${rows} rows)` : ''}`, fmt(md), fmt(ms), ratio(ms, md), d.length]);
+    // threads: "default" (dccd the online CPUs, polars POLARS_MAX_THREADS =
+    // the CPUs) or "1"; results of runs before the tag: dccd at its default,
+    // the seed at 1
+    const th = (r) => r.threads ?? (r.engine === 'dccd' ? 'default' : '1');
+    const t = [['import', 'threads', 'dccd import (process)', 'seed readCSV+save (in-process)', 'vs seed', 'runs']];
+    for (const type of ['ohlc', 'ohlc17', 'trades']) {
+      for (const mode of ['default', '1']) {
+        const d = find((r) => r.bench === `import_${type}` && r.engine === 'dccd' && th(r) === mode);
+        const s = find((r) => r.bench === `import_${type}` && r.engine === 'seed' && th(r) === mode);
+        if (!d.length && !s.length) continue;
+        const md = median(d.flatMap((r) => r.ms)), ms = median(s.flatMap((r) => r.ms));
+        const rows = s[0]?.rows;
+        t.push([`${type}${rows ? ` (${rows} rows)` : ''}`, mode, d.length ? fmt(md) : '-', s.length ? fmt(ms) : '-',
+          d.length && s.length ? ratio(ms, md) : '-', `${d.length}/${s.length}`]);
+      }
     }
-    out.push(pad(t), '   dccd is timed as a whole process; the seed port only inside node (its start-up is not counted).');
+    out.push(pad(t), '   dccd is timed as a whole process; the seed port only inside node (its start-up is not counted).',
+      '   ohlc: doubles as %.15g (40123.45); ohlc17: as %.17g (40123.449999999997).');
   }
 }
 

@@ -236,26 +236,35 @@ if part import; then
   else
     "$B" gen ohlc 525600 6 $T2024 "$tmp/imp.src.parquet"
     "$B" csv ohlc "$tmp/imp.src.parquet" "$tmp/ohlc.csv"
+    "$B" csv ohlc "$tmp/imp.src.parquet" "$tmp/ohlc17.csv" 17   # full precision: 40123.449999999997
     "$B" gen trades "$TRADES_ROWS" 7 $T2024 "$tmp/imp.src.parquet"
     "$B" csv trades "$tmp/imp.src.parquet" "$tmp/trades.csv"
     rm -f "$tmp/imp.src.parquet"
-    for type in ohlc trades; do
-      if [ $type = ohlc ]; then dsargs=(--type ohlc --span 1m); else dsargs=(--type trades); fi
+    # dccd and the seed port each at its default thread count (dccd: the
+    # online CPUs; polars: POLARS_MAX_THREADS = the CPUs, its default) and
+    # at one thread, the four interleaved run by run (the machine may be
+    # noisy); every line is tagged "threads":"default"|"1"
+    ncpu=$(getconf _NPROCESSORS_ONLN)
+    for type in ohlc ohlc17 trades; do
+      if [ $type = trades ]; then dsargs=(--type trades); st=trades; else dsargs=(--type ohlc --span 1m); st=ohlc; fi
       for r in $(seq "$STORE_REPS"); do
-        say "import: $type CSV: dccd import run $r"
-        rm -rf "$tmp/s"
-        t0=$(date +%s%N)
-        "$DCCD" import --checkpoint --root "$tmp/s" --exchange binance --pair BTC/USDT "${dsargs[@]}" "$tmp/$type.csv" >/dev/null
-        t1=$(date +%s%N)
-        note "{\"bench\":\"import_$type\",\"engine\":\"dccd\",\"ms\":[$(( (t1 - t0) / 1000 )).0e-3]}"
-      done
-      if [ $have_node = 1 ]; then
-        for r in $(seq "$SEED_REPS"); do
-          say "import: $type CSV: seed port run $r"
+        for mode in default 1; do
+          if [ $mode = default ]; then bt=0; pt=$ncpu; else bt=1; pt=1; fi
+          say "import: $type CSV: dccd import --threads $bt run $r"
           rm -rf "$tmp/s"
-          rec_node "$here/seed_bench.mjs" import "$tmp/s" "$tmp/$type.csv" $type
+          t0=$(date +%s%N)
+          "$DCCD" --threads $bt import --checkpoint --root "$tmp/s" --exchange binance --pair BTC/USDT "${dsargs[@]}" "$tmp/$type.csv" >/dev/null
+          t1=$(date +%s%N)
+          note "{\"bench\":\"import_$type\",\"engine\":\"dccd\",\"threads\":\"$mode\",\"ms\":[$(( (t1 - t0) / 1000 )).0e-3]}"
+          if [ $have_node = 1 ]; then
+            say "import: $type CSV: seed port POLARS_MAX_THREADS=$pt run $r"
+            rm -rf "$tmp/s"
+            n0=$(wc -l < "$results")
+            POLARS_MAX_THREADS=$pt rec_node "$here/seed_bench.mjs" import "$tmp/s" "$tmp/$type.csv" $st
+            sed -i "$((n0 + 1)),\$ { s/}\$/,\"threads\":\"$mode\"}/; s/\"import_$st\"/\"import_$type\"/; }" "$results"
+          fi
         done
-      fi
+      done
     done
     rm -rf "$tmp/s" "$tmp"/*.csv
   fi

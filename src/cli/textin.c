@@ -28,7 +28,13 @@
  * column and committed only when all of it parsed and passed the check, so
  * a rejected line leaves nothing behind.  The seed's column aliases are
  * accepted as its canonicalize() does: "quoteVolume" is quote_volume and
- * "weightedAverage" is ignored.  Quoted fields cannot span lines.
+ * "weightedAverage" is ignored.  A CSV record handed in may hold newlines
+ * inside quoted fields (the caller splits records; messages name the
+ * record's first line).
+ *
+ * Parallel use: cli_textin_fork makes a parser for a later part of the
+ * same input (the header's column map copied), cli_textin_seek sets the
+ * line number it starts at; each parser belongs to one thread.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -71,6 +77,7 @@ struct cli_textin {
     bool required[DCCD_MAX_COLS]; /* the store refuses a null */
     bool nonneg[DCCD_MAX_COLS];   /* the store refuses a negative value */
     bool is_side[DCCD_MAX_COLS];  /* buy/sell or bid/ask */
+    bool plain;       /* the caller promises records without a '"' */
     char *scratch;
     size_t scratch_cap;
     char last_error[DCCD_ERROR_MSG_MAX];
@@ -153,6 +160,16 @@ static bool parse_i64(const char *s, size_t n, int64_t *out)
     if (i == n || n - i > 19)
         goto slow;
     uint64_t v = 0;
+#if DCCD_FF_SWAR
+    while (n - i >= 8) { /* eight digits at a time (a TS has 19) */
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (!dccd_ff_eight_digits(w))
+            break;
+        v = v * 100000000 + dccd_ff_eight_value(w);
+        i += 8;
+    }
+#endif
     for (; i < n; i++) {
         unsigned d = (unsigned)(unsigned char)s[i] - '0';
         if (d > 9)
@@ -329,6 +346,50 @@ void cli_textin_close(cli_textin *in)
     free(in->scratch);
     free(in->name);
     free(in);
+}
+
+int cli_textin_fork(const cli_textin *tmpl, cli_textin **out, dccd_error *err)
+{
+    *out = NULL;
+    if (tmpl->fmt == CLI_FMT_CSV && !tmpl->have_header)
+        return set_err(err, DCCD_EINVAL, "%s: forked before the CSV header was read", tmpl->name);
+    cli_textin *in;
+    int rc = cli_textin_open(&in, tmpl->fmt, tmpl->type, tmpl->name, tmpl->skip_bad, err);
+    if (rc)
+        return rc;
+    if (tmpl->fmt == CLI_FMT_CSV) {
+        in->field_col = malloc((size_t)tmpl->nfields * sizeof *in->field_col);
+        if (!in->field_col) {
+            cli_textin_close(in);
+            return set_err(err, DCCD_ENOMEM, "out of memory");
+        }
+        memcpy(in->field_col, tmpl->field_col, (size_t)tmpl->nfields * sizeof *in->field_col);
+        memcpy(in->col_field, tmpl->col_field, sizeof in->col_field);
+        in->nfields = tmpl->nfields;
+        in->have_header = true;
+    }
+    *out = in;
+    return DCCD_OK;
+}
+
+void cli_textin_seek(cli_textin *in, int64_t lines_before)
+{
+    in->lineno = lines_before;
+}
+
+int64_t cli_textin_lineno(const cli_textin *in)
+{
+    return in->lineno;
+}
+
+void cli_textin_plain(cli_textin *in, bool plain)
+{
+    in->plain = plain;
+}
+
+bool cli_textin_ready(const cli_textin *in)
+{
+    return in->fmt != CLI_FMT_CSV || in->have_header;
 }
 
 size_t cli_textin_rows(const cli_textin *in)
@@ -769,6 +830,27 @@ static int csv_row(cli_textin *in, const char *line, size_t len, dccd_error *err
     size_t pos = 0;
     int k = 0;
     bool last = false;
+    if (in->plain) { /* no quote (the caller knows): fields end at commas */
+        for (;;) {
+            const char *comma = pos < len ? memchr(line + pos, ',', len - pos) : NULL;
+            size_t end = comma ? (size_t)(comma - line) : len;
+            if (k >= in->nfields)
+                return set_err(err, DCCD_EINVAL, "%s:%lld: column %d: more fields than the header's %d", in->name,
+                               (long long)in->lineno, k + 1, in->nfields);
+            int c = in->field_col[k];
+            k++;
+            if (c >= 0) {
+                field_ctx f = {in, k, c};
+                int rc = put_text(&f, line + pos, end - pos, true, err);
+                if (rc)
+                    return rc;
+            }
+            if (!comma)
+                break;
+            pos = end + 1;
+        }
+        last = true;
+    }
     while (!last) {
         const char *fs;
         size_t fn;
@@ -895,7 +977,7 @@ static int textin_record(cli_textin *in, const char *line, size_t len, dccd_erro
 int cli_textin_line(cli_textin *in, const char *line, size_t len, dccd_error *err)
 {
     int rc = textin_record(in, line, len, err);
-    if (in->fmt == CLI_FMT_CSV && len)
+    if (in->fmt == CLI_FMT_CSV && len && !in->plain) /* (no quote: no newline inside) */
         for (const char *p = line, *e = line + len; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
             in->lineno++;
     return rc;

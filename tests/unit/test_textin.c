@@ -5,8 +5,11 @@
  * strings, CSV quoting, ISO timestamps against dccd_time_parse, the
  * per-line store rules, error messages naming file, line and column,
  * skip_bad counting with nothing of a rejected line left behind, header
- * errors, batch growth and take().  Linked with the CLI objects by
- * tests/cli_io.cmake.
+ * errors, batch growth and take(), and the parallel import's hooks: a
+ * parser forked from one that read the header (fork before it refused),
+ * line numbers from cli_textin_seek, plain (quote-free) splitting equal to
+ * the general one, SWAR integers at every length.  Linked with the CLI
+ * objects by tests/cli_io.cmake.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -449,12 +452,99 @@ static void test_random_lines(void **state)
     }
 }
 
+/* cli_textin_fork / seek / plain, as `dccd import` uses them per part */
+static void test_fork(void **state)
+{
+    (void)state;
+    dccd_error err;
+    cli_textin *hdr = open_in(CLI_FMT_CSV, DCCD_TRADES, "f.csv", false);
+    cli_textin *early = NULL;
+    assert_false(cli_textin_ready(hdr));
+    assert_int_not_equal(cli_textin_fork(hdr, &early, &err), DCCD_OK); /* no header yet */
+    assert_null(early);
+    assert_int_equal(feed(hdr, "tid,TS,side,amount,price", &err), DCCD_OK);
+    assert_true(cli_textin_ready(hdr));
+    const char *rows[] = {"a,1,buy,1,2", "b,22,sell,0.5,3.25", ",333,buy,0.25,4", "d,4444,buy,1,"};
+    cli_textin *gen = NULL, *pl = NULL;
+    assert_int_equal(cli_textin_fork(hdr, &gen, &err), DCCD_OK);
+    assert_int_equal(cli_textin_fork(hdr, &pl, &err), DCCD_OK);
+    cli_textin_seek(gen, 100);
+    cli_textin_seek(pl, 100);
+    cli_textin_plain(pl, true);
+    int rg[4], rp[4];
+    char mg[4][DCCD_ERROR_MSG_MAX], mp[4][DCCD_ERROR_MSG_MAX];
+    for (int i = 0; i < 4; i++) {
+        err.msg[0] = 0;
+        rg[i] = feed(gen, rows[i], &err);
+        snprintf(mg[i], sizeof mg[i], "%s", rg[i] ? err.msg : "");
+        err.msg[0] = 0;
+        rp[i] = feed(pl, rows[i], &err);
+        snprintf(mp[i], sizeof mp[i], "%s", rp[i] ? err.msg : "");
+        assert_int_equal(rg[i], rp[i]);
+        assert_string_equal(mg[i], mp[i]);
+    }
+    assert_int_equal(rg[0], DCCD_OK);
+    assert_int_equal(rg[2], DCCD_OK); /* tid null */
+    assert_int_not_equal(rg[3], DCCD_OK); /* price is required */
+    assert_non_null(strstr(mg[3], "f.csv:104: column 5 'price'"));
+    assert_int_equal(cli_textin_lineno(gen), 104);
+    dccd_table a, b;
+    assert_int_equal(cli_textin_take(gen, &a, &err), DCCD_OK);
+    assert_int_equal(cli_textin_take(pl, &b, &err), DCCD_OK);
+    assert_int_equal(a.nrows, b.nrows);
+    for (int c = 0; c < a.ncols; c++) {
+        const dccd_pq_column *x = &a.cols[c], *y = &b.cols[c];
+        assert_int_equal(x->null_count, y->null_count);
+        for (size_t r = 0; r < a.nrows; r++) {
+            assert_int_equal(valid(x, r), valid(y, r));
+            if (x->type == DCCD_PQ_BYTE_ARRAY) {
+                char u[64], v[64];
+                str_at(x, r, u, sizeof u);
+                str_at(y, r, v, sizeof v);
+                assert_string_equal(u, v);
+            } else {
+                assert_memory_equal((const char *)x->values + r * 8, (const char *)y->values + r * 8, 8);
+            }
+        }
+    }
+    dccd_table_free(&a);
+    dccd_table_free(&b);
+    cli_textin_close(gen);
+    cli_textin_close(pl);
+    cli_textin_close(hdr);
+
+    /* integers of every length through the eight-digit path */
+    cli_textin *in = open_in(CLI_FMT_CSV, DCCD_TRADES, "i.csv", false);
+    cli_textin_plain(in, true);
+    assert_int_equal(feed(in, "TS,price,amount", &err), DCCD_OK);
+    int64_t want[20];
+    int64_t v = 0;
+    char line[64];
+    for (int d = 1; d <= 19; d++) {
+        v = v * 10 + (d % 10);
+        want[d] = v;
+        snprintf(line, sizeof line, "%lld,1,1", (long long)v);
+        assert_int_equal(feed(in, line, &err), DCCD_OK);
+    }
+    assert_int_not_equal(feed(in, "12345678x,1,1", &err), DCCD_OK);
+    assert_int_not_equal(feed(in, "9223372036854775808,1,1", &err), DCCD_OK); /* INT64_MAX + 1 */
+    assert_int_equal(feed(in, "0009223372036854775807,1,1", &err), DCCD_OK);
+    dccd_table t;
+    assert_int_equal(cli_textin_take(in, &t, &err), DCCD_OK);
+    assert_int_equal(t.nrows, 20);
+    for (int d = 1; d <= 19; d++)
+        assert_int_equal(((int64_t *)t.cols[0].values)[d - 1], want[d]);
+    assert_int_equal(((int64_t *)t.cols[0].values)[19], INT64_MAX);
+    dccd_table_free(&t);
+    cli_textin_close(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_trades),  cmocka_unit_test(test_doubles_exact),   cmocka_unit_test(test_bad_lines),
         cmocka_unit_test(test_headers),     cmocka_unit_test(test_orderbook_bools), cmocka_unit_test(test_jsonl),
-        cmocka_unit_test(test_growth),      cmocka_unit_test(test_random_lines),
+        cmocka_unit_test(test_growth),      cmocka_unit_test(test_random_lines),    cmocka_unit_test(test_fork),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
