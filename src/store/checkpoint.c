@@ -241,6 +241,25 @@ static int write_period(dccd_store *s, const dccd_period *p, dccd_pq_file *f, in
     return rc;
 }
 
+/* Which keys a folded trades table is unique under (dccd.unique): the tid
+ * check (skipped when the fold was keyed by tid: unique by construction)
+ * and the composite one, run as two tasks. */
+static int unique_keys(dccd_store *s, const dccd_table *rows, bool tid_folded, const char **unique, dccd_error *err)
+{
+    dup_check dc = {rows, {1, 1}, dccd_store_pool(s)};
+    size_t ntasks = 1;
+    if (tid_folded)
+        dc.ndup[1] = 0;
+    else if (table_tid_nulls(rows) == 0)
+        ntasks = 2;
+    int rc = dccd_pool_run(dc.pool, ntasks, dup_task, &dc, err);
+    if (rc)
+        return rc;
+    size_t nd_comp = dc.ndup[0], nd_tid = dc.ndup[1];
+    *unique = nd_tid == 0 && nd_comp == 0 ? "tid,composite" : nd_tid == 0 ? "tid" : nd_comp == 0 ? "composite" : NULL;
+    return DCCD_OK;
+}
+
 /* Crash leftovers: temporary files of writers that are gone, in the
  * period's segment directory and (of this period's file only: other
  * periods' writers hold other locks) its dataset directory.  The caller
@@ -256,6 +275,37 @@ static void remove_dead_temps(dccd_store *s, const dccd_period *p)
         dccd_remove_stale_temps(fd, NULL, 3600);
         close(fd);
     }
+}
+
+/* A save's rows written as the period file directly: the period has no
+ * file and no pending segment, and the save would fold at once (the
+ * caller checked, holding the period lock).  The file is the one a
+ * segment and its checkpoint would make (the rows folded alone, the same
+ * footer keys; applied mark 0: no segment was ever applied), without
+ * writing the segment and reading it back. */
+int dccd_checkpoint_rows_locked(dccd_store *s, const dccd_period *p, const dccd_table *rows,
+                                const dccd_provenance *prov, dccd_error *err)
+{
+    dccd_pcache_log_drop(s, p);
+    dccd_table empty, merged;
+    dccd_table_init(&empty, p->type);
+    dccd_table_init(&merged, p->type);
+    const dccd_table *two[2] = {&empty, rows};
+    char *pj = NULL;
+    size_t pjlen;
+    int rc = prov ? dccd_provenance_to_json(prov, &pj, &pjlen, err) : DCCD_OK;
+    if (!rc)
+        rc = dccd_merge_fold_pool(two, 2, dccd_store_pool(s), &merged, err);
+    const char *unique = NULL;
+    if (!rc && p->type == DCCD_TRADES)
+        rc = unique_keys(s, &merged, table_tid_nulls(rows) == 0, &unique, err);
+    if (!rc)
+        rc = write_period(s, p, NULL, 0, &merged, pj, 0, unique, NULL, err);
+    if (!rc)
+        remove_dead_temps(s, p);
+    dccd_table_free(&merged);
+    free(pj);
+    return rc;
 }
 
 /* One segment read of a checkpoint, done as a pool task. */
@@ -477,19 +527,8 @@ int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_
             /* copied row groups: unique under this key (checked above) and
              * disjoint from the folded rows, which the fold made unique */
             unique = tid_mode ? "tid" : "composite";
-        } else {
-            /* which keys the rows are unique under: the tid check (unless
-             * the fold made it so) and the composite one run as two tasks */
-            dup_check dc = {&rows, {1, 1}, dccd_store_pool(s)};
-            size_t ntasks = 1;
-            if (tid_folded)
-                dc.ndup[1] = 0;
-            else if (table_tid_nulls(&rows) == 0)
-                ntasks = 2;
-            if ((rc = dccd_pool_run(dc.pool, ntasks, dup_task, &dc, err)))
-                goto done;
-            size_t nd_comp = dc.ndup[0], nd_tid = dc.ndup[1];
-            unique = nd_tid == 0 && nd_comp == 0 ? "tid,composite" : nd_tid == 0 ? "tid" : nd_comp == 0 ? "composite" : NULL;
+        } else if ((rc = unique_keys(s, &rows, tid_folded, &unique, err))) {
+            goto done;
         }
     }
     if ((rc = write_period(s, p, f, ncopy, &rows, prov, max_seq, unique, rep, err)))

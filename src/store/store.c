@@ -280,6 +280,55 @@ static int64_t period_key(const dccd_dataset *ds, int64_t ts)
 
 /* listed/nlisted: the period's segments when the caller has them (taken
  * over and freed here), else NULL (listed here). */
+/* Would a save of n rows ending at last_ts fold at once into a period
+ * that has no pending segment?  should_checkpoint's rules for a log of one
+ * new segment: sync_checkpoint, the period's last bar present (OHLC), or
+ * at least checkpoint_rows rows (a segment's age is 0, and one segment
+ * reaches checkpoint_segments only when that is 1). */
+static bool folds_alone(const dccd_store *s, const dccd_period *p, const dccd_dataset *ds, int64_t last_ts, size_t n)
+{
+    if (s->opts.sync_checkpoint || (s->opts.checkpoint_segments > 0 && s->opts.checkpoint_segments <= 1))
+        return true;
+    if (ds->type == DCCD_OHLC && last_ts >= p->end - ds->span * DCCD_NS)
+        return true;
+    return (int64_t)n >= s->opts.checkpoint_rows;
+}
+
+/* Is the period fresh: no file, no pending segment, no unreadable record?
+ * (The caller holds the period lock.)  Any doubt answers no: the save
+ * then takes the usual path, which says what is wrong. */
+static bool period_fresh(dccd_store *s, const dccd_period *p, const dccd_period_lock *lk)
+{
+    dccd_error e;
+    int fd;
+    if (dccd_period_open_fd(s, p, &fd, &e) != DCCD_OK)
+        return false;
+    if (fd >= 0) {
+        close(fd);
+        return false;
+    }
+    dccd_segment *segs = NULL;
+    size_t n = 0;
+    bool hit = false;
+    if (dccd_pcache_log_get(s, p, lk, &hit, &segs, &n, &e) != DCCD_OK)
+        return false;
+    if (!hit && dccd_wal_list(s, p, &segs, &n, &e) != DCCD_OK)
+        return false;
+    free(segs);
+    if (n > 0)
+        return false;
+    int walfd;
+    int rc = dccd_dir_open(s->rootfd, p->waldir, false, &walfd, &e);
+    if (rc == DCCD_ENOTFOUND)
+        return true;
+    if (rc != DCCD_OK)
+        return false;
+    bool bad = true;
+    rc = dccd_period_check_unreadable(s, p, walfd, false, &bad, &e);
+    close(walfd);
+    return rc == DCCD_OK && !bad;
+}
+
 static int should_checkpoint(dccd_store *s, const dccd_period *p, const dccd_dataset *ds, int64_t last_ts,
                              dccd_segment *listed, size_t nlisted, bool *yes, dccd_error *err)
 {
@@ -474,7 +523,13 @@ int dccd_store_save(dccd_store *s, const dccd_dataset *ds, const dccd_table *bat
         dccd_period_lock lk;
         if (rows_written)
             *rows_written = (int64_t)(done - m); /* the periods saved before this one */
-        if ((rc = dccd_lock_acquire(s->locks, s->rootfd, p.lockrel, &lk, err)) == DCCD_OK) {
+        if ((rc = dccd_lock_acquire(s->locks, s->rootfd, p.lockrel, &lk, err)) == DCCD_OK &&
+            folds_alone(s, &p, ds, max_ts, rows->nrows) && period_fresh(s, &p, &lk)) {
+            /* the segment would be folded at once into a period that holds
+             * nothing yet: write the period file directly */
+            rc = dccd_checkpoint_rows_locked(s, &p, rows, prov, err);
+            dccd_lock_release(s->locks, &lk);
+        } else if (rc == DCCD_OK) {
             dccd_segment *listed = NULL;
             size_t nlisted = 0;
             rc = dccd_wal_append_list(s, &p, &lk, rows, prov, &listed, &nlisted, err);

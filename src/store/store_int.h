@@ -421,6 +421,11 @@ int dccd_list_periods(dccd_store *s, dccd_data_type type, const char *dsdir, int
 
 /* Fold the period's segments into its file (caller holds the lock). */
 int dccd_checkpoint_locked(dccd_store *s, const dccd_period *p, dccd_checkpoint_report *rep, dccd_error *err);
+/* Write rows as period p's file directly (no segment): for a save that
+ * would fold at once into a period with no file and no pending segment
+ * (checked by the caller, who holds the period lock). */
+int dccd_checkpoint_rows_locked(dccd_store *s, const dccd_period *p, const dccd_table *rows,
+                                const dccd_provenance *prov, dccd_error *err);
 /* Take the period lock and fold it. */
 int dccd_checkpoint_period(dccd_store *s, const dccd_period *p, dccd_checkpoint_report *rep, dccd_error *err);
 /* Fold every period of a dataset directory that has pending segments. */

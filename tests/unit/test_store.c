@@ -652,6 +652,106 @@ static void test_trades_stream_needs_unique_tids(void **state)
     dccd_store_close(s);
 }
 
+/* A save that folds at once into a period holding nothing writes the
+ * period file directly: the same rows and footer keys as a segment and its
+ * checkpoint, no segment ever written, and later saves go through the log
+ * as usual (trades with duplicate tids, and with a null tid). */
+static int count_seg_files(const char *r)
+{
+    char cmd[FX_ROOT_MAX + 96];
+    snprintf(cmd, sizeof cmd, "test $(find %s/.dccd -name '*.seg' 2>/dev/null | wc -l) -eq 0", r);
+    return system(cmd) == 0 ? 0 : 1;
+}
+
+static void test_fresh_period_written_directly(void **state)
+{
+    (void)state;
+    for (int nulltid = 0; nulltid < 2; nulltid++) {
+        dccd_dataset ds;
+        trades_ds(&ds);
+        dccd_table t;
+        fx_make_trades(&t, T2099, 500, 1);
+        /* tids 1..500 with 10..19 repeated at the end: keep-last by tid drops
+         * ten; with a null tid the key is composite and all 510 stay */
+        dccd_table dup;
+        fx_make_trades(&dup, T2099 + 400 * DCCD_NS, 10, 10);
+        const dccd_table *two[2] = {&t, &dup};
+        dccd_table batch;
+        assert_int_equal(dccd_table_concat(two, 2, &batch, NULL), DCCD_OK);
+        if (nulltid) {
+            assert_int_equal(dccd_table_col_validity(&batch, TR_TID, NULL), DCCD_OK);
+            batch.cols[TR_TID].validity[3] = 0;
+            batch.cols[TR_TID].null_count = 1;
+        }
+        char ra[FX_ROOT_MAX], rb[FX_ROOT_MAX];
+        fx_root_make(ra, "fresh-seg");
+        fx_root_make(rb, "fresh-direct");
+        dccd_store_options o;
+        dccd_store_options_init(&o);
+        o.durable = false;
+        dccd_store *a = fx_store_open(ra, &o); /* a segment (no fold: few rows), then a checkpoint */
+        o.sync_checkpoint = true;
+        dccd_store *b = fx_store_open(rb, &o); /* folds at once: the direct write */
+        dccd_error e;
+        int64_t w;
+        assert_int_equal(dccd_store_save(a, &ds, &batch, NULL, &w, &e), DCCD_OK);
+        assert_int_equal(count_seg_files(ra), 1);
+        dccd_checkpoint_report rep;
+        assert_int_equal(dccd_store_checkpoint(a, &ds, &rep, &e), DCCD_OK);
+        assert_int_equal(dccd_store_save(b, &ds, &batch, NULL, &w, &e), DCCD_OK);
+        assert_int_equal(count_seg_files(rb), 0); /* no segment was written */
+        dccd_table la, lb;
+        assert_int_equal(dccd_store_load(a, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &la, &e), DCCD_OK);
+        assert_int_equal(dccd_store_load(b, &ds, DCCD_TS_MIN, DCCD_TS_MAX, &lb, &e), DCCD_OK);
+        assert_int_equal(la.nrows, nulltid ? 510 : 500);
+        assert_int_equal(lb.nrows, la.nrows);
+        for (int c = 0; c < la.ncols; c++) {
+            const dccd_pq_column *x = &la.cols[c], *y = &lb.cols[c];
+            assert_int_equal(x->null_count, y->null_count);
+            if (x->type == DCCD_PQ_BYTE_ARRAY) {
+                assert_memory_equal(x->offsets, y->offsets, (la.nrows + 1) * sizeof(int64_t));
+                assert_memory_equal(x->data, y->data, (size_t)x->offsets[la.nrows]);
+            } else {
+                assert_memory_equal(x->values, y->values, la.nrows * 8);
+            }
+        }
+        dccd_table_free(&la);
+        dccd_table_free(&lb);
+        /* the same footer keys, but for the file id and the applied mark */
+        char pa[FX_ROOT_MAX + 64], pb[FX_ROOT_MAX + 64];
+        snprintf(pa, sizeof pa, "%s/kraken/trades/ETH-USDT_PERP/2099-01-01.parquet", ra);
+        snprintf(pb, sizeof pb, "%s/kraken/trades/ETH-USDT_PERP/2099-01-01.parquet", rb);
+        dccd_pq_file *fa, *fb;
+        assert_int_equal(dccd_pq_open(pa, &fa, &e), DCCD_OK);
+        assert_int_equal(dccd_pq_open(pb, &fb, &e), DCCD_OK);
+        const char *ua = dccd_pq_kv_get(fa, DCCD_UNIQUE_KEYS_KEY), *ub = dccd_pq_kv_get(fb, DCCD_UNIQUE_KEYS_KEY);
+        assert_true((ua == NULL) == (ub == NULL));
+        if (ua)
+            assert_string_equal(ua, ub);
+        assert_string_equal(dccd_pq_kv_get(fb, DCCD_WAL_APPLIED_KEY), "0");
+        assert_string_equal(dccd_pq_kv_get(fa, DCCD_SCHEMA_VERSION_KEY), dccd_pq_kv_get(fb, DCCD_SCHEMA_VERSION_KEY));
+        dccd_pq_close(fa);
+        dccd_pq_close(fb);
+        /* a later save into that period is not fresh: it goes through the log */
+        dccd_store_close(b);
+        o.sync_checkpoint = false;
+        b = fx_store_open(rb, &o);
+        dccd_table more;
+        fx_make_trades(&more, T2099 + 600 * DCCD_NS, 5, 5000);
+        assert_int_equal(dccd_store_save(b, &ds, &more, NULL, &w, &e), DCCD_OK);
+        assert_int_equal(count_seg_files(rb), 1);
+        assert_int_equal(fx_load_rows(b, &ds), (nulltid ? 510 : 500) + 5);
+        dccd_table_free(&more);
+        dccd_store_close(a);
+        dccd_store_close(b);
+        dccd_table_free(&t);
+        dccd_table_free(&dup);
+        dccd_table_free(&batch);
+        assert_int_equal(fx_root_remove(ra), 0);
+        assert_int_equal(fx_root_remove(rb), 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -669,6 +769,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_corrupt_file_skipped_and_never_overwritten, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_intervals_seed_contract, setup, teardown),
         cmocka_unit_test_setup_teardown(test_complete_periods_folded_on_save, setup, teardown),
+        cmocka_unit_test(test_fresh_period_written_directly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
