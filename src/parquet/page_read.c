@@ -30,8 +30,10 @@
  * page's last value bytes, saved and restored) is decompressed straight
  * into the output array, so its values are written once; definition
  * levels that are one RLE run of 1s skip the RLE decoder and the count.
- * Large output and chunk buffers get a transparent-huge-page hint
- * (madvise): their first-touch page faults were a third of a decode.
+ * Large output and chunk buffers are 2 MiB-aligned, rounded up to 2 MiB
+ * and get a transparent-huge-page hint (big_alloc): their first-touch page
+ * faults were a third of a decode, and the unaligned ends of malloc'd
+ * buffers kept most of them.
  *
  * All scratch state lives in a per-call struct, so the file handle is never
  * written: several threads may read one handle at once.
@@ -161,6 +163,49 @@ static void big_hint(void *p, size_t n)
 #endif
 }
 
+/* A large fresh buffer, aligned on 2 MiB and rounded up to a multiple of
+ * 2 MiB so that all of it can be backed by transparent huge pages
+ * (big_hint): a malloc'd one has up to 2 MiB at each end in 4 KiB pages,
+ * which were most of a decode's page faults (the rounding costs less than
+ * 2 MiB of memory per buffer).  Freed by free(); realloc keeps the contents
+ * (not the alignment). */
+static void *big_alloc(size_t n)
+{
+    const size_t huge = (size_t)2 << 20;
+    void *p = NULL;
+    if (n < 2 * huge)
+        return malloc(n ? n : 1);
+    if (n > SIZE_MAX - huge)
+        return NULL;
+    n = (n + huge - 1) & ~(huge - 1);
+    if (posix_memalign(&p, huge, n))
+        return NULL;
+    big_hint(p, n);
+    return p;
+}
+
+static void *big_alloc_array(size_t count, size_t size)
+{
+    size_t n;
+    return dccd_mul_ok(count, size, &n) ? big_alloc(n) : NULL;
+}
+
+/* Reserve n bytes for BYTE_ARRAY contents: the first (large) reservation
+ * through big_alloc, later ones by growth. */
+static int data_reserve(rd *r, size_t n, dccd_error *err)
+{
+    if (r->data.cap == 0 && n >= ((size_t)4 << 20)) {
+        uint8_t *p = big_alloc(n);
+        if (!p)
+            return dccd_err_set(err, DCCD_ENOMEM, "out of memory for %zu value bytes", n);
+        r->data.data = p;
+        r->data.cap = n;
+        r->data.len = 0;
+        return DCCD_OK;
+    }
+    return dccd_buf_reserve(&r->data, n, err);
+}
+
 /* Make room for `need` output slots (need <= n_rows). */
 static int ensure_cap(rd *r, size_t need, dccd_error *err)
 {
@@ -172,14 +217,15 @@ static int ensure_cap(rd *r, size_t need, dccd_error *err)
     if (nc > r->n_rows)
         nc = r->n_rows;
     if (r->width) {
-        void *p = dccd_realloc_array(r->values, nc, r->width);
+        void *p = r->values ? dccd_realloc_array(r->values, nc, r->width) : big_alloc_array(nc, r->width);
         if (!p)
             return dccd_err_set(err, DCCD_ENOMEM, "out of memory for %zu values", nc);
         r->values = p;
         big_hint(p, nc * r->width);
     } else {
         size_t n1 = nc + 1;
-        void *p = dccd_realloc_array(r->offsets, n1, sizeof(int64_t));
+        void *p = r->offsets ? dccd_realloc_array(r->offsets, n1, sizeof(int64_t))
+                             : big_alloc_array(n1, sizeof(int64_t));
         if (!p)
             return dccd_err_set(err, DCCD_ENOMEM, "out of memory for %zu offsets", n1);
         r->offsets = p;
@@ -428,7 +474,7 @@ static int decode_bytes(rd *r, int32_t enc, const uint8_t *src, size_t len, size
     if (r->data.cap == 0 && r->data_hint > 0 && enc != DCCD_PQ_ENC_PLAIN_DICTIONARY &&
         enc != DCCD_PQ_ENC_RLE_DICTIONARY) {
         /* values are at most the chunk's uncompressed size: one allocation */
-        rc = dccd_buf_reserve(&r->data, r->data_hint, err);
+        rc = data_reserve(r, r->data_hint, err);
         if (rc)
             return rc;
     }
@@ -463,7 +509,7 @@ static int decode_bytes(rd *r, int32_t enc, const uint8_t *src, size_t len, size
             if (dccd_mul_ok(total / nn + 1, r->n_rows - r->produced, &est) && est < ((size_t)1 << 32))
                 room = est + DICT_PAD > room ? est + DICT_PAD : room;
         }
-        rc = dccd_buf_reserve(&r->data, room, err);
+        rc = data_reserve(r, room, err);
         if (rc)
             return rc;
         uint8_t *d = r->data.data + r->data.len;
@@ -1009,11 +1055,10 @@ int dccd_pq_read_column(dccd_pq_file *f, int rg, int col, dccd_pq_column *out, d
     if (f->mem) {
         buf = f->mem + start;
     } else {
-        owned = malloc(clen ? (size_t)clen : 1);
+        owned = big_alloc((size_t)clen);
         if (!owned)
             return dccd_err_set(err, DCCD_ENOMEM, "%s: row group %d, column '%s': out of memory for a %llu-byte chunk",
                                 f->name, rg, ci->name, (unsigned long long)clen);
-        big_hint(owned, (size_t)clen);
         rc = pq_file_read_at(f, start, (size_t)clen, owned, err);
         if (rc) {
             free(owned);
