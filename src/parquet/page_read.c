@@ -163,25 +163,12 @@ static void big_hint(void *p, size_t n)
 #endif
 }
 
-/* A large fresh buffer, aligned on 2 MiB and rounded up to a multiple of
- * 2 MiB so that all of it can be backed by transparent huge pages
- * (big_hint): a malloc'd one has up to 2 MiB at each end in 4 KiB pages,
- * which were most of a decode's page faults (the rounding costs less than
- * 2 MiB of memory per buffer).  Freed by free(); realloc keeps the contents
- * (not the alignment). */
+/* Large fresh buffers come from dccd_big_alloc (2 MiB-aligned, rounded up
+ * to 2 MiB, huge-page hint): the unaligned ends of malloc'd buffers were
+ * most of a decode's page faults. */
 static void *big_alloc(size_t n)
 {
-    const size_t huge = (size_t)2 << 20;
-    void *p = NULL;
-    if (n < 2 * huge)
-        return malloc(n ? n : 1);
-    if (n > SIZE_MAX - huge)
-        return NULL;
-    n = (n + huge - 1) & ~(huge - 1);
-    if (posix_memalign(&p, huge, n))
-        return NULL;
-    big_hint(p, n);
-    return p;
+    return dccd_big_alloc(n, NULL);
 }
 
 static void *big_alloc_array(size_t count, size_t size)
