@@ -38,6 +38,14 @@
  * All scratch state lives in a per-call struct, so the file handle is never
  * written: several threads may read one handle at once.
  *
+ * dccd_pq_read_columns on a pool of several threads also splits large
+ * fixed-width chunks without a dictionary into parts of consecutive pages
+ * (their headers walked first with small reads), each part a task that
+ * reads its pages into its thread's reused buffer and decodes them straight
+ * into its rows of the column's one output array (see the comment above
+ * SPLIT_MIN_ROWS): a row group of a few large columns keeps every thread
+ * busy to the end, and no chunk-sized buffer is allocated.
+ *
  * Errors are prefixed "<file>: row group R, column 'C', page P: ...".
  */
 #include <stdio.h>
@@ -91,11 +99,14 @@ typedef struct rd {
     pq_dctx *dctx;         /* zstd context kept across the chunk's pages */
 } rd;
 
+/* Release r's buffers (pointers left NULL: a second call is harmless). */
 static void rd_free(rd *r)
 {
     free(r->values);
     free(r->validity);
     free(r->offsets);
+    r->values = r->validity = NULL;
+    r->offsets = NULL;
     dccd_buf_free(&r->data);
     dccd_buf_free(&r->decomp);
     dccd_buf_free(&r->levels);
@@ -106,6 +117,7 @@ static void rd_free(rd *r)
     free(r->dict.fixed);
     free(r->dict.offs);
     free(r->dict.bytes);
+    memset(&r->dict, 0, sizeof r->dict);
     pq_dctx_free(r->dctx);
     r->dctx = NULL;
 }
@@ -1025,6 +1037,22 @@ static int rd_hand_over(rd *r, dccd_pq_column *out, dccd_error *err)
     return DCCD_OK;
 }
 
+/* Decode the whole chunk buf[0..len) with the reader r (from rd_begin) into
+ * out; frees r. */
+static int decode_whole(rd *r, int rg, const uint8_t *buf, size_t len, dccd_pq_column *out, dccd_error *err)
+{
+    int page_no = 0;
+    int rc = ensure_cap(r, r->n_rows < INITIAL_ROWS ? r->n_rows : INITIAL_ROWS, err);
+    if (!rc)
+        rc = read_pages(r, buf, len, &page_no, err);
+    if (rc) {
+        dccd_err_prefix(err, rc, "%s: row group %d, column '%s', page %d", r->f->name, rg, r->ci->name, page_no);
+        rd_free(r);
+        return rc;
+    }
+    return rd_hand_over(r, out, err);
+}
+
 int dccd_pq_read_column(dccd_pq_file *f, int rg, int col, dccd_pq_column *out, dccd_error *err)
 {
     if (!f || !out)
@@ -1054,17 +1082,9 @@ int dccd_pq_read_column(dccd_pq_file *f, int rg, int col, dccd_pq_column *out, d
         buf = owned;
     }
 
-    int page_no = 0;
-    rc = ensure_cap(&r, r.n_rows < INITIAL_ROWS ? r.n_rows : INITIAL_ROWS, err);
-    if (!rc)
-        rc = read_pages(&r, buf, (size_t)clen, &page_no, err);
+    rc = decode_whole(&r, rg, buf, (size_t)clen, out, err);
     free(owned);
-    if (rc) {
-        dccd_err_prefix(err, rc, "%s: row group %d, column '%s', page %d", f->name, rg, ci->name, page_no);
-        rd_free(&r);
-        return rc;
-    }
-    return rd_hand_over(&r, out, err);
+    return rc;
 }
 
 /* ---- row ranges through the OffsetIndex ------------------------------------ */
@@ -1308,12 +1328,312 @@ int dccd_pq_read_column_range(dccd_pq_file *f, int rg, int col, int64_t row_from
 
 /* ---- several chunks of a row group, concurrently ----------------------- */
 
+/* With a pool of several threads, a fixed-width chunk of at least
+ * SPLIT_MIN_ROWS rows whose pages are all data pages (no dictionary) is
+ * split into parts of consecutive pages, decoded as separate tasks straight
+ * into their rows of the one output array: so a few large columns keep
+ * every thread busy to the end.  The three steps:
+ *   1. per column (tasks): validate, read the chunk, walk its page headers
+ *      (rows per page), plan the parts, allocate the output;
+ *   2. one batch of tasks: the columns not split (whole, biggest first)
+ *      and every part of the split ones;
+ *   3. on the caller: the parts' validity and null counts are joined.
+ * A part's reader (rd) is an ordinary one whose output is its rows of the
+ * shared array; its first page does not take the in-place v1 fast path
+ * (direct_plain_opt writes just before the page's rows), so parts never
+ * write outside their rows.  A chunk whose page walk finds anything
+ * unexpected is decoded whole, which reports the problem as the serial
+ * reader does.  The columns are the same as dccd_pq_read_column's. */
+#define SPLIT_MIN_ROWS ((size_t)65536)
+#define SPLIT_PARTS_PER_THREAD 2
+
+typedef struct rc_part {
+    rd r;                  /* values: the part's rows of the column's output */
+    size_t off, len;       /* its pages in the chunk buffer */
+    int page0;             /* number of its first page in the chunk (messages) */
+} rc_part;
+
+typedef struct rc_col {
+    rd r;                  /* from rd_begin; split: owns the output values */
+    uint64_t start;        /* the chunk's file offset */
+    size_t len;            /* its bytes */
+    uint64_t size;         /* the chunk's compressed bytes (task order) */
+    rc_part *parts;        /* nparts >= 2 when split */
+    size_t nparts;
+} rc_col;
+
+/* Scratch of one thread for the parts it decodes (a part's reader borrows
+ * it): parts are many and short, so fresh buffers per part were mostly
+ * page faults. */
+typedef struct rc_scratch {
+    dccd_buf pages;        /* a part's pages read from the file */
+    dccd_buf decomp, levels, dense, lens, idx, tmp;
+    pq_dctx *dctx;
+} rc_scratch;
+
+static void scratch_swap(rd *r, rc_scratch *w)
+{
+    dccd_buf t;
+#define SWAP_BUF(x) (t = r->x, r->x = w->x, w->x = t)
+    SWAP_BUF(decomp);
+    SWAP_BUF(levels);
+    SWAP_BUF(dense);
+    SWAP_BUF(lens);
+    SWAP_BUF(idx);
+    SWAP_BUF(tmp);
+#undef SWAP_BUF
+    pq_dctx *d = r->dctx;
+    r->dctx = w->dctx;
+    w->dctx = d;
+}
+
+static void rc_scratch_free(rc_scratch *w)
+{
+    dccd_buf_free(&w->pages);
+    dccd_buf_free(&w->decomp);
+    dccd_buf_free(&w->levels);
+    dccd_buf_free(&w->dense);
+    dccd_buf_free(&w->lens);
+    dccd_buf_free(&w->idx);
+    dccd_buf_free(&w->tmp);
+    pq_dctx_free(w->dctx);
+    w->dctx = NULL;
+}
+
 typedef struct rcols_ctx {
     dccd_pq_file *f;
     int rg;
     const int *cols;
     dccd_pq_column *out;
+    rc_col *c;
+    int threads;
+    uint64_t *tasks;       /* step 2: column index << 32 | part + 1 (0: whole) */
+    rc_scratch *scr;       /* one per thread (worker id) */
 } rcols_ctx;
+
+static void rc_col_free(rc_col *c)
+{
+    for (size_t i = 0; i < c->nparts; i++) {
+        c->parts[i].r.values = NULL; /* the column's */
+        rd_free(&c->parts[i].r);
+    }
+    free(c->parts);
+    c->parts = NULL;
+    c->nparts = 0;
+    rd_free(&c->r);
+}
+
+/* Walk the page headers of c's chunk: false when the chunk is not to be
+ * split (a page that is not a data page, a size or count out of range, too
+ * few pages); else the parts are planned (not yet allocated: pages[] /
+ * rows[] receive each page's offset and rows). */
+#define WALK_HDR_MAX 4096u /* bytes read for a page header (a larger one: not split) */
+
+static bool split_walk(const dccd_pq_file *f, rc_col *c, size_t **pages_out, size_t **rows_out, size_t *np_out)
+{
+    size_t len = c->len, pos = 0, total = 0, np = 0, cap = 0;
+    size_t *pages = NULL, *rows = NULL;
+    uint8_t hb[WALK_HDR_MAX];
+    dccd_error e;
+    bool ok = true;
+    while (ok && total < c->r.n_rows) {
+        if (pos >= len) {
+            ok = false;
+            break;
+        }
+        /* the header's bytes: in place for a memory file, else one small pread */
+        size_t avail = len - pos < WALK_HDR_MAX ? len - pos : WALK_HDR_MAX;
+        const uint8_t *hp = f->mem ? f->mem + c->start + pos : hb;
+        if (!f->mem && pq_file_read_at(f, c->start + pos, avail, hb, &e)) {
+            ok = false;
+            break;
+        }
+        pq_page_header h;
+        size_t consumed = 0;
+        dccd_arena arena;
+        dccd_arena_init(&arena, 16u * 1024u * 1024u);
+        int rc = pq_decode_page_header(hp, avail, &arena, &h, &consumed, &e);
+        dccd_arena_free(&arena);
+        if (rc || consumed == 0 || consumed > avail || h.compressed_page_size < 0 ||
+            (size_t)h.compressed_page_size > len - pos - consumed) {
+            ok = false;
+            break;
+        }
+        int64_t nv;
+        if (h.type == PQ_PAGE_DATA && h.has_data_page_header)
+            nv = h.data_page_header.num_values;
+        else if (h.type == PQ_PAGE_DATA_V2 && h.has_data_page_header_v2)
+            nv = h.data_page_header_v2.num_values;
+        else {
+            ok = false; /* dictionary, index or unknown page: whole */
+            break;
+        }
+        if (nv < 0 || (uint64_t)nv > c->r.n_rows - total) {
+            ok = false;
+            break;
+        }
+        if (np == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            size_t *a = dccd_realloc_array(pages, nc, sizeof *a), *b = a ? dccd_realloc_array(rows, nc, sizeof *b) : NULL;
+            if (a)
+                pages = a;
+            if (b)
+                rows = b;
+            if (!a || !b) {
+                ok = false;
+                break;
+            }
+            cap = nc;
+        }
+        pages[np] = pos;
+        rows[np] = (size_t)nv;
+        np++;
+        total += (size_t)nv;
+        pos += consumed + (size_t)h.compressed_page_size;
+    }
+    if (ok && np >= 2) {
+        *pages_out = pages;
+        *rows_out = rows;
+        *np_out = np;
+        return true;
+    }
+    free(pages);
+    free(rows);
+    return false;
+}
+
+/* Plan the parts of column c (split_walk said yes): n parts of consecutive
+ * pages, the output allocated for the whole chunk. */
+static int split_plan(rc_col *c, const size_t *pages, const size_t *rows, size_t np, size_t n, dccd_error *err)
+{
+    rd *t = &c->r;
+    t->values = big_alloc_array(t->n_rows, t->width);
+    if (!t->values)
+        return dccd_err_set(err, DCCD_ENOMEM, "out of memory for %zu values", t->n_rows);
+    t->cap = t->n_rows;
+    c->parts = calloc(n, sizeof *c->parts);
+    if (!c->parts)
+        return DCCD_ENOMEM_MSG(err);
+    c->nparts = n;
+    size_t row = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t p0 = k * np / n, p1 = (k + 1) * np / n;
+        rc_part *p = &c->parts[k];
+        size_t prow = 0;
+        for (size_t i = p0; i < p1; i++)
+            prow += rows[i];
+        p->r.f = t->f;
+        p->r.ci = t->ci;
+        p->r.codec = t->codec;
+        p->r.optional = t->optional;
+        p->r.width = t->width;
+        p->r.page_cap = t->page_cap;
+        p->r.n_rows = prow;
+        p->r.cap = prow;
+        p->r.values = t->values + row * t->width;
+        p->off = pages[p0];
+        p->len = (p1 < np ? pages[p1] : c->len) - pages[p0];
+        p->page0 = (int)p0;
+        row += prow;
+    }
+    return DCCD_OK;
+}
+
+/* Step 1 for column i: validate, and for a chunk worth splitting read it,
+ * walk its pages and plan its parts. */
+static int prep_task(void *vctx, size_t i, int worker, dccd_error *err)
+{
+    (void)worker;
+    rcols_ctx *x = vctx;
+    rc_col *c = &x->c[i];
+    uint64_t start, clen;
+    int rc = rd_begin(x->f, x->rg, x->cols[i], &c->r, &start, &clen, err);
+    if (rc)
+        return rc;
+    c->size = clen;
+    c->start = start;
+    c->len = (size_t)clen;
+    if (!c->r.width || c->r.n_rows < SPLIT_MIN_ROWS)
+        return DCCD_OK;
+    size_t *pages, *rows, np;
+    if (!split_walk(x->f, c, &pages, &rows, &np))
+        return DCCD_OK;
+    size_t n = (size_t)x->threads * SPLIT_PARTS_PER_THREAD;
+    if (n > np)
+        n = np;
+    rc = split_plan(c, pages, rows, np, n, err);
+    free(pages);
+    free(rows);
+    if (rc)
+        return dccd_err_prefix(err, rc, "%s: row group %d, column '%s'", x->f->name, x->rg, c->r.ci->name);
+    return DCCD_OK;
+}
+
+/* Step 2: a whole column or one part of a split one. */
+static int dec_task(void *vctx, size_t t, int worker, dccd_error *err)
+{
+    rcols_ctx *x = vctx;
+    size_t i = (size_t)(x->tasks[t] >> 32), k = (size_t)(x->tasks[t] & 0xffffffffu);
+    rc_col *c = &x->c[i];
+    if (k == 0) {
+        rd_free(&c->r);
+        return dccd_pq_read_column(x->f, x->rg, x->cols[i], &x->out[i], err);
+    }
+    rc_part *p = &c->parts[k - 1];
+    rc_scratch *w = &x->scr[worker];
+    const uint8_t *src;
+    int rc;
+    if (x->f->mem) {
+        src = x->f->mem + c->start + p->off;
+    } else {
+        /* the part's pages into this thread's buffer, reused part after part */
+        if ((rc = scratch(&w->pages, p->len, err)) ||
+            (rc = pq_file_read_at(x->f, c->start + p->off, p->len, w->pages.data, err)))
+            return dccd_err_prefix(err, rc, "row group %d, column '%s'", x->rg, c->r.ci->name);
+        src = w->pages.data;
+    }
+    int page_no = 0;
+    scratch_swap(&p->r, w);
+    rc = read_pages(&p->r, src, p->len, &page_no, err);
+    scratch_swap(&p->r, w);
+    if (rc)
+        return dccd_err_prefix(err, rc, "%s: row group %d, column '%s', page %d", x->f->name, x->rg, c->r.ci->name,
+                               p->page0 + page_no);
+    return DCCD_OK;
+}
+
+/* Step 3 for split column c: join its parts into out. */
+static int split_join(rc_col *c, dccd_pq_column *out, dccd_error *err)
+{
+    rd *t = &c->r;
+    size_t nulls = 0;
+    for (size_t k = 0; k < c->nparts; k++)
+        nulls += c->parts[k].r.null_count;
+    if (nulls) {
+        t->validity = malloc(t->n_rows);
+        if (!t->validity)
+            return dccd_err_set(err, DCCD_ENOMEM, "out of memory for %zu validity bytes", t->n_rows);
+        size_t row = 0;
+        for (size_t k = 0; k < c->nparts; k++) {
+            const rd *pr = &c->parts[k].r;
+            if (pr->validity)
+                memcpy(t->validity + row, pr->validity, pr->n_rows);
+            else
+                memset(t->validity + row, 1, pr->n_rows);
+            row += pr->n_rows;
+        }
+    }
+    t->null_count = nulls;
+    t->produced = t->n_rows;
+    for (size_t k = 0; k < c->nparts; k++) {
+        c->parts[k].r.values = NULL;
+        rd_free(&c->parts[k].r);
+    }
+    free(c->parts);
+    c->parts = NULL;
+    c->nparts = 0;
+    return rd_hand_over(t, out, err); /* frees t */
+}
 
 static int rcols_task(void *vctx, size_t i, int worker, dccd_error *err)
 {
@@ -1329,8 +1649,59 @@ int dccd_pq_read_columns(dccd_pq_file *f, int rg, const int *cols, int n, dccd_p
         return dccd_err_set(err, DCCD_EINVAL, "dccd_pq_read_columns: NULL argument");
     for (int i = 0; i < n; i++)
         memset(&out[i], 0, sizeof out[i]);
-    rcols_ctx c = {f, rg, cols, out};
-    int rc = dccd_pool_run(pool, (size_t)n, rcols_task, &c, err);
+    rcols_ctx x = {f, rg, cols, out, NULL, dccd_pool_threads(pool), NULL, NULL};
+    int rc;
+    if (x.threads <= 1 || n == 0) {
+        rc = dccd_pool_run(NULL, (size_t)n, rcols_task, &x, err);
+        goto done;
+    }
+    x.c = calloc((size_t)n, sizeof *x.c);
+    x.scr = calloc((size_t)x.threads, sizeof *x.scr);
+    if (!x.c || !x.scr) {
+        rc = DCCD_ENOMEM_MSG(err);
+        goto done;
+    }
+    if ((rc = dccd_pool_run(pool, (size_t)n, prep_task, &x, err)))
+        goto done;
+    size_t nt = 0;
+    for (int i = 0; i < n; i++)
+        nt += x.c[i].nparts ? x.c[i].nparts : 1;
+    x.tasks = dccd_malloc_array(nt, sizeof *x.tasks);
+    if (!x.tasks) {
+        rc = DCCD_ENOMEM_MSG(err);
+        goto done;
+    }
+    /* whole columns first, the larger first (they are the long tasks), then the parts */
+    nt = 0;
+    for (int i = 0; i < n; i++)
+        if (!x.c[i].nparts)
+            x.tasks[nt++] = (uint64_t)i << 32;
+    for (size_t a = 1; a < nt; a++)
+        for (size_t b = a; b > 0 && x.c[x.tasks[b] >> 32].size > x.c[x.tasks[b - 1] >> 32].size; b--) {
+            uint64_t tmp = x.tasks[b - 1];
+            x.tasks[b - 1] = x.tasks[b];
+            x.tasks[b] = tmp;
+        }
+    for (int i = 0; i < n; i++)
+        for (size_t k = 0; k < x.c[i].nparts; k++)
+            x.tasks[nt++] = (uint64_t)i << 32 | (uint64_t)(k + 1);
+    if ((rc = dccd_pool_run(pool, nt, dec_task, &x, err)))
+        goto done;
+    for (int i = 0; i < n && !rc; i++) {
+        if (x.c[i].nparts)
+            rc = split_join(&x.c[i], &out[i], err);
+        else
+            memset(&x.c[i].r, 0, sizeof x.c[i].r); /* handed over (or freed) by dec_task */
+    }
+done:
+    if (x.c)
+        for (int i = 0; i < n; i++)
+            rc_col_free(&x.c[i]);
+    free(x.c);
+    free(x.tasks);
+    for (int i = 0; x.scr && i < x.threads; i++)
+        rc_scratch_free(&x.scr[i]);
+    free(x.scr);
     if (rc)
         for (int i = 0; i < n; i++)
             dccd_pq_column_free(&out[i]);
