@@ -602,9 +602,10 @@ static int check_i32(size_t v, const char *what, const char *col, dccd_error *er
  * written.  A new block is sized for the rest of the chunk as far as it is
  * known (this page's bytes times the rows still to come, ch->hint_more,
  * over this page's rows, ch->hint_rows; at least twice the previous block,
- * 64 KiB to 64 MiB), so that a chunk is mostly one block; blocks of 2 MiB
- * and more come from dccd_big_alloc (whole huge pages: fewer page faults on
- * fresh memory). */
+ * 64 KiB to 64 MiB), so that a chunk is mostly one block; blocks of 4 MiB
+ * and more get the huge-page hint (fewer page faults on fresh memory).
+ * (dccd_big_alloc's whole, rounded huge pages cost more system time here
+ * than they saved: a block is written once and rarely fills its rounding.) */
 #define PQ_BLK_MIN ((size_t)64 << 10)
 #define PQ_BLK_MAX ((size_t)64 << 20)
 static int chunk_room(pq_wchunk *ch, size_t n, uint8_t **at, dccd_error *err)
@@ -628,9 +629,10 @@ static int chunk_room(pq_wchunk *ch, size_t n, uint8_t **at, dccd_error *err)
         if (!nb)
             return DCCD_ENOMEM_MSG(err);
         ch->blk = nb;
-        uint8_t *p = dccd_big_alloc(cap, &cap);
+        uint8_t *p = malloc(cap);
         if (!p)
             return DCCD_ENOMEM_MSG(err);
+        pq_big_hint(p, cap);
         ch->cur_blk = ch->n_blk;
         b = &ch->blk[ch->n_blk++];
         b->p = p;
