@@ -677,6 +677,7 @@ typedef struct finish_ctx {
     bool *finished;         /* per column */
     int next;               /* next column to write */
     bool emitting;          /* a task is writing chunks (without mu held) */
+    bool stop;              /* a write failed: no more */
 } finish_ctx;
 
 /* Write chunk c of the row group (and hand its extras to the writer). */
@@ -703,7 +704,7 @@ static int finish_task(void *vctx, size_t c, int worker, dccd_error *err)
         return DCCD_OK;
     pthread_mutex_lock(&f->mu);
     f->finished[c] = true;
-    if (f->emitting) {
+    if (f->emitting || f->stop) {
         pthread_mutex_unlock(&f->mu);
         return DCCD_OK;
     }
@@ -715,6 +716,8 @@ static int finish_task(void *vctx, size_t c, int worker, dccd_error *err)
         pthread_mutex_lock(&f->mu);
         if (!rc)
             f->next++;
+        else
+            f->stop = true;
     }
     f->emitting = false;
     pthread_mutex_unlock(&f->mu);
