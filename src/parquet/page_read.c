@@ -44,7 +44,9 @@
  * reads its pages into its thread's reused buffer and decodes them straight
  * into its rows of the column's one output array (see the comment above
  * SPLIT_MIN_ROWS): a row group of a few large columns keeps every thread
- * busy to the end, and no chunk-sized buffer is allocated.
+ * busy to the end, and no chunk-sized buffer is allocated.  The chunks of
+ * one dccd_pq_read_columns call also share their thread's scratch (chunk
+ * bytes, decompressed page, levels...): one set per thread, not per chunk.
  *
  * Errors are prefixed "<file>: row group R, column 'C', page P: ...".
  */
@@ -122,10 +124,21 @@ static void rd_free(rd *r)
     r->dctx = NULL;
 }
 
-/* Size a scratch buffer to hold at least n bytes (contents not kept). */
+/* Size a scratch buffer to hold at least n bytes (contents not kept); a
+ * large one comes from dccd_big_alloc (whole huge pages: fewer faults). */
 static int scratch(dccd_buf *b, size_t n, dccd_error *err)
 {
     b->len = 0;
+    if (n > b->cap && n >= ((size_t)2 << 20)) {
+        size_t cap;
+        uint8_t *p = dccd_big_alloc(n, &cap);
+        if (!p)
+            return dccd_err_set(err, DCCD_ENOMEM, "out of memory for a %zu-byte buffer", n);
+        free(b->data);
+        b->data = p;
+        b->cap = cap;
+        return DCCD_OK;
+    }
     return dccd_buf_reserve(b, n ? n : 1, err);
 }
 
@@ -1037,6 +1050,44 @@ static int rd_hand_over(rd *r, dccd_pq_column *out, dccd_error *err)
     return DCCD_OK;
 }
 
+/* Scratch of one thread for the chunks and parts it decodes in one
+ * dccd_pq_read_columns call (a reader borrows it): fresh buffers per chunk
+ * or part were mostly page faults and zeroing. */
+typedef struct rc_scratch {
+    dccd_buf pages;        /* a chunk's or a part's pages read from the file */
+    dccd_buf decomp, levels, dense, lens, idx, tmp;
+    pq_dctx *dctx;
+} rc_scratch;
+
+static void scratch_swap(rd *r, rc_scratch *w)
+{
+    dccd_buf t;
+#define SWAP_BUF(x) (t = r->x, r->x = w->x, w->x = t)
+    SWAP_BUF(decomp);
+    SWAP_BUF(levels);
+    SWAP_BUF(dense);
+    SWAP_BUF(lens);
+    SWAP_BUF(idx);
+    SWAP_BUF(tmp);
+#undef SWAP_BUF
+    pq_dctx *d = r->dctx;
+    r->dctx = w->dctx;
+    w->dctx = d;
+}
+
+static void rc_scratch_free(rc_scratch *w)
+{
+    dccd_buf_free(&w->pages);
+    dccd_buf_free(&w->decomp);
+    dccd_buf_free(&w->levels);
+    dccd_buf_free(&w->dense);
+    dccd_buf_free(&w->lens);
+    dccd_buf_free(&w->idx);
+    dccd_buf_free(&w->tmp);
+    pq_dctx_free(w->dctx);
+    w->dctx = NULL;
+}
+
 /* Decode the whole chunk buf[0..len) with the reader r (from rd_begin) into
  * out; frees r. */
 static int decode_whole(rd *r, int rg, const uint8_t *buf, size_t len, dccd_pq_column *out, dccd_error *err)
@@ -1053,10 +1104,10 @@ static int decode_whole(rd *r, int rg, const uint8_t *buf, size_t len, dccd_pq_c
     return rd_hand_over(r, out, err);
 }
 
-int dccd_pq_read_column(dccd_pq_file *f, int rg, int col, dccd_pq_column *out, dccd_error *err)
+/* dccd_pq_read_column, with the scratch buffers (chunk, decompression...)
+ * borrowed from w when not NULL. */
+static int read_column_with(dccd_pq_file *f, int rg, int col, dccd_pq_column *out, rc_scratch *w, dccd_error *err)
 {
-    if (!f || !out)
-        return dccd_err_set(err, DCCD_EINVAL, "dccd_pq_read_column: NULL argument");
     memset(out, 0, sizeof *out);
     rd r;
     uint64_t start, clen;
@@ -1069,6 +1120,11 @@ int dccd_pq_read_column(dccd_pq_file *f, int rg, int col, dccd_pq_column *out, d
     uint8_t *owned = NULL;
     if (f->mem) {
         buf = f->mem + start;
+    } else if (w) {
+        if ((rc = scratch(&w->pages, (size_t)clen, err)) ||
+            (rc = pq_file_read_at(f, start, (size_t)clen, w->pages.data, err)))
+            return dccd_err_prefix(err, rc, "row group %d, column '%s'", rg, ci->name);
+        buf = w->pages.data;
     } else {
         owned = big_alloc((size_t)clen);
         if (!owned)
@@ -1082,9 +1138,31 @@ int dccd_pq_read_column(dccd_pq_file *f, int rg, int col, dccd_pq_column *out, d
         buf = owned;
     }
 
+    if (w) {
+        /* decode_whole frees r: its borrowed buffers go back first */
+        scratch_swap(&r, w);
+        int page_no = 0;
+        rc = ensure_cap(&r, r.n_rows < INITIAL_ROWS ? r.n_rows : INITIAL_ROWS, err);
+        if (!rc)
+            rc = read_pages(&r, buf, (size_t)clen, &page_no, err);
+        scratch_swap(&r, w);
+        if (rc) {
+            dccd_err_prefix(err, rc, "%s: row group %d, column '%s', page %d", f->name, rg, ci->name, page_no);
+            rd_free(&r);
+            return rc;
+        }
+        return rd_hand_over(&r, out, err);
+    }
     rc = decode_whole(&r, rg, buf, (size_t)clen, out, err);
     free(owned);
     return rc;
+}
+
+int dccd_pq_read_column(dccd_pq_file *f, int rg, int col, dccd_pq_column *out, dccd_error *err)
+{
+    if (!f || !out)
+        return dccd_err_set(err, DCCD_EINVAL, "dccd_pq_read_column: NULL argument");
+    return read_column_with(f, rg, col, out, NULL, err);
 }
 
 /* ---- row ranges through the OffsetIndex ------------------------------------ */
@@ -1362,44 +1440,6 @@ typedef struct rc_col {
     size_t nparts;
 } rc_col;
 
-/* Scratch of one thread for the parts it decodes (a part's reader borrows
- * it): parts are many and short, so fresh buffers per part were mostly
- * page faults. */
-typedef struct rc_scratch {
-    dccd_buf pages;        /* a part's pages read from the file */
-    dccd_buf decomp, levels, dense, lens, idx, tmp;
-    pq_dctx *dctx;
-} rc_scratch;
-
-static void scratch_swap(rd *r, rc_scratch *w)
-{
-    dccd_buf t;
-#define SWAP_BUF(x) (t = r->x, r->x = w->x, w->x = t)
-    SWAP_BUF(decomp);
-    SWAP_BUF(levels);
-    SWAP_BUF(dense);
-    SWAP_BUF(lens);
-    SWAP_BUF(idx);
-    SWAP_BUF(tmp);
-#undef SWAP_BUF
-    pq_dctx *d = r->dctx;
-    r->dctx = w->dctx;
-    w->dctx = d;
-}
-
-static void rc_scratch_free(rc_scratch *w)
-{
-    dccd_buf_free(&w->pages);
-    dccd_buf_free(&w->decomp);
-    dccd_buf_free(&w->levels);
-    dccd_buf_free(&w->dense);
-    dccd_buf_free(&w->lens);
-    dccd_buf_free(&w->idx);
-    dccd_buf_free(&w->tmp);
-    pq_dctx_free(w->dctx);
-    w->dctx = NULL;
-}
-
 typedef struct rcols_ctx {
     dccd_pq_file *f;
     int rg;
@@ -1577,7 +1617,7 @@ static int dec_task(void *vctx, size_t t, int worker, dccd_error *err)
     rc_col *c = &x->c[i];
     if (k == 0) {
         rd_free(&c->r);
-        return dccd_pq_read_column(x->f, x->rg, x->cols[i], &x->out[i], err);
+        return read_column_with(x->f, x->rg, x->cols[i], &x->out[i], &x->scr[worker], err);
     }
     rc_part *p = &c->parts[k - 1];
     rc_scratch *w = &x->scr[worker];
@@ -1635,12 +1675,6 @@ static int split_join(rc_col *c, dccd_pq_column *out, dccd_error *err)
     return rd_hand_over(t, out, err); /* frees t */
 }
 
-static int rcols_task(void *vctx, size_t i, int worker, dccd_error *err)
-{
-    (void)worker;
-    rcols_ctx *c = vctx;
-    return dccd_pq_read_column(c->f, c->rg, c->cols[i], &c->out[i], err);
-}
 
 int dccd_pq_read_columns(dccd_pq_file *f, int rg, const int *cols, int n, dccd_pq_column *out, dccd_pool *pool,
                          dccd_error *err)
@@ -1652,7 +1686,13 @@ int dccd_pq_read_columns(dccd_pq_file *f, int rg, const int *cols, int n, dccd_p
     rcols_ctx x = {f, rg, cols, out, NULL, dccd_pool_threads(pool), NULL, NULL};
     int rc;
     if (x.threads <= 1 || n == 0) {
-        rc = dccd_pool_run(NULL, (size_t)n, rcols_task, &x, err);
+        /* one after another, with one scratch */
+        rc_scratch one;
+        memset(&one, 0, sizeof one);
+        rc = DCCD_OK;
+        for (int i = 0; i < n && !rc; i++)
+            rc = read_column_with(f, rg, cols[i], &out[i], &one, err);
+        rc_scratch_free(&one);
         goto done;
     }
     x.c = calloc((size_t)n, sizeof *x.c);
