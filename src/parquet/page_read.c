@@ -38,7 +38,8 @@
  * All scratch state lives in a per-call struct, so the file handle is never
  * written: several threads may read one handle at once.
  *
- * dccd_pq_read_columns on a pool of several threads also splits large
+ * dccd_pq_read_columns (one row group) and dccd_pq_read_row_groups (several,
+ * as one batch of tasks) on a pool of several threads also split large
  * fixed-width chunks without a dictionary into parts of consecutive pages
  * (their headers walked first with small reads), each part a task that
  * reads its pages into its thread's reused buffer and decodes them straight
@@ -1442,14 +1443,18 @@ typedef struct rc_col {
 
 typedef struct rcols_ctx {
     dccd_pq_file *f;
-    int rg;
+    int rg0;               /* item i is column cols[i % n] of row group rg0 + i / n */
     const int *cols;
+    int n;
     dccd_pq_column *out;
     rc_col *c;
     int threads;
     uint64_t *tasks;       /* step 2: column index << 32 | part + 1 (0: whole) */
     rc_scratch *scr;       /* one per thread (worker id) */
 } rcols_ctx;
+
+#define ITEM_RG(x, i) ((x)->rg0 + (int)((i) / (size_t)(x)->n))
+#define ITEM_COL(x, i) ((x)->cols[(i) % (size_t)(x)->n])
 
 static void rc_col_free(rc_col *c)
 {
@@ -1587,7 +1592,7 @@ static int prep_task(void *vctx, size_t i, int worker, dccd_error *err)
     rcols_ctx *x = vctx;
     rc_col *c = &x->c[i];
     uint64_t start, clen;
-    int rc = rd_begin(x->f, x->rg, x->cols[i], &c->r, &start, &clen, err);
+    int rc = rd_begin(x->f, ITEM_RG(x, i), ITEM_COL(x, i), &c->r, &start, &clen, err);
     if (rc)
         return rc;
     c->size = clen;
@@ -1605,7 +1610,7 @@ static int prep_task(void *vctx, size_t i, int worker, dccd_error *err)
     free(pages);
     free(rows);
     if (rc)
-        return dccd_err_prefix(err, rc, "%s: row group %d, column '%s'", x->f->name, x->rg, c->r.ci->name);
+        return dccd_err_prefix(err, rc, "%s: row group %d, column '%s'", x->f->name, ITEM_RG(x, i), c->r.ci->name);
     return DCCD_OK;
 }
 
@@ -1617,7 +1622,7 @@ static int dec_task(void *vctx, size_t t, int worker, dccd_error *err)
     rc_col *c = &x->c[i];
     if (k == 0) {
         rd_free(&c->r);
-        return read_column_with(x->f, x->rg, x->cols[i], &x->out[i], &x->scr[worker], err);
+        return read_column_with(x->f, ITEM_RG(x, i), ITEM_COL(x, i), &x->out[i], &x->scr[worker], err);
     }
     rc_part *p = &c->parts[k - 1];
     rc_scratch *w = &x->scr[worker];
@@ -1629,7 +1634,7 @@ static int dec_task(void *vctx, size_t t, int worker, dccd_error *err)
         /* the part's pages into this thread's buffer, reused part after part */
         if ((rc = scratch(&w->pages, p->len, err)) ||
             (rc = pq_file_read_at(x->f, c->start + p->off, p->len, w->pages.data, err)))
-            return dccd_err_prefix(err, rc, "row group %d, column '%s'", x->rg, c->r.ci->name);
+            return dccd_err_prefix(err, rc, "row group %d, column '%s'", ITEM_RG(x, i), c->r.ci->name);
         src = w->pages.data;
     }
     int page_no = 0;
@@ -1637,7 +1642,7 @@ static int dec_task(void *vctx, size_t t, int worker, dccd_error *err)
     rc = read_pages(&p->r, src, p->len, &page_no, err);
     scratch_swap(&p->r, w);
     if (rc)
-        return dccd_err_prefix(err, rc, "%s: row group %d, column '%s', page %d", x->f->name, x->rg, c->r.ci->name,
+        return dccd_err_prefix(err, rc, "%s: row group %d, column '%s', page %d", x->f->name, ITEM_RG(x, i), c->r.ci->name,
                                p->page0 + page_no);
     return DCCD_OK;
 }
@@ -1676,58 +1681,79 @@ static int split_join(rc_col *c, dccd_pq_column *out, dccd_error *err)
 }
 
 
-int dccd_pq_read_columns(dccd_pq_file *f, int rg, const int *cols, int n, dccd_pq_column *out, dccd_pool *pool,
-                         dccd_error *err)
+typedef struct whole_key {
+    uint64_t size, task;
+} whole_key;
+
+static int whole_cmp(const void *a, const void *b)
 {
-    if (!f || n < 0 || (n > 0 && (!cols || !out)))
-        return dccd_err_set(err, DCCD_EINVAL, "dccd_pq_read_columns: NULL argument");
-    for (int i = 0; i < n; i++)
+    const whole_key *p = a, *q = b;
+    if (p->size != q->size)
+        return p->size > q->size ? -1 : 1; /* larger first */
+    return p->task < q->task ? -1 : p->task > q->task;
+}
+
+/* The m = nrg * n items (column cols[i % n] of row group rg0 + i / n) into
+ * out[0..m). */
+static int read_items(dccd_pq_file *f, int rg0, int nrg, const int *cols, int n, dccd_pq_column *out,
+                      dccd_pool *pool, dccd_error *err)
+{
+    size_t m = (size_t)nrg * (size_t)n;
+    if (m > UINT32_MAX)
+        return dccd_err_set(err, DCCD_ERANGE, "%s: %zu column chunks in one call (at most %u)", f->name, m,
+                            (unsigned)UINT32_MAX);
+    for (size_t i = 0; i < m; i++)
         memset(&out[i], 0, sizeof out[i]);
-    rcols_ctx x = {f, rg, cols, out, NULL, dccd_pool_threads(pool), NULL, NULL};
+    rcols_ctx x = {f, rg0, cols, n, out, NULL, dccd_pool_threads(pool), NULL, NULL};
     int rc;
-    if (x.threads <= 1 || n == 0) {
+    if (x.threads <= 1 || m == 0) {
         /* one after another, with one scratch */
         rc_scratch one;
         memset(&one, 0, sizeof one);
         rc = DCCD_OK;
-        for (int i = 0; i < n && !rc; i++)
-            rc = read_column_with(f, rg, cols[i], &out[i], &one, err);
+        for (size_t i = 0; i < m && !rc; i++)
+            rc = read_column_with(f, ITEM_RG(&x, i), ITEM_COL(&x, i), &out[i], &one, err);
         rc_scratch_free(&one);
         goto done;
     }
-    x.c = calloc((size_t)n, sizeof *x.c);
+    x.c = calloc(m, sizeof *x.c);
     x.scr = calloc((size_t)x.threads, sizeof *x.scr);
     if (!x.c || !x.scr) {
         rc = DCCD_ENOMEM_MSG(err);
         goto done;
     }
-    if ((rc = dccd_pool_run(pool, (size_t)n, prep_task, &x, err)))
+    if ((rc = dccd_pool_run(pool, m, prep_task, &x, err)))
         goto done;
-    size_t nt = 0;
-    for (int i = 0; i < n; i++)
+    size_t nt = 0, nw = 0;
+    for (size_t i = 0; i < m; i++) {
         nt += x.c[i].nparts ? x.c[i].nparts : 1;
+        nw += !x.c[i].nparts;
+    }
     x.tasks = dccd_malloc_array(nt, sizeof *x.tasks);
-    if (!x.tasks) {
+    whole_key *wk = dccd_malloc_array(nw ? nw : 1, sizeof *wk);
+    if (!x.tasks || !wk) {
+        free(wk);
         rc = DCCD_ENOMEM_MSG(err);
         goto done;
     }
     /* whole columns first, the larger first (they are the long tasks), then the parts */
-    nt = 0;
-    for (int i = 0; i < n; i++)
-        if (!x.c[i].nparts)
-            x.tasks[nt++] = (uint64_t)i << 32;
-    for (size_t a = 1; a < nt; a++)
-        for (size_t b = a; b > 0 && x.c[x.tasks[b] >> 32].size > x.c[x.tasks[b - 1] >> 32].size; b--) {
-            uint64_t tmp = x.tasks[b - 1];
-            x.tasks[b - 1] = x.tasks[b];
-            x.tasks[b] = tmp;
+    nw = 0;
+    for (size_t i = 0; i < m; i++)
+        if (!x.c[i].nparts) {
+            wk[nw].size = x.c[i].size;
+            wk[nw++].task = (uint64_t)i << 32;
         }
-    for (int i = 0; i < n; i++)
+    qsort(wk, nw, sizeof *wk, whole_cmp);
+    nt = 0;
+    for (size_t i = 0; i < nw; i++)
+        x.tasks[nt++] = wk[i].task;
+    free(wk);
+    for (size_t i = 0; i < m; i++)
         for (size_t k = 0; k < x.c[i].nparts; k++)
             x.tasks[nt++] = (uint64_t)i << 32 | (uint64_t)(k + 1);
     if ((rc = dccd_pool_run(pool, nt, dec_task, &x, err)))
         goto done;
-    for (int i = 0; i < n && !rc; i++) {
+    for (size_t i = 0; i < m && !rc; i++) {
         if (x.c[i].nparts)
             rc = split_join(&x.c[i], &out[i], err);
         else
@@ -1735,7 +1761,7 @@ int dccd_pq_read_columns(dccd_pq_file *f, int rg, const int *cols, int n, dccd_p
     }
 done:
     if (x.c)
-        for (int i = 0; i < n; i++)
+        for (size_t i = 0; i < m; i++)
             rc_col_free(&x.c[i]);
     free(x.c);
     free(x.tasks);
@@ -1743,7 +1769,26 @@ done:
         rc_scratch_free(&x.scr[i]);
     free(x.scr);
     if (rc)
-        for (int i = 0; i < n; i++)
+        for (size_t i = 0; i < m; i++)
             dccd_pq_column_free(&out[i]);
     return rc;
+}
+
+int dccd_pq_read_columns(dccd_pq_file *f, int rg, const int *cols, int n, dccd_pq_column *out, dccd_pool *pool,
+                         dccd_error *err)
+{
+    if (!f || n < 0 || (n > 0 && (!cols || !out)))
+        return dccd_err_set(err, DCCD_EINVAL, "dccd_pq_read_columns: NULL argument");
+    return read_items(f, rg, 1, cols, n, out, pool, err);
+}
+
+int dccd_pq_read_row_groups(dccd_pq_file *f, int rg_first, int n_rg, const int *cols, int n, dccd_pq_column *out,
+                            dccd_pool *pool, dccd_error *err)
+{
+    if (!f || n < 0 || n_rg < 0 || (n > 0 && n_rg > 0 && (!cols || !out)))
+        return dccd_err_set(err, DCCD_EINVAL, "dccd_pq_read_row_groups: NULL or negative argument");
+    if (n_rg > 0 && (rg_first < 0 || rg_first > dccd_pq_num_row_groups(f) - n_rg))
+        return dccd_err_set(err, DCCD_EINVAL, "%s: row groups %d .. %d out of range (%d row groups)", f->name,
+                            rg_first, rg_first + n_rg - 1, dccd_pq_num_row_groups(f));
+    return read_items(f, rg_first, n_rg, cols, n, out, pool, err);
 }

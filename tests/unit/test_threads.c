@@ -5,7 +5,8 @@
  *     are byte-identical, for every codec, v1 and v2 pages, PLAIN / DELTA
  *     / dictionary (with fallback) encodings, nulls, bloom filters, page
  *     index and CRC, several row groups and write calls of every size;
- *   - dccd_pq_read_columns on pools of 1, 2 and 4 gives the columns
+ *   - dccd_pq_read_columns on pools of 1, 2 and 4, and
+ *     dccd_pq_read_row_groups (several row groups in one batch), give the columns
  *     dccd_pq_read_column gives, and a corrupt chunk in a multi-column row
  *     group fails the whole call with one error naming it, every output
  *     column left empty; also with row groups large enough for fixed-width
@@ -318,6 +319,40 @@ static void test_read_columns_same(void **state)
         }
         dccd_pool_destroy(p);
     }
+    /* every row group in one call, on no pool and on pools of 2 and 3 */
+    int nrg = dccd_pq_num_row_groups(f);
+    assert_true(nrg >= 2);
+    for (int th = 1; th <= 3; th++) {
+        dccd_pool *p = NULL;
+        if (th > 1)
+            assert_int_equal(dccd_pool_create(th, &p, &e), DCCD_OK);
+        dccd_pq_column *all = calloc((size_t)nrg * NCOL, sizeof *all);
+        assert_non_null(all);
+        if (dccd_pq_read_row_groups(f, 0, nrg, cols, NCOL, all, p, &e) != DCCD_OK)
+            fail_msg("read_row_groups: %s", e.msg);
+        for (int rg = 0; rg < nrg; rg++)
+            for (int i = 0; i < NCOL; i++) {
+                dccd_pq_column one;
+                assert_int_equal(dccd_pq_read_column(f, rg, cols[i], &one, &e), DCCD_OK);
+                cols_equal(&all[rg * NCOL + i], &one);
+                dccd_pq_column_free(&one);
+                dccd_pq_column_free(&all[rg * NCOL + i]);
+            }
+        /* a sub-range */
+        assert_int_equal(dccd_pq_read_row_groups(f, 1, 1, cols, NCOL, all, p, &e), DCCD_OK);
+        for (int i = 0; i < NCOL; i++) {
+            dccd_pq_column one;
+            assert_int_equal(dccd_pq_read_column(f, 1, cols[i], &one, &e), DCCD_OK);
+            cols_equal(&all[i], &one);
+            dccd_pq_column_free(&one);
+            dccd_pq_column_free(&all[i]);
+        }
+        assert_int_equal(dccd_pq_read_row_groups(f, 1, nrg, cols, NCOL, all, p, &e), DCCD_EINVAL);
+        assert_int_equal(dccd_pq_read_row_groups(f, -1, 1, cols, NCOL, all, p, &e), DCCD_EINVAL);
+        assert_int_equal(dccd_pq_read_row_groups(f, 0, 0, cols, NCOL, all, p, &e), DCCD_OK);
+        free(all);
+        dccd_pool_destroy(p);
+    }
     dccd_pq_column none;
     assert_int_equal(dccd_pq_read_columns(f, 0, cols, 0, &none, NULL, &e), DCCD_OK);
     assert_int_equal(dccd_pq_read_columns(f, 0, NULL, 2, &none, NULL, &e), DCCD_EINVAL);
@@ -359,6 +394,16 @@ static void test_read_columns_corrupt_chunk(void **state)
         assert_int_equal(dccd_pq_read_columns(f, 0, cols, NCOL, out, p, &e), DCCD_OK);
         for (int i = 0; i < NCOL; i++)
             dccd_pq_column_free(&out[i]);
+        /* both row groups in one call: fails as a whole, nothing left */
+        dccd_pq_column both[2 * NCOL];
+        memset(both, 0x7f, sizeof both);
+        assert_int_equal(dccd_pq_read_row_groups(f, 0, 2, cols, NCOL, both, p, &e), DCCD_ECORRUPT);
+        assert_non_null(strstr(e.msg, "column 'price'"));
+        for (int i = 0; i < 2 * NCOL; i++) {
+            assert_null(both[i].values);
+            assert_null(both[i].offsets);
+            assert_int_equal(both[i].n, 0);
+        }
         dccd_pool_destroy(p);
     }
     dccd_pq_close(f);
@@ -406,10 +451,19 @@ static void test_read_columns_split(void **state)
                 for (int th = 2; th <= 3; th++) {
                     dccd_pool *p;
                     assert_int_equal(dccd_pool_create(th, &p, &e), DCCD_OK);
-                    for (int rg = 0; rg < dccd_pq_num_row_groups(f); rg++) {
+                    int nrg = dccd_pq_num_row_groups(f);
+                    dccd_pq_column *all = calloc((size_t)nrg * NCOL, sizeof *all);
+                    assert_non_null(all);
+                    if (dccd_pq_read_row_groups(f, 0, nrg, cols, NCOL, all, p, &e) != DCCD_OK)
+                        fail_msg("read_row_groups: %s", e.msg);
+                    for (int rg = 0; rg < nrg; rg++) {
                         dccd_pq_column out[NCOL];
                         if (dccd_pq_read_columns(f, rg, cols, NCOL, out, p, &e) != DCCD_OK)
                             fail_msg("read_columns: %s", e.msg);
+                        for (int i = 0; i < NCOL; i++) {
+                            cols_equal(&all[rg * NCOL + i], &out[i]);
+                            dccd_pq_column_free(&all[rg * NCOL + i]);
+                        }
                         for (int i = 0; i < NCOL; i++) {
                             dccd_pq_column one;
                             assert_int_equal(dccd_pq_read_column(f, rg, cols[i], &one, &e), DCCD_OK);
@@ -418,6 +472,7 @@ static void test_read_columns_split(void **state)
                             dccd_pq_column_free(&out[i]);
                         }
                     }
+                    free(all);
                     dccd_pool_destroy(p);
                 }
                 dccd_pq_close(f);
