@@ -1,6 +1,7 @@
 /*
  * src/parquet/page_read.c - dccd_pq_read_column: decoding one column chunk
- * of one row group into a dccd_pq_column.
+ * of one row group into a dccd_pq_column; dccd_pq_read_columns /
+ * dccd_pq_read_row_groups: many chunks as tasks on a pool.
  *
  * This file owns the page loop:
  *   - the chunk's byte range (pq_chunk_range) is read with ONE pread (for a
