@@ -46,9 +46,9 @@
  * reads its pages into its thread's reused buffer and decodes them straight
  * into its rows of the column's one output array (see the comment above
  * SPLIT_MIN_ROWS): a row group of a few large columns keeps every thread
- * busy to the end, and no chunk-sized buffer is allocated.  The chunks of
- * one dccd_pq_read_columns call also share their thread's scratch (chunk
- * bytes, decompressed page, levels...): one set per thread, not per chunk.
+ * busy to the end, and no chunk-sized buffer is allocated.  With threads,
+ * the chunks of one call also share their thread's scratch (chunk bytes,
+ * decompressed page, levels...): one set per thread, not per chunk.
  *
  * Errors are prefixed "<file>: row group R, column 'C', page P: ...".
  */
@@ -126,21 +126,10 @@ static void rd_free(rd *r)
     r->dctx = NULL;
 }
 
-/* Size a scratch buffer to hold at least n bytes (contents not kept); a
- * large one comes from dccd_big_alloc (whole huge pages: fewer faults). */
+/* Size a scratch buffer to hold at least n bytes (contents not kept). */
 static int scratch(dccd_buf *b, size_t n, dccd_error *err)
 {
     b->len = 0;
-    if (n > b->cap && n >= ((size_t)2 << 20)) {
-        size_t cap;
-        uint8_t *p = dccd_big_alloc(n, &cap);
-        if (!p)
-            return dccd_err_set(err, DCCD_ENOMEM, "out of memory for a %zu-byte buffer", n);
-        free(b->data);
-        b->data = p;
-        b->cap = cap;
-        return DCCD_OK;
-    }
     return dccd_buf_reserve(b, n ? n : 1, err);
 }
 
@@ -1708,13 +1697,12 @@ static int read_items(dccd_pq_file *f, int rg0, int nrg, const int *cols, int n,
     rcols_ctx x = {f, rg0, cols, n, out, NULL, dccd_pool_threads(pool), NULL, NULL};
     int rc;
     if (x.threads <= 1 || m == 0) {
-        /* one after another, with one scratch */
-        rc_scratch one;
-        memset(&one, 0, sizeof one);
+        /* one after another, as dccd_pq_read_column (a scratch shared by the
+         * chunks here made 1-thread decodes of the trades file 2.5x slower
+         * for runs in a row: huge-page stalls) */
         rc = DCCD_OK;
         for (size_t i = 0; i < m && !rc; i++)
-            rc = read_column_with(f, ITEM_RG(&x, i), ITEM_COL(&x, i), &out[i], &one, err);
-        rc_scratch_free(&one);
+            rc = read_column_with(f, ITEM_RG(&x, i), ITEM_COL(&x, i), &out[i], NULL, err);
         goto done;
     }
     x.c = calloc(m, sizeof *x.c);
