@@ -529,8 +529,9 @@ static int decode_all(const char *path, size_t *rows, dccd_error *err)
         rc = bench_err(err, DCCD_ENOMEM, path, "out of memory");
     for (int c = 0; idx && c < nc; c++)
         idx[c] = c;
-    for (int rg = 0; rg < nrg && !rc; rg++)
-        rc = dccd_pq_read_columns(f, rg, idx, nc, &cols[(size_t)rg * (size_t)nc], pool, err);
+    /* every row group in one batch: small row groups (peers' files) decode side by side */
+    if (idx)
+        rc = dccd_pq_read_row_groups(f, 0, nrg, idx, nc, cols, pool, err);
     free(idx);
     dccd_pool_destroy(pool);
     dccd_pq_close(f);

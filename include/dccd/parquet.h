@@ -243,6 +243,15 @@ int dccd_pq_read_column(dccd_pq_file *f, int rg, int col, dccd_pq_column *out, d
 int dccd_pq_read_columns(dccd_pq_file *f, int rg, const int *cols, int n, dccd_pq_column *out, dccd_pool *pool,
                          dccd_error *err);
 
+/* Decode columns cols[0..n) of row groups rg_first .. rg_first + n_rg - 1
+ * as one batch of tasks on pool (row groups too small to keep the threads
+ * busy one at a time are then decoded side by side): column cols[i] of
+ * row group rg goes to out[(rg - rg_first) * n + i].  The columns are the
+ * same as dccd_pq_read_column's whatever the pool; on failure every out[]
+ * is left empty and the first failure is returned. */
+int dccd_pq_read_row_groups(dccd_pq_file *f, int rg_first, int n_rg, const int *cols, int n, dccd_pq_column *out,
+                            dccd_pool *pool, dccd_error *err);
+
 /* Decode rows [row_from, row_to) of one column chunk (0 <= row_from <=
  * row_to <= rows of the row group); out->n = row_to - row_from.  With an
  * OffsetIndex only the dictionary page and the data pages overlapping the

@@ -3,7 +3,7 @@
  * that can use it (the Parquet reader and writer, the store).  There is no
  * global pool: a dccd_store owns one (dccd_store_options.threads), a
  * Parquet writer makes one when asked for threads and given none, and
- * dccd_pq_read_columns takes one.
+ * dccd_pq_read_columns / dccd_pq_read_row_groups take one.
  *
  * A pool of N threads runs N tasks at once: N - 1 worker threads plus the
  * thread that asked for the work, which always helps.  A pool of 1 starts

@@ -70,6 +70,13 @@ static inline bool dccd_mul_ok(size_t a, size_t b, size_t *out)
  * return NULL on overflow or failure (the caller reports DCCD_ENOMEM). */
 void *dccd_malloc_array(size_t count, size_t size);
 void *dccd_realloc_array(void *p, size_t count, size_t size);
+/* A large buffer of at least n bytes for data written once, freed by
+ * free(): from 2 MiB on it is 2 MiB-aligned, rounded up to a multiple of
+ * 2 MiB and hinted MADV_HUGEPAGE, so transparent huge pages back all of it
+ * (a malloc'd buffer keeps up to 2 MiB at each end in 4 KiB pages, each a
+ * page fault on first touch); smaller ones are malloc'd.  *cap (when not
+ * NULL) receives the usable size.  NULL when out of memory. */
+void *dccd_big_alloc(size_t n, size_t *cap);
 char *dccd_strdup(const char *s);
 /* Room for one more element in a growable array holding n of cap elements:
  * when n == cap, realloc to twice the capacity (`initial` the first time)

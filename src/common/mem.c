@@ -4,10 +4,13 @@
  * dccd_buf grows geometrically with overflow checks.  dccd_arena hands out
  * zeroed, 16-byte aligned chunks from large blocks and frees them all at
  * once; an optional limit caps the total (a hostile Parquet footer cannot
- * make the parser allocate more than the limit).
+ * make the parser allocate more than the limit).  dccd_big_alloc gives
+ * large buffers that transparent huge pages can back whole.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "common.h"
 
@@ -25,6 +28,29 @@ void *dccd_realloc_array(void *p, size_t count, size_t size)
     if (!dccd_mul_ok(count, size, &n))
         return NULL;
     return realloc(p, n ? n : 1);
+}
+
+void *dccd_big_alloc(size_t n, size_t *cap)
+{
+    const size_t huge = (size_t)2 << 20;
+    void *p = NULL;
+    if (n < huge) {
+        p = malloc(n ? n : 1);
+        if (p && cap)
+            *cap = n;
+        return p;
+    }
+    if (n > SIZE_MAX - huge)
+        return NULL;
+    n = (n + huge - 1) & ~(huge - 1);
+    if (posix_memalign(&p, huge, n))
+        return NULL;
+#if defined(MADV_HUGEPAGE)
+    (void)madvise(p, n, MADV_HUGEPAGE); /* a hint: its failure changes nothing */
+#endif
+    if (cap)
+        *cap = n;
+    return p;
 }
 
 char *dccd_strndup(const char *s, size_t n)

@@ -603,7 +603,9 @@ static int check_i32(size_t v, const char *what, const char *col, dccd_error *er
  * known (this page's bytes times the rows still to come, ch->hint_more,
  * over this page's rows, ch->hint_rows; at least twice the previous block,
  * 64 KiB to 64 MiB), so that a chunk is mostly one block; blocks of 4 MiB
- * and more get the huge-page hint (fewer page faults on fresh memory). */
+ * and more get the huge-page hint (fewer page faults on fresh memory).
+ * (dccd_big_alloc's whole, rounded huge pages cost more system time here
+ * than they saved: a block is written once and rarely fills its rounding.) */
 #define PQ_BLK_MIN ((size_t)64 << 10)
 #define PQ_BLK_MAX ((size_t)64 << 20)
 static int chunk_room(pq_wchunk *ch, size_t n, uint8_t **at, dccd_error *err)

@@ -18,7 +18,9 @@
  * at a time: copied into the column's buffers (packed non-null values +
  * definition bytes) and every page they complete is encoded at once by
  * page_write.c, while the rows are in cache.  When a row group is full its
- * chunks are finished and written, column after column.  Memory is about
+ * chunks are finished (concurrently with threads) and written, column after
+ * column, each as soon as it and those before it are finished (the file
+ * writes overlap the finishing of the later chunks).  Memory is about
  * one page of raw values per column plus one row group of encoded pages,
  * plus footer metadata, bloom filters and page indexes (written at close,
  * like parquet-mr/arrow do).
@@ -39,6 +41,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -660,16 +663,65 @@ static dccd_pool *par_pool(dccd_pq_writer *w)
     return p;
 }
 
+/* The chunks of a row group finish as concurrent tasks; each is written
+ * (in column order) as soon as it and every chunk before it are finished,
+ * by whichever task finds it so: the file writes overlap the finishing of
+ * the other chunks.  One writer at a time (emitting, under mu); the bytes
+ * and their order are those of a serial end of the row group. */
 typedef struct finish_ctx {
     dccd_pq_writer *w;
     pq_wextra *ex;
+    pq_row_group *g;
+    bool pipelined;         /* mu is usable; else the chunks are written after the batch */
+    pthread_mutex_t mu;
+    bool *finished;         /* per column */
+    int next;               /* next column to write */
+    bool emitting;          /* a task is writing chunks (without mu held) */
+    bool stop;              /* a write failed: no more */
 } finish_ctx;
+
+/* Write chunk c of the row group (and hand its extras to the writer). */
+static int emit_one(dccd_pq_writer *w, pq_row_group *g, pq_wextra *ex, int c, dccd_error *err)
+{
+    int rc = pq_emit_chunk(w, c, &g->columns[c], &ex[c], err);
+    if (!rc && (ex[c].bloom || ex[c].ci || ex[c].oi)) {
+        ex[c].rg = w->n_rgs;
+        ex[c].col = c;
+        rc = push_extra(w, &ex[c], err);
+        if (!rc)
+            memset(&ex[c], 0, sizeof ex[c]); /* the writer owns them now */
+    }
+    return rc ? dccd_err_prefix(err, rc, "column %s", w->cols[c].name) : DCCD_OK;
+}
 
 static int finish_task(void *vctx, size_t c, int worker, dccd_error *err)
 {
     finish_ctx *f = vctx;
     int rc = pq_finish_chunk(f->w, &f->w->scr[worker], (int)c, &f->ex[c], err);
-    return rc ? dccd_err_prefix(err, rc, "column %s", f->w->cols[c].name) : DCCD_OK;
+    if (rc)
+        return dccd_err_prefix(err, rc, "column %s", f->w->cols[c].name);
+    if (!f->pipelined)
+        return DCCD_OK;
+    pthread_mutex_lock(&f->mu);
+    f->finished[c] = true;
+    if (f->emitting || f->stop) {
+        pthread_mutex_unlock(&f->mu);
+        return DCCD_OK;
+    }
+    f->emitting = true;
+    while (!rc && f->next < f->w->ncols && f->finished[f->next]) {
+        int k = f->next;
+        pthread_mutex_unlock(&f->mu);
+        rc = emit_one(f->w, f->g, f->ex, k, err);
+        pthread_mutex_lock(&f->mu);
+        if (!rc)
+            f->next++;
+        else
+            f->stop = true;
+    }
+    f->emitting = false;
+    pthread_mutex_unlock(&f->mu);
+    return rc;
 }
 
 static int end_row_group(dccd_pq_writer *w, dccd_error *err)
@@ -689,24 +741,27 @@ static int end_row_group(dccd_pq_writer *w, dccd_error *err)
     g.n_columns = (size_t)w->ncols;
     g.num_rows = (int64_t)w->rg_rows;
     /* the chunks finish (last pages, dictionary page, statistics, bloom
-     * filter) concurrently, then are written in column order */
-    finish_ctx fc = {w, ex};
-    if ((rc = dccd_pool_run(w->rg_rows >= PQ_PAR_ROWS ? par_pool(w) : NULL, (size_t)w->ncols, finish_task, &fc, err)))
+     * filter) concurrently and are written in column order, each as soon
+     * as it can be (finish_task); what is left after the batch (no mutex,
+     * or no pool) is written here */
+    dccd_pool *p = w->rg_rows >= PQ_PAR_ROWS ? par_pool(w) : NULL;
+    finish_ctx fc;
+    memset(&fc, 0, sizeof fc);
+    fc.w = w;
+    fc.ex = ex;
+    fc.g = &g;
+    if (dccd_pool_threads(p) > 1 && (fc.finished = calloc((size_t)w->ncols, sizeof *fc.finished)) &&
+        pthread_mutex_init(&fc.mu, NULL) == 0)
+        fc.pipelined = true;
+    rc = dccd_pool_run(p, (size_t)w->ncols, finish_task, &fc, err);
+    if (fc.pipelined)
+        pthread_mutex_destroy(&fc.mu);
+    free(fc.finished);
+    if (rc)
         goto fail;
-    for (c = 0; c < w->ncols; c++) {
-        rc = pq_emit_chunk(w, c, &g.columns[c], &ex[c], err);
-        if (!rc && (ex[c].bloom || ex[c].ci || ex[c].oi)) {
-            ex[c].rg = w->n_rgs;
-            ex[c].col = c;
-            rc = push_extra(w, &ex[c], err);
-            if (!rc)
-                memset(&ex[c], 0, sizeof ex[c]); /* the writer owns them now */
-        }
-        if (rc) {
-            rc = dccd_err_prefix(err, rc, "column %s", w->cols[c].name);
+    for (c = fc.next; c < w->ncols; c++)
+        if ((rc = emit_one(w, &g, ex, c, err)))
             goto fail;
-        }
-    }
     free(ex);
     finish_rg(&g, w->n_rgs);
     if ((rc = push_rg(w, &g, err)))

@@ -5,10 +5,13 @@
  *     are byte-identical, for every codec, v1 and v2 pages, PLAIN / DELTA
  *     / dictionary (with fallback) encodings, nulls, bloom filters, page
  *     index and CRC, several row groups and write calls of every size;
- *   - dccd_pq_read_columns on pools of 1, 2 and 4 gives the columns
+ *   - dccd_pq_read_columns on pools of 1, 2 and 4, and
+ *     dccd_pq_read_row_groups (several row groups in one batch), give the columns
  *     dccd_pq_read_column gives, and a corrupt chunk in a multi-column row
  *     group fails the whole call with one error naming it, every output
- *     column left empty;
+ *     column left empty; also with row groups large enough for fixed-width
+ *     chunks to be split into parts of pages (memory and file handles, v1
+ *     and v2 pages, nulls in some parts only);
  *   - a store with threads 1 and 4 writes the same period files (but for
  *     the footer's random file identity), loads the
  *     same rows, and a corrupt period file stops a threaded checkpoint
@@ -316,6 +319,40 @@ static void test_read_columns_same(void **state)
         }
         dccd_pool_destroy(p);
     }
+    /* every row group in one call, on no pool and on pools of 2 and 3 */
+    int nrg = dccd_pq_num_row_groups(f);
+    assert_true(nrg >= 2);
+    for (int th = 1; th <= 3; th++) {
+        dccd_pool *p = NULL;
+        if (th > 1)
+            assert_int_equal(dccd_pool_create(th, &p, &e), DCCD_OK);
+        dccd_pq_column *all = calloc((size_t)nrg * NCOL, sizeof *all);
+        assert_non_null(all);
+        if (dccd_pq_read_row_groups(f, 0, nrg, cols, NCOL, all, p, &e) != DCCD_OK)
+            fail_msg("read_row_groups: %s", e.msg);
+        for (int rg = 0; rg < nrg; rg++)
+            for (int i = 0; i < NCOL; i++) {
+                dccd_pq_column one;
+                assert_int_equal(dccd_pq_read_column(f, rg, cols[i], &one, &e), DCCD_OK);
+                cols_equal(&all[rg * NCOL + i], &one);
+                dccd_pq_column_free(&one);
+                dccd_pq_column_free(&all[rg * NCOL + i]);
+            }
+        /* a sub-range */
+        assert_int_equal(dccd_pq_read_row_groups(f, 1, 1, cols, NCOL, all, p, &e), DCCD_OK);
+        for (int i = 0; i < NCOL; i++) {
+            dccd_pq_column one;
+            assert_int_equal(dccd_pq_read_column(f, 1, cols[i], &one, &e), DCCD_OK);
+            cols_equal(&all[i], &one);
+            dccd_pq_column_free(&one);
+            dccd_pq_column_free(&all[i]);
+        }
+        assert_int_equal(dccd_pq_read_row_groups(f, 1, nrg, cols, NCOL, all, p, &e), DCCD_EINVAL);
+        assert_int_equal(dccd_pq_read_row_groups(f, -1, 1, cols, NCOL, all, p, &e), DCCD_EINVAL);
+        assert_int_equal(dccd_pq_read_row_groups(f, 0, 0, cols, NCOL, all, p, &e), DCCD_OK);
+        free(all);
+        dccd_pool_destroy(p);
+    }
     dccd_pq_column none;
     assert_int_equal(dccd_pq_read_columns(f, 0, cols, 0, &none, NULL, &e), DCCD_OK);
     assert_int_equal(dccd_pq_read_columns(f, 0, NULL, 2, &none, NULL, &e), DCCD_EINVAL);
@@ -357,10 +394,114 @@ static void test_read_columns_corrupt_chunk(void **state)
         assert_int_equal(dccd_pq_read_columns(f, 0, cols, NCOL, out, p, &e), DCCD_OK);
         for (int i = 0; i < NCOL; i++)
             dccd_pq_column_free(&out[i]);
+        /* both row groups in one call: fails as a whole, nothing left */
+        dccd_pq_column both[2 * NCOL];
+        memset(both, 0x7f, sizeof both);
+        assert_int_equal(dccd_pq_read_row_groups(f, 0, 2, cols, NCOL, both, p, &e), DCCD_ECORRUPT);
+        assert_non_null(strstr(e.msg, "column 'price'"));
+        for (int i = 0; i < 2 * NCOL; i++) {
+            assert_null(both[i].values);
+            assert_null(both[i].offsets);
+            assert_int_equal(both[i].n, 0);
+        }
         dccd_pool_destroy(p);
     }
     dccd_pq_close(f);
     free(buf);
+}
+
+/* Row groups large enough for dccd_pq_read_columns to split fixed-width
+ * chunks into parts of pages decoded as separate tasks: the columns are
+ * still dccd_pq_read_column's, from memory and from a file, v1 and v2
+ * pages, nulls in some parts only; a corrupt page fails the call naming
+ * its column. */
+static void test_read_columns_split(void **state)
+{
+    (void)state;
+    data d;
+    make_data(&d, 150000);
+    for (size_t i = 0; i < 60000; i++) /* the first pages have no nulls */
+        d.valid[i] = 1;
+    static const size_t calls[] = {150000};
+    const dccd_pq_codec codecs[] = {DCCD_PQ_UNCOMPRESSED, DCCD_PQ_SNAPPY, DCCD_PQ_ZSTD};
+    int cols[NCOL] = {3, 0, 7, 1, 6, 2, 5, 8, 4};
+    dccd_error e;
+    for (size_t ci = 0; ci < sizeof codecs / sizeof codecs[0]; ci++)
+        for (int v2 = 0; v2 < 2; v2++) {
+            dccd_pq_write_options o;
+            dccd_pq_write_options_init(&o);
+            o.codec = codecs[ci];
+            o.data_page_v2 = v2;
+            o.crc = true;
+            o.row_group_rows = 100000; /* a large row group and a smaller one */
+            o.page_size = 32 * 1024;
+            size_t len;
+            uint8_t *buf = write_file(&d, &o, calls, 1, &len);
+            char path[] = "/tmp/dccd-test-split-XXXXXX";
+            int fd = mkstemp(path);
+            assert_true(fd >= 0);
+            assert_int_equal(write(fd, buf, len), (ssize_t)len);
+            close(fd);
+            for (int src = 0; src < 2; src++) {
+                dccd_pq_file *f;
+                if (src)
+                    assert_int_equal(dccd_pq_open(path, &f, &e), DCCD_OK);
+                else
+                    assert_int_equal(dccd_pq_open_mem(buf, len, "split", &f, &e), DCCD_OK);
+                for (int th = 2; th <= 3; th++) {
+                    dccd_pool *p;
+                    assert_int_equal(dccd_pool_create(th, &p, &e), DCCD_OK);
+                    int nrg = dccd_pq_num_row_groups(f);
+                    dccd_pq_column *all = calloc((size_t)nrg * NCOL, sizeof *all);
+                    assert_non_null(all);
+                    if (dccd_pq_read_row_groups(f, 0, nrg, cols, NCOL, all, p, &e) != DCCD_OK)
+                        fail_msg("read_row_groups: %s", e.msg);
+                    for (int rg = 0; rg < nrg; rg++) {
+                        dccd_pq_column out[NCOL];
+                        if (dccd_pq_read_columns(f, rg, cols, NCOL, out, p, &e) != DCCD_OK)
+                            fail_msg("read_columns: %s", e.msg);
+                        for (int i = 0; i < NCOL; i++) {
+                            cols_equal(&all[rg * NCOL + i], &out[i]);
+                            dccd_pq_column_free(&all[rg * NCOL + i]);
+                        }
+                        for (int i = 0; i < NCOL; i++) {
+                            dccd_pq_column one;
+                            assert_int_equal(dccd_pq_read_column(f, rg, cols[i], &one, &e), DCCD_OK);
+                            cols_equal(&out[i], &one);
+                            dccd_pq_column_free(&one);
+                            dccd_pq_column_free(&out[i]);
+                        }
+                    }
+                    free(all);
+                    dccd_pool_destroy(p);
+                }
+                dccd_pq_close(f);
+            }
+            unlink(path);
+            /* a damaged page in the middle of 'price' (3) of row group 0 */
+            dccd_pq_file *f;
+            assert_int_equal(dccd_pq_open_mem(buf, len, "split", &f, &e), DCCD_OK);
+            dccd_pq_chunk_info info;
+            assert_int_equal(dccd_pq_chunk(f, 0, 3, &info, &e), DCCD_OK);
+            size_t at = (size_t)info.data_page_offset + (size_t)info.total_compressed_size / 2;
+            buf[at] ^= 0x5a;
+            buf[at + 1] ^= 0xa5;
+            dccd_pool *p;
+            assert_int_equal(dccd_pool_create(2, &p, &e), DCCD_OK);
+            dccd_pq_column out[NCOL];
+            memset(out, 0x7f, sizeof out);
+            assert_int_equal(dccd_pq_read_columns(f, 0, cols, NCOL, out, p, &e), DCCD_ECORRUPT);
+            assert_non_null(strstr(e.msg, "column 'price'"));
+            for (int i = 0; i < NCOL; i++) {
+                assert_null(out[i].values);
+                assert_null(out[i].validity);
+                assert_int_equal(out[i].n, 0);
+            }
+            dccd_pool_destroy(p);
+            dccd_pq_close(f);
+            free(buf);
+        }
+    free_data(&d);
 }
 
 static void test_writer_full_disk(void **state)
@@ -535,6 +676,7 @@ int main(void)
         cmocka_unit_test(test_writer_bytes_identical),
         cmocka_unit_test(test_read_columns_same),
         cmocka_unit_test(test_read_columns_corrupt_chunk),
+        cmocka_unit_test(test_read_columns_split),
         cmocka_unit_test(test_writer_full_disk),
         cmocka_unit_test(test_store_threads_same_files),
     };
