@@ -179,9 +179,10 @@ static void big_hint(void *p, size_t n)
 #endif
 }
 
-/* Large fresh buffers come from dccd_big_alloc (2 MiB-aligned, rounded up
+/* Large output arrays come from dccd_big_alloc (2 MiB-aligned, rounded up
  * to 2 MiB, huge-page hint): the unaligned ends of malloc'd buffers were
- * most of a decode's page faults. */
+ * most of a decode's page faults.  Only arrays that are the result and
+ * live on: buffers read and freed within the decode stay on malloc. */
 static void *big_alloc(size_t n)
 {
     return dccd_big_alloc(n, NULL);
@@ -193,19 +194,12 @@ static void *big_alloc_array(size_t count, size_t size)
     return dccd_mul_ok(count, size, &n) ? big_alloc(n) : NULL;
 }
 
-/* Reserve n bytes for BYTE_ARRAY contents: the first (large) reservation
- * through big_alloc, later ones by growth. */
+/* Reserve n bytes for BYTE_ARRAY contents.  (Not through big_alloc: the
+ * data grows by reallocation, and huge pages asked for buffers that are
+ * soon copied or freed made the kernel compact memory - 1-thread trades
+ * decodes ran at 2-3x their time in bursts, 2026-12-03.) */
 static int data_reserve(rd *r, size_t n, dccd_error *err)
 {
-    if (r->data.cap == 0 && n >= ((size_t)4 << 20)) {
-        uint8_t *p = big_alloc(n);
-        if (!p)
-            return dccd_err_set(err, DCCD_ENOMEM, "out of memory for %zu value bytes", n);
-        r->data.data = p;
-        r->data.cap = n;
-        r->data.len = 0;
-        return DCCD_OK;
-    }
     return dccd_buf_reserve(&r->data, n, err);
 }
 
@@ -1117,7 +1111,7 @@ static int read_column_with(dccd_pq_file *f, int rg, int col, dccd_pq_column *ou
             return dccd_err_prefix(err, rc, "row group %d, column '%s'", rg, ci->name);
         buf = w->pages.data;
     } else {
-        owned = big_alloc((size_t)clen);
+        owned = malloc((size_t)clen ? (size_t)clen : 1); /* transient: no huge pages (see data_reserve) */
         if (!owned)
             return dccd_err_set(err, DCCD_ENOMEM, "%s: row group %d, column '%s': out of memory for a %llu-byte chunk",
                                 f->name, rg, ci->name, (unsigned long long)clen);
