@@ -78,6 +78,22 @@ def median_time(fn, reps: int) -> float:
     return statistics.median(ts)
 
 
+def interleaved_medians(fns: dict, reps: int) -> dict:
+    """Median seconds of each function, run in rounds (one call of each per round,
+    the order rotating) after one untimed warm-up call each: the machine's drift
+    falls on all of them alike."""
+    for fn in fns.values():
+        fn()
+    names = list(fns)
+    ts = {n: [] for n in names}
+    for r in range(reps):
+        for n in names[r % len(names):] + names[:r % len(names)]:
+            t = time.perf_counter()
+            fns[n]()
+            ts[n].append(time.perf_counter() - t)
+    return {n: statistics.median(v) for n, v in ts.items()}
+
+
 def ohlc_ds() -> d.DatasetId:
     return d.DatasetId("binance", d.Symbol("BTC", "USDT"), d.DataType.OHLC, 60)
 
@@ -212,6 +228,7 @@ def bench_load(tmp: pathlib.Path, years: int, reps: int) -> None:
     s.save(ohlc_ds(), pl.DataFrame({"TS": T2020 + i * MIN, "open": x, "high": x + 1, "low": x - 1, "close": x,
                                     "volume": x, "quote_volume": x, "trades": i}))
     s.checkpoint()
+    os.sync()  # the files just written are flushed before anything is timed
     files = sorted(s.directory(ohlc_ds()).glob("*.parquet"))
     seed = seedport.SeedStore(root)
     week_a = T2020 + (years // 2) * 365 * DAY + 100 * DAY
@@ -226,14 +243,17 @@ def bench_load(tmp: pathlib.Path, years: int, reps: int) -> None:
         assert want == seed.load(ohlc_ds(), a, b).height
         lazy = lambda: pl.scan_parquet(files).filter((pl.col("TS") >= a) & (pl.col("TS") <= b)).collect()  # noqa: E731
         assert lazy().height == want
-        td = median_time(lambda: s.load(ohlc_ds(), a, b), reps)
-        ts = median_time(lambda: seed.load(ohlc_ds(), a, b), max(3, reps // 2))
-        tl = median_time(lazy, reps)
-        extra = {}
+        yfile = [f for f in files if f.name.startswith(str(y))]
+        contenders = {"dccd": lambda: s.load(ohlc_ds(), a, b), "scan_parquet": lazy}
         if name == "year":  # the year's file read whole (issue 12: load >= read_parquet)
-            yfile = [f for f in files if f.name.startswith(str(y))]
             assert pl.read_parquet(yfile).height == want
-            extra["read_parquet"] = median_time(lambda: pl.read_parquet(yfile), reps)
+            contenders["read_parquet"] = lambda: pl.read_parquet(yfile)
+        times = interleaved_medians(contenders, reps)
+        td, tl = times["dccd"], times["scan_parquet"]
+        ts = median_time(lambda: seed.load(ohlc_ds(), a, b), max(3, reps // 2))
+        extra = {}
+        if name == "year":
+            extra["read_parquet"] = times["read_parquet"]
             if EXPORT_BIN:
                 # export --format parquet of the year vs polars reading the file and writing it
                 out_d, out_p = tmp / "export-dccd.parquet", tmp / "export-polars.parquet"
@@ -242,8 +262,9 @@ def bench_load(tmp: pathlib.Path, years: int, reps: int) -> None:
                        "-o", str(out_d)]
                 subprocess.run(cmd, check=True)
                 assert pl.read_parquet(out_d).equals(pl.read_parquet(yfile))
-                extra["export_dccd"] = median_time(lambda: subprocess.run(cmd, check=True), reps)
-                extra["export_polars"] = median_time(lambda: pl.read_parquet(yfile).write_parquet(out_p), reps)
+                et = interleaved_medians({"dccd": lambda: subprocess.run(cmd, check=True),
+                                          "polars": lambda: pl.read_parquet(yfile).write_parquet(out_p)}, reps)
+                extra["export_dccd"], extra["export_polars"] = et["dccd"], et["polars"]
         record("load", range=name, rows=want, dccd=td, seed=ts, scan_parquet=tl, **extra)
     shutil.rmtree(root)
 
