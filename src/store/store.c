@@ -278,8 +278,6 @@ static int64_t period_key(const dccd_dataset *ds, int64_t ts)
     return d;
 }
 
-/* listed/nlisted: the period's segments when the caller has them (taken
- * over and freed here), else NULL (listed here). */
 /* Would a save of n rows ending at last_ts fold at once into a period
  * that has no pending segment?  should_checkpoint's rules for a log of one
  * new segment: sync_checkpoint, the period's last bar present (OHLC), or
@@ -329,6 +327,8 @@ static bool period_fresh(dccd_store *s, const dccd_period *p, const dccd_period_
     return rc == DCCD_OK && !bad;
 }
 
+/* listed/nlisted: the period's segments when the caller has them (taken
+ * over and freed here), else NULL (listed here). */
 static int should_checkpoint(dccd_store *s, const dccd_period *p, const dccd_dataset *ds, int64_t last_ts,
                              dccd_segment *listed, size_t nlisted, bool *yes, dccd_error *err)
 {
