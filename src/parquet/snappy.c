@@ -51,6 +51,8 @@ static inline void copy8(uint8_t *d, const uint8_t *s)
 
 int pq_snappy_uncompress(const uint8_t *src, size_t src_len, uint8_t *dst, size_t dst_len, dccd_error *err)
 {
+    if (!src || src_len == 0) /* even an empty block has its length byte */
+        return dccd_err_set(err, DCCD_ECORRUPT, "snappy: corrupt input (bad length header)");
     const uint8_t *ip = src, *iend = src + src_len;
     /* the uncompressed length: a little-endian base-128 varint of at most
      * 32 bits */
@@ -70,6 +72,10 @@ int pq_snappy_uncompress(const uint8_t *src, size_t src_len, uint8_t *dst, size_
     if (ulen != dst_len)
         return dccd_err_set(err, DCCD_ECORRUPT, "snappy: decompressed %llu bytes, expected %zu",
                             (unsigned long long)ulen, dst_len);
+    if (dst_len == 0) /* nothing to write (dst may be NULL): no tag may follow */
+        return ip == iend ? DCCD_OK
+                          : dccd_err_set(err, DCCD_ECORRUPT, "snappy: corrupt input at byte %zu of %zu",
+                                         (size_t)(ip - src), src_len);
     uint8_t *op = dst, *const oend = dst + dst_len;
     while (ip < iend) {
         uint8_t tag = *ip++;
