@@ -207,6 +207,18 @@ static int canon_col_task(void *vctx, size_t c, int worker, dccd_error *err)
     return read_canon_col(t->f, t->m, t->rg, t->ts_only, t->from, t->to, (int)c, &t->out->cols[c], err);
 }
 
+/* A legacy file's TS in seconds, scaled to nanoseconds in place. */
+static int scale_ts(dccd_pq_file *f, const dccd_canon_map *m, dccd_table *t, dccd_error *err)
+{
+    if (m->ts_scale == 1)
+        return DCCD_OK;
+    int64_t *ts = t->cols[0].values;
+    for (size_t i = 0; i < t->nrows; i++)
+        if (__builtin_mul_overflow(ts[i], m->ts_scale, &ts[i]))
+            return dccd_err_set(err, DCCD_ECORRUPT, "%s: TS out of range at row %zu", dccd_pq_name(f), i);
+    return DCCD_OK;
+}
+
 /* Rows [from, to) of row group rg as a canonical owned table (the whole
  * row group through dccd_pq_read_column, a part through the OffsetIndex),
  * the columns decoded as concurrent tasks on m->pool: the same table
@@ -222,19 +234,10 @@ static int read_rg_rows(dccd_pq_file *f, const dccd_canon_map *m, int rg, bool t
     /* a column's decode must be worth a task hand-off (~10 us) */
     dccd_pool *pool = ts_only || rows < 4096 ? NULL : m->pool;
     int rc = dccd_pool_run(pool, (size_t)out->ncols, canon_col_task, &t, err);
+    if (!rc)
+        rc = scale_ts(f, m, out, err);
     if (rc)
-        goto fail;
-    if (m->ts_scale != 1) {
-        int64_t *ts = out->cols[0].values;
-        for (size_t i = 0; i < rows; i++)
-            if (__builtin_mul_overflow(ts[i], m->ts_scale, &ts[i])) {
-                rc = dccd_err_set(err, DCCD_ECORRUPT, "%s: TS out of range at row %zu", dccd_pq_name(f), i);
-                goto fail;
-            }
-    }
-    return DCCD_OK;
-fail:
-    dccd_table_free(out);
+        dccd_table_free(out);
     return rc;
 }
 
@@ -313,14 +316,28 @@ bool dccd_canon_rg_page_rows(dccd_pq_file *f, const dccd_canon_map *m, int rg, i
     return ok;
 }
 
+/* The rows [*from, *to) of row group rg a range read of [lo, hi] reads:
+ * all of them when the row group lies inside the range or its pages are
+ * not usable, else those of the pages overlapping the range. */
+static void rg_span(dccd_pq_file *f, const dccd_canon_map *m, int rg, int64_t lo, int64_t hi, int64_t *from,
+                    int64_t *to)
+{
+    int64_t a, b, pf, pt;
+    *from = 0;
+    *to = dccd_pq_row_group_rows(f, rg);
+    if (dccd_canon_rg_ts_range(f, m, rg, &a, &b) && a >= lo && b <= hi)
+        return; /* wholly inside */
+    if (dccd_canon_rg_page_rows(f, m, rg, lo, hi, &pf, &pt)) {
+        *from = pf;
+        *to = pt;
+    }
+}
+
 int dccd_canon_read_rg_range(dccd_pq_file *f, const dccd_canon_map *m, int rg, bool ts_only, int64_t lo, int64_t hi,
                              dccd_table *out, dccd_error *err)
 {
-    int64_t a, b, from, to;
-    if (dccd_canon_rg_ts_range(f, m, rg, &a, &b) && a >= lo && b <= hi)
-        return dccd_canon_read_rg(f, m, rg, ts_only, out, err); /* wholly inside */
-    if (!dccd_canon_rg_page_rows(f, m, rg, lo, hi, &from, &to))
-        return dccd_canon_read_rg(f, m, rg, ts_only, out, err);
+    int64_t from, to;
+    rg_span(f, m, rg, lo, hi, &from, &to);
     return read_rg_rows(f, m, rg, ts_only, from, to, out, err);
 }
 
@@ -371,15 +388,7 @@ int dccd_canon_read_rg_ranges(dccd_pq_file *f, const dccd_canon_map *m, const in
     int64_t *to = from + n;
     size_t rows_total = 0;
     for (int k = 0; k < n; k++) {
-        int64_t a, b, pf, pt;
-        int rg = rgs[k];
-        from[k] = 0;
-        to[k] = dccd_pq_row_group_rows(f, rg);
-        if (!(dccd_canon_rg_ts_range(f, m, rg, &a, &b) && a >= lo && b <= hi) &&
-            dccd_canon_rg_page_rows(f, m, rg, lo, hi, &pf, &pt)) {
-            from[k] = pf;
-            to[k] = pt;
-        }
+        rg_span(f, m, rgs[k], lo, hi, &from[k], &to[k]);
         dccd_table_init(&outs[k], m->type);
         outs[k].nrows = (size_t)(to[k] - from[k]);
         rows_total += outs[k].nrows;
@@ -398,15 +407,8 @@ int dccd_canon_read_rg_ranges(dccd_pq_file *f, const dccd_canon_map *m, const in
                 break;
             }
         }
-        if (!rc && !rcs[k] && m->ts_scale != 1) {
-            int64_t *ts = outs[k].cols[0].values;
-            for (size_t r = 0; r < outs[k].nrows; r++)
-                if (__builtin_mul_overflow(ts[r], m->ts_scale, &ts[r])) {
-                    rcs[k] = dccd_err_set(&errs[k], DCCD_ECORRUPT, "%s: TS out of range at row %zu",
-                                          dccd_pq_name(f), (size_t)r);
-                    break;
-                }
-        }
+        if (!rc && !rcs[k])
+            rcs[k] = scale_ts(f, m, &outs[k], &errs[k]);
         if (rc || rcs[k])
             dccd_table_free(&outs[k]);
     }

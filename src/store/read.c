@@ -611,44 +611,33 @@ static int stream_period(dccd_store *s, const dccd_period *p, int64_t start, int
      * STREAM_WINDOW): their columns are one batch of tasks, so both cores
      * stay busy across row-group boundaries; memory stays bounded by win
      * decoded row groups */
-    int win = ps.m.pool ? dccd_pool_threads(ps.m.pool) : 1;
+    int win = dccd_pool_threads(ps.m.pool); /* 1 without a pool */
     if (win > STREAM_WINDOW)
         win = STREAM_WINDOW;
     dccd_table wt[STREAM_WINDOW];
     int wrc[STREAM_WINDOW];
-    dccd_error *werr = win > 1 ? dccd_malloc_array((size_t)win, sizeof *werr) : NULL;
+    dccd_error werr[STREAM_WINDOW];
     int wlo = 0, whi = 0; /* decoded row groups sel[wlo .. whi) are in wt[k - wlo] */
-    if (win > 1 && !werr) {
-        rc = DCCD_ENOMEM_MSG(err);
-        goto done;
-    }
     for (int k = 0; k < nsel && !rc; k++) {
-        dccd_error fe;
-        int frc;
-        if (win > 1) {
-            if (k >= whi) {
-                wlo = k; /* every table of the last window was moved out */
-                whi = k + win < nsel ? k + win : nsel;
-                if ((rc = dccd_canon_read_rg_ranges(ps.f, &ps.m, sel + wlo, whi - wlo, tsonly, start, end, wt, wrc,
-                                                    werr, err))) {
-                    whi = wlo;
-                    break;
-                }
+        if (k >= whi) {
+            wlo = k; /* every table of the last window was moved out */
+            whi = k + win < nsel ? k + win : nsel;
+            if ((rc = dccd_canon_read_rg_ranges(ps.f, &ps.m, sel + wlo, whi - wlo, tsonly, start, end, wt, wrc, werr,
+                                                err))) {
+                whi = wlo;
+                break;
             }
-            frc = wrc[k - wlo];
-            if (frc)
-                fe = werr[k - wlo];
-            else
-                dccd_table_move(&rows, &wt[k - wlo]);
-        } else {
-            frc = dccd_canon_read_rg_range(ps.f, &ps.m, sel[k], tsonly, start, end, &rows, &fe);
         }
+        int frc = wrc[k - wlo];
+        const dccd_error *fe = &werr[k - wlo];
+        if (!frc)
+            dccd_table_move(&rows, &wt[k - wlo]);
         if (frc == DCCD_ENOMEM) {
-            rc = dccd_err_set(err, frc, "%s", fe.msg);
+            rc = dccd_err_set(err, frc, "%s", fe->msg);
             break;
         }
         if (frc) {
-            dccd_store_warn(s, "skipping the rest of unreadable file: %s", fe.msg);
+            dccd_store_warn(s, "skipping the rest of unreadable file: %s", fe->msg);
             if (skipped)
                 *skipped = true;
             break;
@@ -729,7 +718,6 @@ static int stream_period(dccd_store *s, const dccd_period *p, int64_t start, int
     }
     for (int j = 0; j < whi - wlo; j++) /* decoded but not used: a failure or an early stop */
         dccd_table_free(&wt[j]);
-    free(werr);
 done:
     dccd_key_set_free(&ks);
     dccd_table_free(&P);
