@@ -17,7 +17,8 @@
  * De-dup walks rows from the last to the first with an open-addressing hash
  * table of row indexes, keeping the first occurrence met (the last in
  * order); with a pool and enough rows, the rows are hash-partitioned and
- * the partitions de-duplicated as concurrent tasks (the same kept rows).  The sort is a stable merge sort of row indexes by TS, skipped
+ * the partitions de-duplicated as concurrent tasks (the same kept rows).
+ * The sort is a stable merge sort of row indexes by TS, skipped
  * when the kept rows are already in order (the usual append case).  Floats
  * in keys compare with -0.0 == 0.0 and NaN == NaN; nulls equal each other.
  */

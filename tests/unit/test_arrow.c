@@ -424,17 +424,25 @@ static void save_bars(dccd_store *s, const dccd_dataset *ds, int64_t t0, size_t 
     dccd_table_free(&t);
 }
 
+/* 1,050 bars from T2024: 1,000 checkpointed into the period file (ten row
+ * groups of 100), then 50 pending in a segment. */
+static void bars_with_pending(dccd_store *s, const dccd_dataset *ds)
+{
+    save_bars(s, ds, T2024, 1000);
+    dccd_error e;
+    dccd_checkpoint_report rep;
+    assert_int_equal(dccd_store_checkpoint(s, ds, &rep, &e), DCCD_OK);
+    save_bars(s, ds, T2024 + 1000 * MIN_NS, 50);
+}
+
 static void test_scan_stream(void **state)
 {
     (void)state;
     dccd_store *s = open_store();
     dccd_dataset ds;
     fx_dataset(&ds, "binance", "BTC/USDT", DCCD_OHLC, 60);
-    save_bars(s, &ds, T2024, 1000);
+    bars_with_pending(s, &ds);
     dccd_error e;
-    dccd_checkpoint_report rep;
-    assert_int_equal(dccd_store_checkpoint(s, &ds, &rep, &e), DCCD_OK);
-    save_bars(s, &ds, T2024 + 1000 * MIN_NS, 50); /* pending rows too */
     struct ArrowArrayStream st;
     assert_int_equal(dccd_store_scan_arrow(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, 1, &st, &e), DCCD_OK);
     struct ArrowSchema sc;
@@ -550,11 +558,8 @@ static void test_scan_ahead(void **state)
     dccd_store *s = open_store();
     dccd_dataset ds;
     fx_dataset(&ds, "binance", "BTC/USDT", DCCD_OHLC, 60);
-    save_bars(s, &ds, T2024, 1000);
+    bars_with_pending(s, &ds);
     dccd_error e;
-    dccd_checkpoint_report rep;
-    assert_int_equal(dccd_store_checkpoint(s, &ds, &rep, &e), DCCD_OK);
-    save_bars(s, &ds, T2024 + 1000 * MIN_NS, 50);
     ahead_seen plain = {0, 0, 0, true, 0};
     assert_int_equal(dccd_store_scan(s, &ds, DCCD_TS_MIN, DCCD_TS_MAX, plain_cb, &plain, &e), DCCD_OK);
     for (unsigned ra = 0; ra < 4; ra++) {

@@ -279,6 +279,20 @@ static void cols_equal(const dccd_pq_column *a, const dccd_pq_column *b)
     }
 }
 
+/* Each of out[0..n) equals column cols[i] of row group rg read alone; both
+ * are freed. */
+static void expect_as_read_alone(dccd_pq_file *f, int rg, const int *cols, int n, dccd_pq_column *out)
+{
+    for (int i = 0; i < n; i++) {
+        dccd_pq_column one;
+        dccd_error e;
+        assert_int_equal(dccd_pq_read_column(f, rg, cols[i], &one, &e), DCCD_OK);
+        cols_equal(&out[i], &one);
+        dccd_pq_column_free(&one);
+        dccd_pq_column_free(&out[i]);
+    }
+}
+
 static uint8_t *sample_file(size_t *len, bool crc)
 {
     data d;
@@ -309,13 +323,7 @@ static void test_read_columns_same(void **state)
         for (int rg = 0; rg < dccd_pq_num_row_groups(f); rg++) {
             dccd_pq_column out[NCOL];
             assert_int_equal(dccd_pq_read_columns(f, rg, cols, NCOL, out, p, &e), DCCD_OK);
-            for (int i = 0; i < NCOL; i++) {
-                dccd_pq_column one;
-                assert_int_equal(dccd_pq_read_column(f, rg, cols[i], &one, &e), DCCD_OK);
-                cols_equal(&out[i], &one);
-                dccd_pq_column_free(&one);
-                dccd_pq_column_free(&out[i]);
-            }
+            expect_as_read_alone(f, rg, cols, NCOL, out);
         }
         dccd_pool_destroy(p);
     }
@@ -331,13 +339,7 @@ static void test_read_columns_same(void **state)
         if (dccd_pq_read_row_groups(f, 0, nrg, cols, NCOL, all, p, &e) != DCCD_OK)
             fail_msg("read_row_groups: %s", e.msg);
         for (int rg = 0; rg < nrg; rg++)
-            for (int i = 0; i < NCOL; i++) {
-                dccd_pq_column one;
-                assert_int_equal(dccd_pq_read_column(f, rg, cols[i], &one, &e), DCCD_OK);
-                cols_equal(&all[rg * NCOL + i], &one);
-                dccd_pq_column_free(&one);
-                dccd_pq_column_free(&all[rg * NCOL + i]);
-            }
+            expect_as_read_alone(f, rg, cols, NCOL, &all[rg * NCOL]);
         /* a sub-range */
         assert_int_equal(dccd_pq_read_row_groups(f, 1, 1, cols, NCOL, all, p, &e), DCCD_OK);
         for (int i = 0; i < NCOL; i++) {
@@ -464,13 +466,7 @@ static void test_read_columns_split(void **state)
                             cols_equal(&all[rg * NCOL + i], &out[i]);
                             dccd_pq_column_free(&all[rg * NCOL + i]);
                         }
-                        for (int i = 0; i < NCOL; i++) {
-                            dccd_pq_column one;
-                            assert_int_equal(dccd_pq_read_column(f, rg, cols[i], &one, &e), DCCD_OK);
-                            cols_equal(&out[i], &one);
-                            dccd_pq_column_free(&one);
-                            dccd_pq_column_free(&out[i]);
-                        }
+                        expect_as_read_alone(f, rg, cols, NCOL, out);
                     }
                     free(all);
                     dccd_pool_destroy(p);
