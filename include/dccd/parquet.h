@@ -140,8 +140,14 @@ typedef struct dccd_pq_column_info {
  * value and 0 for a null.  A null row still has a slot in values (zeroed) and
  * an empty range in offsets.
  *
- * Columns returned by the reader own their memory (free with
- * dccd_pq_column_free).  Columns passed to the writer are borrowed. */
+ * Columns returned by the reader own their memory: free them with
+ * dccd_pq_column_free, never free() on their buffers, because large values
+ * and offsets arrays are page mappings of their own (`mapped` says which).
+ * Columns passed to the writer are borrowed.  A column a caller fills with
+ * malloc'd buffers has mapped = 0 (zero-initialise it), and
+ * dccd_pq_column_free frees those with free(). */
+#define DCCD_PQ_MAPPED_VALUES 1u  /* values is a dccd mapping */
+#define DCCD_PQ_MAPPED_OFFSETS 2u /* offsets is a dccd mapping */
 typedef struct dccd_pq_column {
     dccd_pq_type type;
     int32_t type_length;
@@ -151,6 +157,7 @@ typedef struct dccd_pq_column {
     uint8_t *data;
     uint8_t *validity;
     size_t null_count;
+    unsigned mapped; /* DCCD_PQ_MAPPED_* bits, set by dccd */
 } dccd_pq_column;
 
 void dccd_pq_column_free(dccd_pq_column *col);

@@ -100,6 +100,7 @@ int dccd_arrow_schema(dccd_data_type type, struct ArrowSchema *out, dccd_error *
 
 typedef struct col_priv {
     void *bufs[3];          /* freed by the release callback */
+    bool mapped[3];         /* bufs[i] is a dccd_big_alloc mapping */
     const void *ptrs[3];    /* what ArrowArray.buffers points to */
 } col_priv;
 
@@ -108,7 +109,7 @@ static void col_release(struct ArrowArray *a)
     col_priv *p = a->private_data;
     if (p)
         for (int i = 0; i < 3; i++)
-            free(p->bufs[i]);
+            dccd_big_free(p->bufs[i], p->mapped[i]);
     free(p);
     a->release = NULL;
 }
@@ -207,6 +208,7 @@ static void fill_col(dccd_pq_column *c, size_t n, col_plan *pl, struct ArrowArra
     c->validity = NULL;
     if (c->type == DCCD_PQ_BYTE_ARRAY) {
         p->bufs[1] = c->offsets ? (void *)c->offsets : pl->dummy;
+        p->mapped[1] = c->offsets && (c->mapped & DCCD_PQ_MAPPED_OFFSETS);
         p->bufs[2] = c->data ? (void *)c->data : pl->dummy2;
         p->ptrs[1] = p->bufs[1];
         p->ptrs[2] = p->bufs[2];
@@ -216,15 +218,17 @@ static void fill_col(dccd_pq_column *c, size_t n, col_plan *pl, struct ArrowArra
     } else if (c->type == DCCD_PQ_BOOLEAN) {
         p->bufs[1] = pl->bools;
         p->ptrs[1] = pl->bools;
-        free(c->values);
+        dccd_big_free(c->values, (c->mapped & DCCD_PQ_MAPPED_VALUES) != 0);
         c->values = NULL;
         a->n_buffers = 2;
     } else {
         p->bufs[1] = c->values ? c->values : pl->dummy;
+        p->mapped[1] = c->values && (c->mapped & DCCD_PQ_MAPPED_VALUES);
         p->ptrs[1] = p->bufs[1];
         c->values = NULL;
         a->n_buffers = 2;
     }
+    c->mapped = 0;
     a->buffers = p->ptrs;
     a->release = col_release;
     a->private_data = p;

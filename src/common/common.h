@@ -70,13 +70,18 @@ static inline bool dccd_mul_ok(size_t a, size_t b, size_t *out)
  * return NULL on overflow or failure (the caller reports DCCD_ENOMEM). */
 void *dccd_malloc_array(size_t count, size_t size);
 void *dccd_realloc_array(void *p, size_t count, size_t size);
-/* A large buffer of at least n bytes for data written once, freed by
- * free(): from 2 MiB on it is 2 MiB-aligned, rounded up to a multiple of
- * 2 MiB and hinted MADV_HUGEPAGE, so transparent huge pages back all of it
- * (a malloc'd buffer keeps up to 2 MiB at each end in 4 KiB pages, each a
- * page fault on first touch); smaller ones are malloc'd.  *cap (when not
- * NULL) receives the usable size.  NULL when out of memory. */
-void *dccd_big_alloc(size_t n, size_t *cap);
+/* A result buffer of at least n bytes (a decoded column's values or
+ * offsets).  From 2 MiB on it is a mapping of its own, 2 MiB-aligned and
+ * hinted MADV_HUGEPAGE, so transparent huge pages back all of it and its
+ * speed does not depend on what malloc's heap went through before; smaller
+ * ones (and all of them under ASan and valgrind) are malloc'd.  *mapped
+ * tells which: free with dccd_big_free(p, *mapped), never free().  NULL
+ * when out of memory. */
+void *dccd_big_alloc(size_t n, bool *mapped);
+void dccd_big_free(void *p, bool mapped);
+/* Grow or shrink a dccd_big_alloc buffer holding old_n bytes to n bytes,
+ * updating *mapped; NULL on failure, p then unchanged. */
+void *dccd_big_realloc(void *p, bool *mapped, size_t old_n, size_t n);
 char *dccd_strdup(const char *s);
 /* Room for one more element in a growable array holding n of cap elements:
  * when n == cap, realloc to twice the capacity (`initial` the first time)

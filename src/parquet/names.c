@@ -106,8 +106,8 @@ void dccd_pq_column_free(dccd_pq_column *col)
 {
     if (!col)
         return;
-    free(col->values);
-    free(col->offsets);
+    dccd_big_free(col->values, (col->mapped & DCCD_PQ_MAPPED_VALUES) != 0);
+    dccd_big_free(col->offsets, (col->mapped & DCCD_PQ_MAPPED_OFFSETS) != 0);
     free(col->data);
     free(col->validity);
     memset(col, 0, sizeof *col);

@@ -31,10 +31,11 @@
  * page's last value bytes, saved and restored) is decompressed straight
  * into the output array, so its values are written once; definition
  * levels that are one RLE run of 1s skip the RLE decoder and the count.
- * Large output and chunk buffers are 2 MiB-aligned, rounded up to 2 MiB
- * and get a transparent-huge-page hint (big_alloc): their first-touch page
- * faults were a third of a decode, and the unaligned ends of malloc'd
- * buffers kept most of them.
+ * Large output arrays are mappings of their own, 2 MiB-aligned, rounded up
+ * to 2 MiB and with a transparent-huge-page hint (dccd_big_alloc; the
+ * column's `mapped` bits say so): their first-touch page faults were a
+ * third of a decode, the unaligned ends of malloc'd buffers kept most of
+ * them, and heap memory malloc had touched before was slower still.
  *
  * All scratch state lives in a per-call struct, so the file handle is never
  * written: several threads may read one handle at once.
@@ -92,6 +93,8 @@ typedef struct rd {
     uint8_t *values;       /* fixed-width output */
     uint8_t *validity;     /* optional columns: n_rows bytes */
     int64_t *offsets;      /* BYTE_ARRAY: cap + 1 */
+    bool values_mapped;    /* values / offsets: dccd_big_alloc's mapped flag */
+    bool offsets_mapped;
     dccd_buf data;         /* BYTE_ARRAY contents */
     dccd_buf decomp;       /* decompressed page */
     dccd_buf levels;       /* definition levels of a page */
@@ -106,11 +109,12 @@ typedef struct rd {
 /* Release r's buffers (pointers left NULL: a second call is harmless). */
 static void rd_free(rd *r)
 {
-    free(r->values);
+    dccd_big_free(r->values, r->values_mapped);
     free(r->validity);
-    free(r->offsets);
+    dccd_big_free(r->offsets, r->offsets_mapped);
     r->values = r->validity = NULL;
     r->offsets = NULL;
+    r->values_mapped = r->offsets_mapped = false;
     dccd_buf_free(&r->data);
     dccd_buf_free(&r->decomp);
     dccd_buf_free(&r->levels);
@@ -161,40 +165,25 @@ static int put_validity(rd *r, const uint8_t *lv, size_t nv, size_t nn, dccd_err
     return DCCD_OK;
 }
 
-/* Ask for transparent huge pages on a large fresh buffer: its first-touch
- * page faults (zeroing included) were a third of a decode.  Only a hint: a
- * failure changes nothing, so its result is ignored. */
-static void big_hint(void *p, size_t n)
-{
-#if defined(MADV_HUGEPAGE)
-    const uintptr_t pg = 4096, huge = (uintptr_t)2 << 20;
-    if (!p || n < 2 * huge)
-        return;
-    uintptr_t a = ((uintptr_t)p + pg - 1) & ~(pg - 1), e = ((uintptr_t)p + n) & ~(pg - 1);
-    if (e > a)
-        (void)madvise((void *)a, (size_t)(e - a), MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)n;
-#endif
-}
-
-/* Large output arrays come from dccd_big_alloc (2 MiB-aligned, rounded up
- * to 2 MiB, huge-page hint): the unaligned ends of malloc'd buffers were
- * most of a decode's page faults.  Only arrays that are the result and
- * live on: buffers read and freed within the decode stay on malloc. */
-static void *big_alloc(size_t n)
-{
-    return dccd_big_alloc(n, NULL);
-}
-
-static void *big_alloc_array(size_t count, size_t size)
+/* Output arrays that are the result and live on come from dccd_big_alloc
+ * (their own 2 MiB-aligned huge-page mappings from 2 MiB on): the unaligned
+ * ends of malloc'd buffers were most of a decode's page faults, and heap
+ * memory malloc had touched before made a year load 40% slower.  Buffers
+ * read and freed within the decode stay on malloc. */
+static void *big_alloc_array(size_t count, size_t size, bool *mapped)
 {
     size_t n;
-    return dccd_mul_ok(count, size, &n) ? big_alloc(n) : NULL;
+    *mapped = false;
+    return dccd_mul_ok(count, size, &n) ? dccd_big_alloc(n, mapped) : NULL;
 }
 
-/* Reserve n bytes for BYTE_ARRAY contents.  (Not through big_alloc: the
+static void *big_grow_array(void *p, bool *mapped, size_t old_count, size_t count, size_t size)
+{
+    size_t n;
+    return dccd_mul_ok(count, size, &n) ? dccd_big_realloc(p, mapped, old_count * size, n) : NULL;
+}
+
+/* Reserve n bytes for BYTE_ARRAY contents.  (Not through dccd_big_alloc: the
  * data grows by reallocation, and huge pages asked for buffers that are
  * soon copied or freed made the kernel compact memory - 1-thread trades
  * decodes ran at 2-3x their time in bursts, 2026-12-03.) */
@@ -214,19 +203,18 @@ static int ensure_cap(rd *r, size_t need, dccd_error *err)
     if (nc > r->n_rows)
         nc = r->n_rows;
     if (r->width) {
-        void *p = r->values ? dccd_realloc_array(r->values, nc, r->width) : big_alloc_array(nc, r->width);
+        void *p = r->values ? big_grow_array(r->values, &r->values_mapped, r->cap, nc, r->width)
+                            : big_alloc_array(nc, r->width, &r->values_mapped);
         if (!p)
             return dccd_err_set(err, DCCD_ENOMEM, "out of memory for %zu values", nc);
         r->values = p;
-        big_hint(p, nc * r->width);
     } else {
         size_t n1 = nc + 1;
-        void *p = r->offsets ? dccd_realloc_array(r->offsets, n1, sizeof(int64_t))
-                             : big_alloc_array(n1, sizeof(int64_t));
+        void *p = r->offsets ? big_grow_array(r->offsets, &r->offsets_mapped, r->cap + 1, n1, sizeof(int64_t))
+                             : big_alloc_array(n1, sizeof(int64_t), &r->offsets_mapped);
         if (!p)
             return dccd_err_set(err, DCCD_ENOMEM, "out of memory for %zu offsets", n1);
         r->offsets = p;
-        big_hint(p, n1 * sizeof(int64_t));
         if (r->cap == 0)
             r->offsets[0] = 0;
     }
@@ -1010,15 +998,23 @@ static int rd_hand_over(rd *r, dccd_pq_column *out, dccd_error *err)
     out->type_length = ci->type_length;
     out->n = r->n_rows;
     out->null_count = r->null_count;
+    out->mapped = 0;
     if (r->width) {
         out->values = r->values ? (void *)r->values : malloc(1);
+        if (r->values && r->values_mapped)
+            out->mapped |= DCCD_PQ_MAPPED_VALUES;
         r->values = NULL;
+        r->values_mapped = false;
     } else {
         if (!r->offsets) {
             r->offsets = calloc(1, sizeof(int64_t));
+            r->offsets_mapped = false;
         }
         out->offsets = r->offsets;
+        if (r->offsets && r->offsets_mapped)
+            out->mapped |= DCCD_PQ_MAPPED_OFFSETS;
         r->offsets = NULL;
+        r->offsets_mapped = false;
         out->data = r->data.data ? r->data.data : malloc(1);
         dccd_buf_init(&r->data);
     }
@@ -1536,7 +1532,7 @@ static bool split_walk(const dccd_pq_file *f, rc_col *c, size_t **pages_out, siz
 static int split_plan(rc_col *c, const size_t *pages, const size_t *rows, size_t np, size_t n, dccd_error *err)
 {
     rd *t = &c->r;
-    t->values = big_alloc_array(t->n_rows, t->width);
+    t->values = big_alloc_array(t->n_rows, t->width, &t->values_mapped);
     if (!t->values)
         return dccd_err_set(err, DCCD_ENOMEM, "out of memory for %zu values", t->n_rows);
     t->cap = t->n_rows;

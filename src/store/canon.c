@@ -152,8 +152,9 @@ static int widen(dccd_pq_column *col, dccd_pq_type want, dccd_error *err)
             ((double *)nv)[i] = d;
         }
     }
-    free(col->values);
+    dccd_big_free(col->values, (col->mapped & DCCD_PQ_MAPPED_VALUES) != 0);
     col->values = nv;
+    col->mapped &= ~DCCD_PQ_MAPPED_VALUES;
     col->type = want;
     return DCCD_OK;
 }

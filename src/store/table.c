@@ -118,12 +118,8 @@ void dccd_table_free(dccd_table *t)
     if (!t)
         return;
     if (t->owned) {
-        for (int c = 0; c < t->ncols && c < DCCD_MAX_COLS; c++) {
-            free(t->cols[c].values);
-            free(t->cols[c].offsets);
-            free(t->cols[c].data);
-            free(t->cols[c].validity);
-        }
+        for (int c = 0; c < t->ncols && c < DCCD_MAX_COLS; c++)
+            dccd_pq_column_free(&t->cols[c]);
     }
     dccd_data_type type = t->type;
     dccd_table_init(t, type);

@@ -192,10 +192,7 @@ static void batch_free(batch *b)
 {
     for (int i = 0; i < b->t.ncols; i++) {
         dccd_pq_column *col = &b->t.cols[i];
-        free(col->values);
-        free(col->offsets);
-        free(col->data);
-        free(col->validity);
+        dccd_pq_column_free(col);
     }
     memset(b, 0, sizeof *b);
 }

@@ -540,10 +540,7 @@ static int set_value(build_col *b, size_t row, json_t *v)
 static void free_cols(build_col *bc, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        free(bc[i].col.values);
-        free(bc[i].col.offsets);
-        free(bc[i].col.data);
-        free(bc[i].col.validity);
+        dccd_pq_column_free(&bc[i].col);
     }
     free(bc);
 }

@@ -84,11 +84,7 @@ static size_t width_of(dccd_pq_type t)
 
 static void col_free(dccd_pq_column *c)
 {
-    free(c->values);
-    free(c->offsets);
-    free(c->data);
-    free(c->validity);
-    memset(c, 0, sizeof *c);
+    dccd_pq_column_free(c);
 }
 
 /* Value generators.  mode 0: few distinct values; 1: wide with specials;
