@@ -10,9 +10,10 @@ and prints the median in ms:
   dccd         ParquetStore.load in a process that has made no large allocation
   dccd-raised  the same after one 30 MiB malloc + free (through ctypes): that free
                raises glibc's dynamic mmap threshold, as any large free does (the
-               save that built a store, a polars query), and from then on the
-               load's 2 MiB-aligned output arrays come from the heap in 4 KiB
-               pages instead of fresh huge-page mappings
+               save that built a store, a polars query).  While the reader's output
+               arrays came from malloc, they then came from the heap in 4 KiB pages
+               and a load took 24.5-25.1 ms instead of 17.4; since they are mappings
+               of dccd's own (dccd_big_alloc, src/common/mem.c) the two modes agree
   polars       pl.scan_parquet(files).filter(year) and pl.read_parquet(year file)
 
 Run the modes alternately, a few processes each (the machine drifts).
